@@ -1,0 +1,15 @@
+//! The schema of the Cluster Atlas store, as SeaQuery in Rust so that one set of migrations
+//! serves SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_directory;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_directory::Migration)]
+    }
+}

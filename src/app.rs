@@ -1,0 +1,117 @@
+//! Wiring: connect and migrate the store, load the sample pages into an empty store, build
+//! the schema, serve until Ctrl-C or SIGTERM.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use tokio::net::TcpListener;
+
+use crate::import::{self, Manifest, PageReport};
+use crate::{graphql, http, store};
+
+/// The sample pages shipped in the binary: the three seed pages' facts in our own words.
+const SAMPLES: &[(&str, &str)] = &[
+    ("masit.txt", include_str!("../data/masit.txt")),
+    ("ict-net.txt", include_str!("../data/ict-net.txt")),
+    ("bbs-news.txt", include_str!("../data/bbs-news.txt")),
+];
+const SAMPLE_MANIFEST: &str = include_str!("../data/manifest.toml");
+
+/// Connects and migrates.
+pub async fn open_store(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = store::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
+    store::migrate(&db).await.context("migrating the database")?;
+    Ok(db)
+}
+
+/// The URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// Loads the bundled sample pages when the store holds no cluster.
+pub async fn load_samples_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if store::cluster::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    tracing::info!("empty store: loading the bundled sample pages");
+    let manifest: Manifest = toml::from_str(SAMPLE_MANIFEST).context("the bundled manifest")?;
+    for report in import_texts(db, &manifest, SAMPLES.iter().map(|(f, t)| (PathBuf::from(f), (*t).to_owned()))).await? {
+        tracing::info!(file = %report.file.display(), kind = %report.kind, warnings = report.warnings.items.len(), "sample page loaded");
+    }
+    Ok(())
+}
+
+/// Imports pages given as (file, text), profiles first, then relinks mentions.
+pub async fn import_texts(
+    db: &DatabaseConnection,
+    manifest: &Manifest,
+    pages: impl IntoIterator<Item = (PathBuf, String)>,
+) -> anyhow::Result<Vec<PageReport>> {
+    import::register_networks(db, manifest).await.context("registering networks")?;
+    let mut pages: Vec<(PathBuf, String)> = pages.into_iter().collect();
+    pages.sort_by_key(|(_, text)| import::detect(text).ok() != Some(import::PageKind::Profile));
+    let mut reports = Vec::new();
+    for (file, text) in pages {
+        reports.push(import::import_page(db, &file, &text, manifest).await?);
+    }
+    import::relink_mentions(db).await.context("relinking mentions")?;
+    Ok(reports)
+}
+
+/// Imports page files, with a progress bar and a per-page report of warnings.
+pub async fn import_files(db: &DatabaseConnection, paths: &[PathBuf], manifest: Option<&Path>) -> anyhow::Result<()> {
+    let manifest = import::manifests_for(paths, manifest)?;
+    let files = import::page_files(paths).context("listing pages")?;
+    let bar = indicatif::ProgressBar::new(files.len() as u64);
+    let mut texts = Vec::with_capacity(files.len());
+    for f in &files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        texts.push((f.clone(), text));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let reports = import_texts(db, &manifest, texts).await?;
+    for r in &reports {
+        println!("{} ({}, {}): {} items, {} changes", r.file.display(), r.kind, r.subject, r.items, r.changed);
+        for w in &r.warnings.items {
+            println!("  warning {}:{}: {}", r.file.display(), w.line, w.message);
+        }
+    }
+    Ok(())
+}
+
+/// Serves on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = http::router(graphql::schema(db));
+    tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.context("serving")
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,45 @@
+//! Command line: subcommands and settings, each by flag or environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "cluster-atlas", version, about = "The directory of European industry clusters as a GraphQL API")]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://...
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/atlas.db", global = true)]
+    pub database_url: String,
+    /// Folder of the search index.
+    #[arg(long, env = "ATLAS_INDEX_DIR", default_value = "index", global = true)]
+    pub index_dir: PathBuf,
+    /// Address to serve on.
+    #[arg(long, env = "ATLAS_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    pub addr: SocketAddr,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate, load the bundled sample pages into an empty store, and serve GraphQL (default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import pages (files or folders of *.txt) in the seeds' text layout.
+    Import {
+        /// Page files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Manifest to use instead of the manifest.toml beside the pages.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
+    /// Write the GraphQL schema (SDL) to a file, or to standard output.
+    ExportSchema {
+        /// Output file; standard output when omitted.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,254 @@
+//! The query root: directory lookups, filtered lists and taxonomy facets.
+
+use async_graphql::ErrorExtensions;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+
+use super::connection::{self, ValueKind};
+use super::ids::GlobalId;
+use super::types::*;
+use crate::store::cluster::SortBy;
+use crate::store::window::{Direction, Key};
+use crate::store::{self, TermKind};
+
+pub struct QueryRoot;
+
+/// The node a global id names.
+async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
+    let gid = GlobalId::decode(&id).map_err(|e| e.extend())?;
+    let l = &loader(ctx)?.0;
+    use super::loaders::*;
+    Ok(match gid.kind {
+        "Cluster" => l.load_one(ClusterById(gid.id)).await?.map(|m| Node::Cluster(Cluster(m))),
+        "Network" => l.load_one(NetworkById(gid.id)).await?.map(|m| Node::Network(Network(m))),
+        "Programme" => l.load_one(ProgrammeById(gid.id)).await?.map(|m| Node::Programme(Programme(m))),
+        _ => store::news::find_by_ids(db(ctx)?, &[gid.id])
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .next()
+            .map(|m| Node::NewsItem(NewsItem(m))),
+    })
+}
+
+fn db<'a>(ctx: &Context<'a>) -> Res<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+}
+
+fn internal(e: sea_orm::DbErr) -> async_graphql::Error {
+    crate::Error::Database(e).extend()
+}
+
+/// Cluster filters: fields are ANDed; several values of one field are ORed.
+#[derive(InputObject, Default)]
+pub struct ClusterFilter {
+    /// ISO 3166-1 alpha-2 country codes.
+    pub country: Option<Vec<String>>,
+    /// Regions, e.g. "Vojvodina".
+    pub region: Option<Vec<String>>,
+    /// Sectoral industries, by name.
+    pub sector: Option<Vec<String>>,
+    /// Technology fields, by name.
+    pub technology_field: Option<Vec<String>>,
+    /// S3 EU priority areas, by name.
+    pub s3_priority: Option<Vec<String>>,
+    /// Emerging industries, by name.
+    pub emerging_industry: Option<Vec<String>>,
+    /// Support service types, by name.
+    pub service_type: Option<Vec<String>>,
+    /// Cooperation activity types, by name.
+    pub activity_type: Option<Vec<String>>,
+    /// Languages spoken.
+    pub language: Option<Vec<String>>,
+    /// Cluster Excellence Label levels.
+    pub excellence_label: Option<Vec<ExcellenceLabel>>,
+    /// Slugs of networks the cluster belongs to.
+    pub network: Option<Vec<String>>,
+    /// Frameworks of programmes the cluster took part in, e.g. FP7, H2020, COSME.
+    pub programme_framework: Option<Vec<String>>,
+    /// Established in this year or later.
+    pub established_from: Option<i32>,
+    /// Established in this year or earlier.
+    pub established_to: Option<i32>,
+    /// Name starts with this (case and diacritics ignored).
+    pub name_prefix: Option<String>,
+}
+
+impl From<ClusterFilter> for store::cluster::Filter {
+    fn from(f: ClusterFilter) -> Self {
+        let terms = [
+            (TermKind::Sector, f.sector),
+            (TermKind::TechnologyField, f.technology_field),
+            (TermKind::S3Priority, f.s3_priority),
+            (TermKind::EmergingIndustry, f.emerging_industry),
+            (TermKind::ServiceType, f.service_type),
+            (TermKind::ActivityType, f.activity_type),
+            (TermKind::Language, f.language),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        Self {
+            countries: f.country.unwrap_or_default(),
+            regions: f.region.unwrap_or_default(),
+            terms,
+            excellence_labels: f.excellence_label.unwrap_or_default().into_iter().map(|l| l.as_str().to_owned()).collect(),
+            networks: f.network.unwrap_or_default(),
+            frameworks: f.programme_framework.unwrap_or_default(),
+            established_from: f.established_from,
+            established_to: f.established_to,
+            name_prefix: f.name_prefix,
+        }
+    }
+}
+
+/// How to order the cluster list.
+#[derive(InputObject)]
+pub struct ClusterOrder {
+    /// The field to sort by.
+    pub field: ClusterOrderField,
+    /// Ascending or descending; unknown values come last either way.
+    #[graphql(default_with = "OrderDirection::Asc")]
+    pub direction: OrderDirection,
+}
+
+/// News filters: fields are ANDed; several values of one field are ORed.
+#[derive(InputObject, Default)]
+pub struct NewsFilter {
+    /// Slugs of the publishing networks.
+    pub publisher: Option<Vec<String>>,
+    /// Slugs of clusters the item names.
+    pub cluster: Option<Vec<String>>,
+    /// Published on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Published on or before this date.
+    pub to: Option<NaiveDate>,
+    /// Only items whose date is (or is not) suspect.
+    pub date_suspect: Option<bool>,
+}
+
+/// The count of a filtered cluster list.
+pub struct ClusterTotal(store::cluster::Filter);
+
+#[Object]
+impl ClusterTotal {
+    /// Number of clusters matching the filter, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Res<u64> {
+        store::cluster::count(db(ctx)?, &self.0).await.map_err(internal)
+    }
+}
+
+#[Object]
+impl QueryRoot {
+    /// A cluster by its slug; null when there is none.
+    async fn cluster(&self, ctx: &Context<'_>, #[graphql(desc = "e.g. \"masit\"")] slug: String) -> Res<Option<Cluster>> {
+        Ok(store::cluster::find_by_slug(db(ctx)?, &slug).await.map_err(internal)?.map(Cluster))
+    }
+
+    /// Clusters matching a filter, in pages.
+    #[allow(clippy::too_many_arguments)]
+    async fn clusters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which clusters.")] filter: Option<ClusterFilter>,
+        #[graphql(desc = "Order; by name ascending when omitted.")] order_by: Option<ClusterOrder>,
+        #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Res<Connection<String, Cluster, ClusterTotal>> {
+        let (field, direction) = order_by.map_or((ClusterOrderField::Name, OrderDirection::Asc), |o| (o.field, o.direction));
+        let (sort, kind, name) = match field {
+            ClusterOrderField::Name => (SortBy::Name, ValueKind::Text, "name"),
+            ClusterOrderField::Established => (SortBy::Established, ValueKind::Date, "established"),
+            ClusterOrderField::MembersTotal => (SortBy::MembersTotal, ValueKind::Int, "members"),
+        };
+        let direction: Direction = direction.into();
+        let tag = format!("clusters:{name}:{direction:?}");
+        let window = connection::window(&tag, kind, first, after.as_deref(), last, before.as_deref()).map_err(|e| e.extend())?;
+        let filter: store::cluster::Filter = filter.unwrap_or_default().into();
+        let page = store::cluster::page(db(ctx)?, &filter, sort, direction, &window).await.map_err(internal)?;
+        let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, ClusterTotal(filter));
+        conn.edges.extend(page.rows.into_iter().map(|c| {
+            let cursor = connection::cursor(&tag, &Key { value: sort.value_of(&c), id: c.id });
+            Edge::new(cursor, Cluster(c))
+        }));
+        Ok(conn)
+    }
+
+    /// A network or partnership by its slug; null when there is none.
+    async fn network(&self, ctx: &Context<'_>, #[graphql(desc = "e.g. \"bbs-ict\"")] slug: String) -> Res<Option<Network>> {
+        Ok(store::network::find_by_slug(db(ctx)?, &slug).await.map_err(internal)?.map(Network))
+    }
+
+    /// Every network and partnership, by name.
+    async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
+        Ok(store::network::all(db(ctx)?).await.map_err(internal)?.into_iter().map(Network).collect())
+    }
+
+    /// Funded programmes, optionally of some frameworks only, by name.
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Frameworks, e.g. FP7, H2020, COSME.")] framework: Option<Vec<String>>,
+    ) -> Res<Vec<Programme>> {
+        let rows = store::programme::list(db(ctx)?, &framework.unwrap_or_default()).await.map_err(internal)?;
+        Ok(rows.into_iter().map(Programme).collect())
+    }
+
+    /// News items, newest first unless `orderBy` says otherwise, in pages.
+    async fn news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which items.")] filter: Option<NewsFilter>,
+        #[graphql(desc = "Publication date order; DESC (newest first) when omitted.")] order_by: Option<OrderDirection>,
+        #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Res<Connection<String, NewsItem, NewsTotal>> {
+        let direction: Direction = order_by.unwrap_or(OrderDirection::Desc).into();
+        let tag = format!("news:{direction:?}");
+        let window = connection::window(&tag, ValueKind::Date, first, after.as_deref(), last, before.as_deref()).map_err(|e| e.extend())?;
+        let f = filter.unwrap_or_default();
+        let filter = store::news::Filter {
+            publishers: f.publisher.unwrap_or_default(),
+            mentions_clusters: f.cluster.unwrap_or_default(),
+            from: f.from,
+            to: f.to,
+            date_suspect: f.date_suspect,
+        };
+        let page = store::news::page(db(ctx)?, &filter, direction, &window).await.map_err(internal)?;
+        let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, NewsTotal::Filtered(filter));
+        conn.edges.extend(page.rows.into_iter().map(|n| {
+            let cursor = connection::cursor(&tag, &Key { value: n.published_on.into(), id: n.id });
+            Edge::new(cursor, NewsItem(n))
+        }));
+        Ok(conn)
+    }
+
+    /// The terms of one taxonomy with the number of clusters that picked each, most used first.
+    async fn taxonomy(&self, ctx: &Context<'_>, kind: TaxonomyKind) -> Res<Vec<TermCount>> {
+        let rows = store::term::facets(db(ctx)?, kind.into()).await.map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, n)| TermCount { term: Term { kind, name: t.name }, clusters: n })
+            .collect())
+    }
+
+    /// Any node by its global id; null when it does not exist.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
+        load_node(ctx, id).await
+    }
+
+    /// Several nodes by global id, in the order asked; null for those that do not exist.
+    async fn nodes(&self, ctx: &Context<'_>, #[graphql(validator(max_items = 100))] ids: Vec<ID>) -> Res<Vec<Option<Node>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(load_node(ctx, id).await?);
+        }
+        Ok(out)
+    }
+}

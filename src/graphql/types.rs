@@ -1,0 +1,671 @@
+//! API types: each wraps a store row and resolves its relations through the loaders.
+
+use async_graphql::ErrorExtensions;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Object, SimpleObject};
+use chrono::NaiveDate;
+
+use super::connection::{self, ValueKind};
+use super::ids::GlobalId;
+use super::loaders::*;
+use crate::store::news::Parent;
+use crate::store::window::{Direction, Key};
+use crate::store::{self, Scope, TermKind};
+
+pub type Res<T> = async_graphql::Result<T>;
+
+pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
+    ctx.data::<Loaders>()
+}
+
+/// Anything with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    Cluster(Cluster),
+    Network(Network),
+    NewsItem(NewsItem),
+    Programme(Programme),
+}
+
+/// A country, by its ISO 3166-1 alpha-2 code.
+#[derive(SimpleObject, Clone)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2 code, e.g. "MK".
+    pub code: String,
+    /// English name, e.g. "North Macedonia".
+    pub name: String,
+}
+
+impl Country {
+    pub fn of(code: &str) -> Option<Self> {
+        crate::geo::by_code(code).map(|c| Self { code: c.code.into(), name: c.name.into() })
+    }
+}
+
+/// The Cluster Excellence Label level.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ExcellenceLabel {
+    Bronze,
+    Silver,
+    Gold,
+}
+
+impl ExcellenceLabel {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "BRONZE" => Some(Self::Bronze),
+            "SILVER" => Some(Self::Silver),
+            "GOLD" => Some(Self::Gold),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bronze => "BRONZE",
+            Self::Silver => "SILVER",
+            Self::Gold => "GOLD",
+        }
+    }
+}
+
+/// A taxonomy: one of the profile's fixed lists.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::store::TermKind")]
+pub enum TaxonomyKind {
+    /// Sectoral industries (European Cluster Observatory categories).
+    Sector,
+    /// Technology fields.
+    TechnologyField,
+    /// S3 EU priority areas.
+    S3Priority,
+    /// Emerging industries.
+    EmergingIndustry,
+    /// Support service types provided.
+    ServiceType,
+    /// Types of cooperation activity undertaken.
+    ActivityType,
+    /// Languages spoken.
+    Language,
+}
+
+/// Where an activity reaches.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::store::Scope")]
+pub enum ReachScope {
+    /// Outside Europe.
+    International,
+    /// Within Europe (trans-national).
+    European,
+    /// A regional or national programme.
+    National,
+}
+
+/// A value of a taxonomy.
+#[derive(SimpleObject, Clone)]
+pub struct Term {
+    /// The taxonomy this term belongs to.
+    pub kind: TaxonomyKind,
+    /// The term as the platform lists it.
+    pub name: String,
+}
+
+impl Term {
+    fn of(m: &store::term::Model) -> Option<Self> {
+        TermKind::parse(&m.kind).map(|k| Self { kind: k.into(), name: m.name.clone() })
+    }
+}
+
+/// A term with the number of clusters that picked it.
+#[derive(SimpleObject, Clone)]
+pub struct TermCount {
+    /// The term.
+    pub term: Term,
+    /// Number of clusters that picked it.
+    pub clusters: i64,
+}
+
+/// A member of the cluster management team.
+#[derive(SimpleObject, Clone)]
+pub struct Contact {
+    /// Role, e.g. "Cluster Manager".
+    pub role: String,
+    /// Name, where the profile gives one.
+    pub name: Option<String>,
+    /// Phone number as written.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// Member counts; each is null when the profile leaves it empty (unknown, not zero).
+#[derive(SimpleObject, Clone)]
+pub struct Composition {
+    /// Total number of members.
+    pub total: Option<i32>,
+    /// Number of SME members.
+    pub sme: Option<i32>,
+    /// Number of larger company members.
+    pub large_companies: Option<i32>,
+    /// Number of research organisations, universities and technology centres.
+    pub research_organisations: Option<i32>,
+    /// Number of other ecosystem actors.
+    pub other_actors: Option<i32>,
+}
+
+/// Countries and activities of one cooperation scope.
+#[derive(SimpleObject, Clone)]
+pub struct Cooperation {
+    /// Outside Europe (international) or within it (European/trans-national).
+    pub scope: ReachScope,
+    /// Main countries addressed.
+    pub countries: Vec<Country>,
+    /// Activity types undertaken to support members.
+    pub activities: Vec<String>,
+}
+
+/// A group of support services, under its heading where the page kept it.
+#[derive(SimpleObject, Clone)]
+pub struct Service {
+    /// The group heading; null where the page lost it.
+    pub heading: Option<String>,
+    /// The services in the group.
+    pub items: Vec<String>,
+}
+
+/// A cluster organisation and everything its profile states.
+#[derive(Clone)]
+pub struct Cluster(pub store::cluster::Model);
+
+/// Orders for the cluster list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ClusterOrderField {
+    /// By name, case and diacritics ignored.
+    Name,
+    /// By date established; unknown dates last.
+    Established,
+    /// By total members; unknown counts last.
+    MembersTotal,
+}
+
+/// Sort direction.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum OrderDirection {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+impl From<OrderDirection> for Direction {
+    fn from(d: OrderDirection) -> Self {
+        match d {
+            OrderDirection::Asc => Direction::Asc,
+            OrderDirection::Desc => Direction::Desc,
+        }
+    }
+}
+
+/// The news items mentioning a parent, newest first; cut per parent in SQL.
+pub async fn news_mentioning(
+    ctx: &Context<'_>,
+    parent: Parent,
+    id: i32,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Res<Connection<String, NewsItem, NewsTotal>> {
+    const TAG: &str = "mentions:desc";
+    let window = connection::window(TAG, ValueKind::Date, first, after.as_deref(), None, None).map_err(|e| e.extend())?;
+    let after_key = match &window.after {
+        Some(Key { value: sea_orm::Value::ChronoDate(Some(d)), id }) => Some((**d, *id)),
+        Some(_) => return Err(crate::Error::invalid_field("after", "cursor is damaged").extend()),
+        None => None,
+    };
+    let rows = loader(ctx)?
+        .0
+        .load_one(NewsOf { parent, id, limit: window.limit, after: after_key })
+        .await?
+        .unwrap_or_default();
+    let page = store::window::finish(rows, &window);
+    let mut conn = Connection::with_additional_fields(
+        page.has_previous,
+        page.has_next,
+        NewsTotal::Mentioning(NewsCountOf { parent, id }),
+    );
+    conn.edges.extend(page.rows.into_iter().map(|n| {
+        let cursor = connection::cursor(TAG, &Key { value: n.published_on.into(), id: n.id });
+        Edge::new(cursor, NewsItem(n))
+    }));
+    Ok(conn)
+}
+
+/// How a news connection counts its whole set.
+pub enum NewsTotal {
+    Mentioning(NewsCountOf),
+    Filtered(store::news::Filter),
+}
+
+#[Object]
+impl NewsTotal {
+    /// Number of items in the whole list, not just this page.
+    async fn total_count(&self, ctx: &Context<'_>) -> Res<i64> {
+        match self {
+            Self::Mentioning(k) => Ok(loader(ctx)?.0.load_one(*k).await?.unwrap_or(0)),
+            Self::Filtered(f) => {
+                let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+                let n = store::news::count(db, f).await.map_err(|e| crate::Error::Database(e).extend())?;
+                Ok(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    }
+}
+
+impl Cluster {
+    async fn terms_of(&self, ctx: &Context<'_>, kind: Option<TaxonomyKind>) -> Res<Vec<Term>> {
+        let rows = loader(ctx)?.0.load_one(TermsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows
+            .iter()
+            .filter_map(Term::of)
+            .filter(|t| kind.is_none_or(|k| t.kind == k))
+            .collect())
+    }
+}
+
+#[Object]
+impl Cluster {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        GlobalId::encode("Cluster", self.0.id)
+    }
+    /// URL-safe key, e.g. "masit".
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Name of the cluster organisation.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Country of the cluster organisation.
+    async fn country(&self) -> Option<Country> {
+        self.0.country_code.as_deref().and_then(Country::of)
+    }
+    /// Region within the country, e.g. "Vojvodina".
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    /// Date the organisation was established.
+    async fn established(&self) -> Option<NaiveDate> {
+        self.0.established
+    }
+    /// Staff in the management team.
+    async fn staff_count(&self) -> Option<i32> {
+        self.0.staff_count
+    }
+    /// Cluster Excellence Label, if any.
+    async fn excellence_label(&self) -> Option<ExcellenceLabel> {
+        self.0.excellence_label.as_deref().and_then(ExcellenceLabel::parse)
+    }
+    /// Membership of European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3), as written.
+    async fn escp_membership(&self) -> Option<&str> {
+        self.0.escp_membership.as_deref()
+    }
+    /// Member counts.
+    async fn composition(&self) -> Composition {
+        Composition {
+            total: self.0.members_total,
+            sme: self.0.members_sme,
+            large_companies: self.0.members_large,
+            research_organisations: self.0.members_research,
+            other_actors: self.0.members_other,
+        }
+    }
+    /// Entrepreneurship and scale-up support facilities in the ecosystem.
+    async fn scale_up_facilities(&self) -> Option<&str> {
+        self.0.scale_up_facilities.as_deref()
+    }
+    /// Names and links of major players.
+    async fn major_players(&self) -> Option<&str> {
+        self.0.major_players.as_deref()
+    }
+    /// Strategy text: vision, mission, goals; paragraphs separated by blank lines.
+    async fn strategy(&self) -> Option<&str> {
+        self.0.strategy.as_deref()
+    }
+    /// Objectives, the strategy's bullet points.
+    async fn objectives(&self) -> Vec<&str> {
+        self.0.objectives.as_deref().map(|o| o.lines().collect()).unwrap_or_default()
+    }
+    /// Does the cluster have a formalised strategy? Null when unknown.
+    async fn formalised_strategy(&self) -> Option<bool> {
+        self.0.formalised_strategy
+    }
+    /// Does the strategy address internationalisation? Null when unknown.
+    async fn internationalisation_strategy(&self) -> Option<bool> {
+        self.0.internationalisation_strategy
+    }
+    /// Which clusters it collaborates with, as written.
+    async fn collaborates_with(&self) -> Option<&str> {
+        self.0.collaborates_with.as_deref()
+    }
+    /// Address of the source profile page.
+    async fn source_url(&self) -> Option<&str> {
+        self.0.source_url.as_deref()
+    }
+    /// Version of the record, raised by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The cluster management team, in profile order.
+    async fn contacts(&self, ctx: &Context<'_>) -> Res<Vec<Contact>> {
+        let rows = loader(ctx)?.0.load_one(ContactsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|c| Contact { role: c.role, name: c.name, phone: c.phone, email: c.email })
+            .collect())
+    }
+    /// Terms picked, of one taxonomy or of all.
+    async fn terms(&self, ctx: &Context<'_>, kind: Option<TaxonomyKind>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, kind).await
+    }
+    /// Sectoral industries.
+    async fn sectors(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::Sector)).await
+    }
+    /// Technology fields.
+    async fn technology_fields(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::TechnologyField)).await
+    }
+    /// S3 EU priority areas.
+    async fn s3_priorities(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::S3Priority)).await
+    }
+    /// Emerging industries.
+    async fn emerging_industries(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::EmergingIndustry)).await
+    }
+    /// Support service types provided.
+    async fn service_types(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::ServiceType)).await
+    }
+    /// Languages spoken.
+    async fn languages(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
+        self.terms_of(ctx, Some(TaxonomyKind::Language)).await
+    }
+    /// Cooperation targets and activities, per scope.
+    async fn cooperation(&self, ctx: &Context<'_>) -> Res<Vec<Cooperation>> {
+        let l = &loader(ctx)?.0;
+        let (countries, activities) =
+            futures::try_join!(l.load_one(CountriesOf(self.0.id)), l.load_one(ActivitiesOf(self.0.id)))?;
+        let mut out = Vec::new();
+        for scope in [Scope::International, Scope::European] {
+            let cs: Vec<Country> = countries
+                .iter()
+                .flatten()
+                .filter(|c| c.scope == scope.as_str())
+                .filter_map(|c| Country::of(&c.country_code))
+                .collect();
+            let acts: Vec<String> =
+                activities.iter().flatten().filter(|(s, _)| s == scope.as_str()).map(|(_, t)| t.name.clone()).collect();
+            if !cs.is_empty() || !acts.is_empty() {
+                out.push(Cooperation { scope: scope.into(), countries: cs, activities: acts });
+            }
+        }
+        Ok(out)
+    }
+    /// Support services, grouped as the profile details them.
+    async fn services(&self, ctx: &Context<'_>) -> Res<Vec<Service>> {
+        let rows = loader(ctx)?.0.load_one(ServicesOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(|(g, items)| Service { heading: g.heading, items }).collect())
+    }
+    /// Funded programmes the cluster took part in.
+    async fn programmes(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
+        let rows = loader(ctx)?.0.load_one(ParticipationsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+    }
+    /// Networks and partnerships the cluster belongs to.
+    async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
+        let rows = loader(ctx)?.0.load_one(MembershipsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(NetworkMembership).collect())
+    }
+    /// News items that name this cluster, newest first.
+    async fn news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item of the previous page.")] after: Option<String>,
+    ) -> Res<Connection<String, NewsItem, NewsTotal>> {
+        news_mentioning(ctx, Parent::Cluster, self.0.id, first, after).await
+    }
+}
+
+/// A cluster's part in a funded programme.
+#[derive(Clone)]
+pub struct ProgrammeParticipation(pub store::participation::Model);
+
+#[Object]
+impl ProgrammeParticipation {
+    /// European, or regional/national.
+    async fn scope(&self) -> ReachScope {
+        Scope::parse(&self.0.scope).unwrap_or_default().into()
+    }
+    /// The profile's row, as written.
+    async fn as_written(&self) -> &str {
+        &self.0.as_written
+    }
+    /// The programme.
+    async fn programme(&self, ctx: &Context<'_>) -> Res<Option<Programme>> {
+        Ok(loader(ctx)?.0.load_one(ProgrammeById(self.0.programme_id)).await?.map(Programme))
+    }
+    /// The participating cluster.
+    async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
+        Ok(loader(ctx)?.0.load_one(ClusterById(self.0.cluster_id)).await?.map(Cluster))
+    }
+}
+
+/// A funded support programme or project.
+#[derive(Clone)]
+pub struct Programme(pub store::programme::Model);
+
+#[Object]
+impl Programme {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        GlobalId::encode("Programme", self.0.id)
+    }
+    /// Short name or acronym, e.g. "WINS-ICT".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Full title, where given.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// Framework, e.g. FP6, FP7, H2020, COSME.
+    async fn framework(&self) -> Option<&str> {
+        self.0.framework.as_deref()
+    }
+    /// Link to the programme's site.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+    /// Description.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Every cluster's participation in it.
+    async fn participants(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
+        let rows = loader(ctx)?.0.load_one(ParticipantsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+    }
+}
+
+/// A network of clusters or a strategic partnership.
+#[derive(Clone)]
+pub struct Network(pub store::network::Model);
+
+#[Object]
+impl Network {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        GlobalId::encode("Network", self.0.id)
+    }
+    /// URL-safe key, e.g. "bbs-ict".
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// NETWORK or PARTNERSHIP.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// Label, e.g. "ESCP-4i".
+    async fn label(&self) -> Option<&str> {
+        self.0.label.as_deref()
+    }
+    /// Web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// Member clusters.
+    async fn members(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
+        let rows = loader(ctx)?.0.load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(NetworkMembership).collect())
+    }
+    /// News items that name this network, newest first.
+    async fn news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item of the previous page.")] after: Option<String>,
+    ) -> Res<Connection<String, NewsItem, NewsTotal>> {
+        news_mentioning(ctx, Parent::Network, self.0.id, first, after).await
+    }
+}
+
+/// A cluster's membership of a network.
+#[derive(Clone)]
+pub struct NetworkMembership(pub store::membership::Model);
+
+#[Object]
+impl NetworkMembership {
+    /// The profile field that states it: MEMBERSHIP_FIELD or COLLABORATION_FIELD.
+    async fn basis(&self) -> &str {
+        &self.0.basis
+    }
+    /// The network's name as the profile wrote it.
+    async fn as_written(&self) -> &str {
+        &self.0.as_written
+    }
+    /// The network.
+    async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
+        Ok(loader(ctx)?.0.load_one(NetworkById(self.0.network_id)).await?.map(Network))
+    }
+    /// The member cluster.
+    async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
+        Ok(loader(ctx)?.0.load_one(ClusterById(self.0.cluster_id)).await?.map(Cluster))
+    }
+}
+
+/// An item of a network's news page.
+#[derive(Clone)]
+pub struct NewsItem(pub store::news::Model);
+
+/// An organisation a news item names: resolved to a cluster or network where known.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Mention {
+    /// The name as the item writes it.
+    pub name: String,
+    #[graphql(skip)]
+    pub cluster_id: Option<i32>,
+    #[graphql(skip)]
+    pub network_id: Option<i32>,
+}
+
+#[ComplexObject]
+impl Mention {
+    /// The cluster named, if it is in the directory.
+    async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
+        match self.cluster_id {
+            Some(id) => Ok(loader(ctx)?.0.load_one(ClusterById(id)).await?.map(Cluster)),
+            None => Ok(None),
+        }
+    }
+    /// The network named, if known.
+    async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
+        match self.network_id {
+            Some(id) => Ok(loader(ctx)?.0.load_one(NetworkById(id)).await?.map(Network)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl NewsItem {
+    async fn mention_rows(&self, ctx: &Context<'_>) -> Res<Vec<store::news_mention::Model>> {
+        Ok(loader(ctx)?.0.load_one(MentionsOf(self.0.id)).await?.unwrap_or_default())
+    }
+}
+
+#[Object]
+impl NewsItem {
+    /// Opaque global id.
+    async fn id(&self) -> ID {
+        GlobalId::encode("NewsItem", self.0.id)
+    }
+    /// Title; most items have none.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// Publication date, as published.
+    async fn published_on(&self) -> NaiveDate {
+        self.0.published_on
+    }
+    /// The date line as written, e.g. "December 04, 2016".
+    async fn published_as(&self) -> &str {
+        &self.0.published_as
+    }
+    /// True when the date breaks the page's newest-first order and is probably wrong.
+    async fn date_suspect(&self) -> bool {
+        self.0.date_suspect
+    }
+    /// Body text; paragraphs separated by blank lines.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// Address of the page it was published on.
+    async fn source_url(&self) -> &str {
+        &self.0.source_url
+    }
+    /// The network that published it.
+    async fn publisher(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
+        match self.0.publisher_id {
+            Some(id) => Ok(loader(ctx)?.0.load_one(NetworkById(id)).await?.map(Network)),
+            None => Ok(None),
+        }
+    }
+    /// Every organisation the item names, resolved or not.
+    async fn mentions(&self, ctx: &Context<'_>) -> Res<Vec<Mention>> {
+        Ok(self
+            .mention_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|m| Mention { name: m.name, cluster_id: m.cluster_id, network_id: m.network_id })
+            .collect())
+    }
+    /// Clusters of the directory the item names.
+    async fn clusters(&self, ctx: &Context<'_>) -> Res<Vec<Cluster>> {
+        let ids: Vec<i32> = self.mention_rows(ctx).await?.iter().filter_map(|m| m.cluster_id).collect();
+        let found = loader(ctx)?.0.load_many(ids.iter().map(|&i| ClusterById(i))).await?;
+        Ok(ids.iter().filter_map(|i| found.get(&ClusterById(*i)).cloned().map(Cluster)).collect())
+    }
+    /// Networks the item names.
+    async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
+        let ids: Vec<i32> = self.mention_rows(ctx).await?.iter().filter_map(|m| m.network_id).collect();
+        let found = loader(ctx)?.0.load_many(ids.iter().map(|&i| NetworkById(i))).await?;
+        Ok(ids.iter().filter_map(|i| found.get(&NetworkById(*i)).cloned().map(Network)).collect())
+    }
+}

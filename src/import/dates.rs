@@ -1,0 +1,90 @@
+//! Dates as the pages write them.
+
+use chrono::NaiveDate;
+
+/// Formats seen on profiles and news pages, tried in order.
+const FORMATS: &[&str] = &[
+    "%A, %d %B, %Y", // Saturday, 26 February, 2000
+    "%B %d, %Y",     // December 04, 2016
+    "%b %d, %Y",     // Dec 04, 2016
+    "%d %B %Y",      // 4 December 2016
+    "%d %B, %Y",     // 4 December, 2016
+    "%A, %B %d, %Y", // Sunday, December 04, 2016
+    "%Y-%m-%d",      // 2016-12-04
+    "%d.%m.%Y",      // 04.12.2016
+    "%d/%m/%Y",      // 04/12/2016
+];
+
+/// Parses a whole line as a date, or `None` when it is anything else.
+pub fn parse(text: &str) -> Option<NaiveDate> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    FORMATS
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(&text, f).ok())
+}
+
+/// Indexes of the dates that break a newest-first order: those outside one longest
+/// non-increasing run through the list. Where several runs are equally long the earliest
+/// dates are kept, so a lone far-future date is the one flagged.
+pub fn out_of_order(dates: &[NaiveDate]) -> Vec<usize> {
+    let n = dates.len();
+    // best[i]: length of the longest non-increasing subsequence ending at i.
+    let mut best = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if dates[j] >= dates[i] && best[j] + 1 > best[i] {
+                best[i] = best[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let Some(mut at) = (0..n).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else {
+        return Vec::new();
+    };
+    let mut keep = vec![false; n];
+    loop {
+        keep[at] = true;
+        if prev[at] == usize::MAX {
+            break;
+        }
+        at = prev[at];
+    }
+    (0..n).filter(|&i| !keep[i]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn profile_and_news_formats_parse() {
+        assert_eq!(parse("Saturday, 26 February, 2000"), Some(d(2000, 2, 26)));
+        assert_eq!(parse("December 04, 2016"), Some(d(2016, 12, 4)));
+        assert_eq!(parse("2016-12-04"), Some(d(2016, 12, 4)));
+        assert_eq!(parse("4 December 2016"), Some(d(2016, 12, 4)));
+        assert_eq!(parse("The meeting was on December 04, 2016"), None);
+        assert_eq!(parse("February 30, 2016"), None);
+    }
+
+    #[test]
+    fn dates_that_break_newest_first_order_are_found() {
+        let dates = [
+            d(2016, 3, 23),
+            d(2016, 2, 23),
+            d(2020, 1, 1),
+            d(2020, 1, 1),
+            d(2015, 12, 2),
+        ];
+        assert_eq!(out_of_order(&dates), vec![2, 3]);
+        assert!(out_of_order(&[d(2016, 1, 1), d(2016, 1, 1), d(2015, 1, 1)]).is_empty());
+        assert!(out_of_order(&[]).is_empty());
+    }
+}

@@ -1,0 +1,74 @@
+//! The manifest beside a folder of pages: what the pages lack (names, countries, source
+//! addresses) and the networks they name.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(default, rename = "network")]
+    pub networks: Vec<NetworkEntry>,
+    #[serde(default, rename = "page")]
+    pub pages: Vec<PageEntry>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkEntry {
+    pub slug: String,
+    pub name: String,
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    pub label: Option<String>,
+    pub website: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+fn default_kind() -> String {
+    "NETWORK".into()
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageEntry {
+    /// Path of the page, relative to the manifest.
+    pub file: PathBuf,
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: Option<String>,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Slug of the network that publishes a news page.
+    pub publisher: Option<String>,
+}
+
+impl Manifest {
+    /// Reads `path`; its page entries are made relative to the manifest's folder.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading manifest {}", path.display()))?;
+        let mut manifest: Manifest =
+            toml::from_str(&text).with_context(|| format!("manifest {} is not valid", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for page in &mut manifest.pages {
+            page.file = dir.join(&page.file);
+        }
+        Ok(manifest)
+    }
+
+    /// The entry for a page file, compared by canonical path.
+    pub fn entry_for(&self, file: &Path) -> Option<&PageEntry> {
+        let want = file.canonicalize().ok()?;
+        self.pages.iter().find(|p| p.file.canonicalize().ok().as_deref() == Some(want.as_path()))
+    }
+
+    pub fn merge(&mut self, other: Manifest) {
+        self.networks.extend(other.networks);
+        self.pages.extend(other.pages);
+    }
+}

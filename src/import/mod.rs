@@ -1,0 +1,171 @@
+//! The page importer: reads pages in the seeds' text layout, tells profile from news page,
+//! parses each into plain rows and writes them through `crate::store`, one transaction a page.
+
+pub mod dates;
+pub mod lines;
+pub mod manifest;
+pub mod mentions;
+pub mod news;
+pub mod profile;
+pub mod programmes;
+mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+pub use manifest::Manifest;
+
+/// What a page made the importer doubt or skip, by line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    pub items: Vec<Warning>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub line: usize,
+    pub message: String,
+}
+
+impl Warnings {
+    pub fn push(&mut self, line: usize, message: impl Into<String>) {
+        self.items.push(Warning { line, message: message.into() });
+    }
+}
+
+/// The two kinds of page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    Profile,
+    News,
+}
+
+/// What happened to one page.
+#[derive(Clone, Debug)]
+pub struct PageReport {
+    pub file: PathBuf,
+    pub kind: PageKind,
+    /// Slug of the cluster, or source address of the news page.
+    pub subject: String,
+    /// Rows inserted or updated; 0 on a re-import of the same page.
+    pub changed: usize,
+    pub items: usize,
+    pub warnings: Warnings,
+}
+
+/// A page that could not be imported at all; nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {message}", file.display())]
+pub struct PageError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Profile => "profile",
+            Self::News => "news",
+        })
+    }
+}
+
+/// Tells what a page is, or why it is neither.
+pub fn detect(page: &str) -> Result<PageKind, (usize, String)> {
+    let lines = lines::split(page);
+    if profile::looks_like_profile(&lines) {
+        Ok(PageKind::Profile)
+    } else if news::looks_like_news(&lines) {
+        Ok(PageKind::News)
+    } else {
+        Err((1, "neither a cluster profile (no known labels) nor a news page (no dated items)".into()))
+    }
+}
+
+/// The manifests that apply to `paths`: an explicit one, else `manifest.toml` beside each page.
+pub fn manifests_for(paths: &[PathBuf], explicit: Option<&Path>) -> anyhow::Result<Manifest> {
+    let mut manifest = Manifest::default();
+    if let Some(path) = explicit {
+        return Manifest::load(path);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for p in paths {
+        let dir = if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let candidate = dir.join("manifest.toml");
+        if candidate.is_file() && seen.insert(candidate.clone()) {
+            manifest.merge(Manifest::load(&candidate)?);
+        }
+    }
+    Ok(manifest)
+}
+
+/// Page files named by `paths` (folders are read for `*.txt`), profiles first so that news
+/// can resolve the clusters it names.
+pub fn page_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Imports one page in its own transaction: all of it or nothing.
+pub async fn import_page(
+    db: &DatabaseConnection,
+    file: &Path,
+    text: &str,
+    manifest: &Manifest,
+) -> Result<PageReport, PageError> {
+    let fail = |line: usize, message: String| PageError { file: file.to_path_buf(), line, message };
+    let kind = detect(text).map_err(|(line, m)| fail(line, m))?;
+    let entry = manifest.entry_for(file).cloned().unwrap_or_default();
+    let lines = lines::split(text);
+    let mut warnings = Warnings::default();
+    let tx = db.begin().await.map_err(|e| fail(0, format!("database: {e}")))?;
+    let outcome = match kind {
+        PageKind::Profile => {
+            let parsed = profile::parse(&lines, &mut warnings);
+            write::profile(&tx, parsed, &entry, manifest, &mut warnings).await
+        }
+        PageKind::News => {
+            let rows = news::parse(&lines, &mut warnings);
+            if rows.is_empty() {
+                return Err(fail(1, "news page without any dated item".into()));
+            }
+            write::news_page(&tx, rows, &entry, manifest, &mut warnings).await
+        }
+    };
+    let (subject, changed, items) = outcome.map_err(|e| match e {
+        write::Error::Page { line, message } => fail(line, message),
+        write::Error::Db(e) => fail(0, format!("database: {e}")),
+    })?;
+    tx.commit().await.map_err(|e| fail(0, format!("database: {e}")))?;
+    Ok(PageReport { file: file.to_path_buf(), kind, subject, changed, items, warnings })
+}
+
+/// Registers the manifest's networks and their aliases.
+pub async fn register_networks(db: &DatabaseConnection, manifest: &Manifest) -> Result<(), sea_orm::DbErr> {
+    let tx = db.begin().await?;
+    write::networks(&tx, manifest).await?;
+    tx.commit().await
+}
+
+/// Points plain mentions at clusters or networks imported after the news that named them.
+pub async fn relink_mentions(db: &DatabaseConnection) -> Result<usize, sea_orm::DbErr> {
+    let tx = db.begin().await?;
+    let n = write::relink(&tx).await?;
+    tx.commit().await?;
+    Ok(n)
+}

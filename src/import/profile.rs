@@ -1,0 +1,533 @@
+//! The cluster profile page of the European Cluster Collaboration Platform (2016-2020 layout).
+//!
+//! A profile is a run of `Label:` lines, each followed by its values on the next lines. An
+//! empty field is a label directly followed by the next label, so values are whatever lies
+//! between two known labels or section headings; anything that looks like a label but is not
+//! in the dictionary is reported, never swallowed.
+
+use chrono::NaiveDate;
+
+use super::lines::{Line, is_chrome, label_key};
+use super::programmes::{self, ProgrammeRow};
+use super::{Warnings, dates};
+use crate::geo;
+use crate::store::{Scope, TermKind};
+
+/// Everything a profile page states, before it meets the store.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub established: Option<NaiveDate>,
+    pub staff_count: Option<i32>,
+    pub region: Option<String>,
+    pub excellence_label: Option<String>,
+    pub escp_membership: Option<String>,
+    pub networks: Vec<String>,
+    pub contacts: Vec<ContactRow>,
+    pub terms: Vec<(TermKind, String)>,
+    pub members_total: Option<i32>,
+    pub members_sme: Option<i32>,
+    pub members_large: Option<i32>,
+    pub members_research: Option<i32>,
+    pub members_other: Option<i32>,
+    pub scale_up_facilities: Option<String>,
+    pub major_players: Option<String>,
+    pub strategy: Option<String>,
+    pub objectives: Vec<String>,
+    pub formalised_strategy: Option<bool>,
+    pub internationalisation_strategy: Option<bool>,
+    pub services: Vec<ServiceGroupRow>,
+    pub cooperation_countries: Vec<(Scope, &'static str)>,
+    pub cooperation_activities: Vec<(Scope, String)>,
+    pub collaborates_with: Option<String>,
+    pub programmes: Vec<ProgrammeRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContactRow {
+    pub role: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceGroupRow {
+    pub heading: Option<String>,
+    pub items: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Established,
+    Staff,
+    ExcellenceLabel,
+    Escp,
+    Networks,
+    Team,
+    Term(TermKind),
+    Count(Count),
+    ScaleUp,
+    MajorPlayers,
+    Strategy,
+    Formalised,
+    Internationalisation,
+    ServiceDetails,
+    Countries(Option<Scope>),
+    Activities(Option<Scope>),
+    Collaborates,
+    Programmes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Count {
+    Total,
+    Sme,
+    Large,
+    Research,
+    Other,
+}
+
+/// The label dictionary, in the normalised form of `label_key`.
+const LABELS: &[(&str, Field)] = &[
+    ("The date when the cluster organisation was established:", Field::Established),
+    ("Number of staff in the management team of the cluster organisation:", Field::Staff),
+    ("Cluster Excellence Label:", Field::ExcellenceLabel),
+    ("Membership to European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3):", Field::Escp),
+    ("Membership to other networks/partnerships:", Field::Networks),
+    ("Cluster Management Team:", Field::Team),
+    ("Languages spoken:", Field::Term(TermKind::Language)),
+    ("Sectoral Industries:", Field::Term(TermKind::Sector)),
+    ("Technology fields:", Field::Term(TermKind::TechnologyField)),
+    ("S3 EU priority areas:", Field::Term(TermKind::S3Priority)),
+    ("Emerging industries:", Field::Term(TermKind::EmergingIndustry)),
+    ("Total number of members:", Field::Count(Count::Total)),
+    ("Number of SME members:", Field::Count(Count::Sme)),
+    ("Number of larger company members:", Field::Count(Count::Large)),
+    ("Number of research organisations/universities/technology centres:", Field::Count(Count::Research)),
+    ("Number of other ecosystem actors:", Field::Count(Count::Other)),
+    (
+        "Entrepreneurship and scale-up support facilities in the cluster's ecosystem (see \"Organisation type\"):",
+        Field::ScaleUp,
+    ),
+    ("Name and link of major players:", Field::MajorPlayers),
+    ("Do you have a formalised strategy?:", Field::Formalised),
+    ("Do you have a specific strategy focus that addresses internationalisation?:", Field::Internationalisation),
+    ("Support services provided:", Field::Term(TermKind::ServiceType)),
+    ("Details of support services:", Field::ServiceDetails),
+    (
+        "The main countries addressed by the cluster organisation outside Europe:",
+        Field::Countries(Some(Scope::International)),
+    ),
+    ("The main countries addressed by the cluster organisation in Europe:", Field::Countries(Some(Scope::European))),
+    ("The main countries targeted by the cluster organisation:", Field::Countries(None)),
+    (
+        "Our cluster organisation undertook the following international activities to support our members:",
+        Field::Activities(Some(Scope::International)),
+    ),
+    (
+        "Our cluster organisation undertook the following activities in Europe to support our members:",
+        Field::Activities(Some(Scope::European)),
+    ),
+    (
+        "Our cluster organisation undertook the following trans-national activities to support our members:",
+        Field::Activities(Some(Scope::European)),
+    ),
+    ("Which clusters do you collaborate with?:", Field::Collaborates),
+    ("Participation in Funded Support Programmes:", Field::Programmes),
+];
+
+/// Section headings; the cooperation ones tell the scope of the "targeted" labels below them.
+const HEADINGS: &[(&str, Option<Scope>)] = &[
+    ("General Information", None),
+    ("Sectoral and Industrial Focus", None),
+    ("Composition of the cluster", None),
+    ("Cluster Strategy", None),
+    ("Cooperation Activities", None),
+    ("International Cooperation", Some(Scope::International)),
+    ("European Cooperation", Some(Scope::European)),
+    ("Trans-national Cooperation", Some(Scope::European)),
+    ("Support Programmes", None),
+];
+
+/// True when the page carries the profile's labels.
+pub fn looks_like_profile(lines: &[Line<'_>]) -> bool {
+    lines
+        .iter()
+        .filter(|l| label_key(&l.text).is_some_and(|k| field_of(&k).is_some()))
+        .count()
+        >= 3
+}
+
+fn field_of(key: &str) -> Option<Field> {
+    LABELS.iter().find(|(l, _)| *l == key).map(|&(_, f)| f)
+}
+
+/// Reads a profile page. Never fails: what it cannot use becomes a warning.
+pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
+    let mut profile = Profile::default();
+    let mut title_lines: Vec<&Line<'_>> = Vec::new();
+    let mut breadcrumb = None;
+    let mut current: Option<(Field, usize)> = None;
+    let mut scope: Option<Scope> = None;
+    let mut values: Vec<&Line<'_>> = Vec::new();
+    let mut seen_body = false;
+
+    for line in lines {
+        if is_chrome(&line.text) {
+            if let Some(rest) = line.text.trim().strip_prefix("Home > ") {
+                breadcrumb = rest.rsplit(" > ").next().map(str::to_owned);
+            }
+            continue;
+        }
+        let trimmed = line.text.trim();
+        if let Some(&(_, heading_scope)) = HEADINGS.iter().find(|(h, _)| *h == trimmed) {
+            flush(&mut profile, current.take(), &mut values, warnings);
+            seen_body = true;
+            if heading_scope.is_some() {
+                scope = heading_scope;
+            }
+            if trimmed == "Cluster Strategy" {
+                current = Some((Field::Strategy, line.number));
+            }
+            continue;
+        }
+        if let Some(key) = label_key(trimmed) {
+            if let Some(field) = field_of(&key) {
+                flush(&mut profile, current.take(), &mut values, warnings);
+                seen_body = true;
+                let field = match field {
+                    Field::Countries(None) => Field::Countries(Some(scope_or_warn(scope, line, warnings))),
+                    Field::Activities(None) => Field::Activities(Some(scope_or_warn(scope, line, warnings))),
+                    other => other,
+                };
+                current = Some((field, line.number));
+                continue;
+            }
+            // A colon-ended line inside free text ("Mission:", "Lobbying activities:") is content.
+            let free_text = matches!(
+                current,
+                Some((Field::Strategy | Field::ServiceDetails | Field::Collaborates | Field::Programmes, _))
+            );
+            if !free_text && line.raw.trim_end().ends_with('\u{a0}') {
+                warnings.push(line.number, format!("unknown label {trimmed:?}: its values are skipped"));
+                flush(&mut profile, current.take(), &mut values, warnings);
+                continue;
+            }
+        }
+        match current {
+            Some(_) => values.push(line),
+            None if !seen_body && !line.is_blank() => title_lines.push(line),
+            None if !line.is_blank() => {
+                warnings.push(line.number, format!("text outside any field skipped: {trimmed:?}"))
+            }
+            None => {}
+        }
+    }
+    flush(&mut profile, current.take(), &mut values, warnings);
+
+    profile.name = title_lines
+        .first()
+        .map(|l| l.text.trim().to_owned())
+        .or(breadcrumb);
+    for extra in title_lines.iter().skip(1) {
+        warnings.push(extra.number, format!("unexpected line before the profile: {:?}", extra.text.trim()));
+    }
+    profile
+}
+
+fn scope_or_warn(scope: Option<Scope>, line: &Line<'_>, warnings: &mut Warnings) -> Scope {
+    scope.unwrap_or_else(|| {
+        warnings.push(line.number, "cooperation field outside a cooperation section; taken as European");
+        Scope::European
+    })
+}
+
+/// Non-blank values, trimmed, with their line numbers.
+fn items<'l>(values: &[&'l Line<'_>]) -> Vec<(usize, String)> {
+    values
+        .iter()
+        .filter(|l| !l.is_blank())
+        .map(|l| (l.number, l.bullet().unwrap_or(l.text.trim()).to_owned()))
+        .collect()
+}
+
+fn single(field_line: usize, values: &[&Line<'_>], what: &str, warnings: &mut Warnings) -> Option<(usize, String)> {
+    let mut all = items(values);
+    if all.len() > 1 {
+        warnings.push(field_line, format!("{what}: {} values, only the first is kept", all.len()));
+    }
+    if all.is_empty() { None } else { Some(all.swap_remove(0)) }
+}
+
+fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Vec<&Line<'_>>, warnings: &mut Warnings) {
+    let Some((field, at)) = current else {
+        values.clear();
+        return;
+    };
+    let taken = std::mem::take(values);
+    match field {
+        Field::Established => {
+            if let Some((n, v)) = single(at, &taken, "establishment date", warnings) {
+                profile.established = dates::parse(&v);
+                if profile.established.is_none() {
+                    warnings.push(n, format!("establishment date {v:?} is not a date; skipped"));
+                }
+            }
+        }
+        Field::Staff => {
+            if let Some((n, v)) = single(at, &taken, "staff count", warnings) {
+                match parse_count(&v) {
+                    Some(count) => profile.staff_count = Some(count),
+                    // The platform renders the region under the staff-count label.
+                    None => {
+                        let region = v.strip_prefix("Region of ").unwrap_or(&v).trim().to_owned();
+                        warnings.push(n, format!("{v:?} under the staff-count label taken as the region"));
+                        profile.region = Some(region);
+                    }
+                }
+            }
+        }
+        Field::ExcellenceLabel => {
+            if let Some((n, v)) = single(at, &taken, "excellence label", warnings) {
+                let level = v.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+                if matches!(level.as_str(), "BRONZE" | "SILVER" | "GOLD") {
+                    profile.excellence_label = Some(level);
+                } else {
+                    warnings.push(n, format!("unknown excellence label {v:?}; skipped"));
+                }
+            }
+        }
+        Field::Escp => profile.escp_membership = joined(&taken),
+        Field::Networks => profile.networks = items(&taken).into_iter().map(|(_, v)| v).collect(),
+        Field::Team => profile.contacts = contacts(&items(&taken), warnings),
+        Field::Term(kind) => profile
+            .terms
+            .extend(items(&taken).into_iter().map(|(_, v)| (kind, v))),
+        Field::Count(which) => {
+            let value = single(at, &taken, "member count", warnings).and_then(|(n, v)| {
+                let count = parse_count(&v);
+                if count.is_none() {
+                    warnings.push(n, format!("member count {v:?} is not a number; taken as unknown"));
+                }
+                count
+            });
+            let slot = match which {
+                Count::Total => &mut profile.members_total,
+                Count::Sme => &mut profile.members_sme,
+                Count::Large => &mut profile.members_large,
+                Count::Research => &mut profile.members_research,
+                Count::Other => &mut profile.members_other,
+            };
+            *slot = value;
+        }
+        Field::ScaleUp => profile.scale_up_facilities = joined(&taken),
+        Field::MajorPlayers => profile.major_players = joined(&taken),
+        Field::Strategy => {
+            let (text, bullets) = prose(&taken);
+            profile.strategy = text;
+            profile.objectives = bullets;
+        }
+        Field::Formalised => profile.formalised_strategy = yes_no(at, &taken, warnings),
+        Field::Internationalisation => profile.internationalisation_strategy = yes_no(at, &taken, warnings),
+        Field::ServiceDetails => profile.services = service_groups(&taken, warnings),
+        Field::Countries(scope) => {
+            let scope = scope.unwrap_or(Scope::European);
+            for (n, v) in items(&taken) {
+                match geo::by_name(&v) {
+                    Some(c) => profile.cooperation_countries.push((scope, c.code)),
+                    None => warnings.push(n, format!("unknown country {v:?}; skipped")),
+                }
+            }
+        }
+        Field::Activities(scope) => {
+            let scope = scope.unwrap_or(Scope::European);
+            for (_, v) in items(&taken) {
+                profile.terms.push((TermKind::ActivityType, v.clone()));
+                profile.cooperation_activities.push((scope, v));
+            }
+        }
+        Field::Collaborates => profile.collaborates_with = joined(&taken),
+        Field::Programmes => profile.programmes = programmes::parse(&taken, warnings),
+    }
+}
+
+fn parse_count(v: &str) -> Option<i32> {
+    let digits: String = v.chars().filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}')).collect();
+    digits.parse().ok()
+}
+
+fn yes_no(at: usize, values: &[&Line<'_>], warnings: &mut Warnings) -> Option<bool> {
+    let (n, v) = single(at, values, "yes/no answer", warnings)?;
+    match v.to_ascii_lowercase().as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            warnings.push(n, format!("{v:?} is neither yes nor no; taken as unknown"));
+            None
+        }
+    }
+}
+
+fn joined(values: &[&Line<'_>]) -> Option<String> {
+    let all: Vec<String> = items(values).into_iter().map(|(_, v)| v).collect();
+    (!all.is_empty()).then(|| all.join("\n"))
+}
+
+/// Free text as paragraphs (blank-line runs collapse to one break), with bullets apart.
+fn prose(values: &[&Line<'_>]) -> (Option<String>, Vec<String>) {
+    let mut paragraphs = Vec::new();
+    let mut bullets = Vec::new();
+    for line in values {
+        if let Some(b) = line.bullet() {
+            bullets.push(b.to_owned());
+        } else if !line.is_blank() {
+            paragraphs.push(line.text.trim().to_owned());
+        }
+    }
+    ((!paragraphs.is_empty()).then(|| paragraphs.join("\n\n")), bullets)
+}
+
+fn is_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    digits >= 6 && s.chars().all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
+}
+
+/// Words that make a line a role rather than a person's name.
+const ROLE_WORDS: &[&str] = &[
+    "manager", "responsible", "director", "president", "coordinator", "officer", "head", "chair",
+    "secretary", "assistant", "contact", "representative", "expert", "leader", "ceo", "executive",
+];
+
+fn is_role(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    lower.split_whitespace().any(|w| ROLE_WORDS.contains(&w))
+}
+
+/// The team is a list of roles, each followed by a phone, an e-mail and a name where given.
+fn contacts(values: &[(usize, String)], warnings: &mut Warnings) -> Vec<ContactRow> {
+    let mut out: Vec<ContactRow> = Vec::new();
+    for (n, v) in values {
+        let current = out.last_mut();
+        match current {
+            Some(c) if is_phone(v) && c.phone.is_none() => c.phone = Some(v.clone()),
+            Some(c) if v.contains('@') && c.email.is_none() => c.email = Some(v.clone()),
+            Some(c) if !is_role(v) && !is_phone(v) && c.name.is_none() => c.name = Some(v.clone()),
+            _ if is_phone(v) || v.contains('@') => {
+                warnings.push(*n, format!("contact detail {v:?} without a role; kept under an unnamed role"));
+                out.push(ContactRow {
+                    role: "Contact".into(),
+                    phone: is_phone(v).then(|| v.clone()),
+                    email: v.contains('@').then(|| v.clone()),
+                    ..ContactRow::default()
+                });
+            }
+            _ => out.push(ContactRow { role: v.clone(), ..ContactRow::default() }),
+        }
+    }
+    out
+}
+
+/// Service details: a plain line opens a group under that heading; bullets fill it; bullets
+/// after a blank gap open a group whose heading the page lost.
+fn service_groups(values: &[&Line<'_>], warnings: &mut Warnings) -> Vec<ServiceGroupRow> {
+    let mut groups: Vec<(usize, ServiceGroupRow)> = Vec::new();
+    let mut gap = true;
+    for line in values {
+        if line.is_blank() {
+            gap = true;
+            continue;
+        }
+        if let Some(item) = line.bullet() {
+            let open_new = match groups.last() {
+                None => true,
+                Some((_, g)) => gap && !g.items.is_empty(),
+            };
+            if open_new {
+                groups.push((line.number, ServiceGroupRow::default()));
+            }
+            if let Some((_, g)) = groups.last_mut() {
+                g.items.push(item.to_owned());
+            }
+        } else {
+            let text = line.text.trim();
+            if text.len() > 100 || text.ends_with('.') {
+                // A paragraph, not a heading: an item of its own group.
+                groups.push((line.number, ServiceGroupRow { heading: None, items: vec![text.to_owned()] }));
+            } else {
+                let heading = text.trim_end_matches(':').trim().to_owned();
+                groups.push((line.number, ServiceGroupRow { heading: Some(heading), items: Vec::new() }));
+            }
+        }
+        gap = false;
+    }
+    groups
+        .into_iter()
+        .filter_map(|(n, g)| {
+            if g.items.is_empty() {
+                let heading = g.heading.unwrap_or_default();
+                warnings.push(n, format!("service heading {heading:?} has no items; kept as a section title only"));
+                None
+            } else {
+                Some(g)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::lines::split;
+
+    fn parse_text(page: &str) -> (Profile, Warnings) {
+        let mut w = Warnings::default();
+        let p = parse(&split(page), &mut w);
+        (p, w)
+    }
+
+    #[test]
+    fn an_empty_field_is_a_label_followed_by_a_label() {
+        let (p, _) = parse_text("General Information\nLanguages spoken:\u{a0}\nSectoral Industries:\u{a0}\nBusiness Services\n");
+        assert_eq!(p.terms, vec![(TermKind::Sector, "Business Services".to_owned())]);
+    }
+
+    #[test]
+    fn phones_without_names_attach_to_the_role_above() {
+        let (p, _) = parse_text("Cluster Management Team:\u{a0}\nCluster Manager\n+38975 280 505\nInternationalisation Responsible\nJane Doe\n+38975 280 506\njane@example.org\n");
+        assert_eq!(p.contacts.len(), 2);
+        assert_eq!(p.contacts[0].phone.as_deref(), Some("+38975 280 505"));
+        assert_eq!(p.contacts[0].name, None);
+        assert_eq!(p.contacts[1].name.as_deref(), Some("Jane Doe"));
+        assert_eq!(p.contacts[1].email.as_deref(), Some("jane@example.org"));
+    }
+
+    #[test]
+    fn the_region_under_the_staff_label_is_taken_as_region_with_a_warning() {
+        let (p, w) = parse_text("Number of staff in the management team of the cluster organisation :\u{a0}\nRegion of Vojvodina\n");
+        assert_eq!(p.region.as_deref(), Some("Vojvodina"));
+        assert_eq!(p.staff_count, None);
+        assert_eq!(w.items.len(), 1);
+    }
+
+    #[test]
+    fn unknown_labels_are_reported_not_swallowed() {
+        let (p, w) = parse_text("General Information\nFavourite colour:\u{a0}\nBlue\nLanguages spoken:\u{a0}\nEnglish\n");
+        assert_eq!(p.terms, vec![(TermKind::Language, "English".to_owned())]);
+        assert!(w.items.iter().any(|x| x.message.contains("Favourite colour")), "{w:?}");
+    }
+
+    #[test]
+    fn transnational_targets_take_the_scope_of_their_section() {
+        let (p, _) = parse_text("International Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nUnited States\nTrans-national Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nFYR of Macedonia\n");
+        assert_eq!(p.cooperation_countries, vec![(Scope::International, "US"), (Scope::European, "MK")]);
+    }
+
+    #[test]
+    fn service_bullets_after_a_gap_form_a_group_without_heading() {
+        let (p, _) = parse_text("Details of support services:\u{a0}\n\nAcademy\n\n  • One\n  • Two\n\n\n  • Three\nLobbying:\n  • Four\n");
+        let headings: Vec<_> = p.services.iter().map(|g| g.heading.clone()).collect();
+        assert_eq!(headings, vec![Some("Academy".into()), None, Some("Lobbying".into())]);
+        assert_eq!(p.services[1].items, vec!["Three".to_owned()]);
+    }
+}

@@ -1,0 +1,302 @@
+//! Writes parsed pages through the store, by natural key, so a second import of the same
+//! page changes nothing.
+
+use std::collections::{BTreeSet, HashSet};
+
+use sea_orm::{ConnectionTrait, DbErr};
+use sha2::{Digest, Sha256};
+
+use super::manifest::{Manifest, PageEntry};
+use super::mentions::{Directory, Target};
+use super::news::NewsRow;
+use super::profile::Profile;
+use super::Warnings;
+use crate::store::{self, TermKind};
+use crate::text::{name_key, slugify};
+
+#[derive(Debug)]
+pub enum Error {
+    /// The page lacks something nothing else supplies.
+    Page { line: usize, message: String },
+    Db(DbErr),
+}
+
+impl From<DbErr> for Error {
+    fn from(e: DbErr) -> Self {
+        Self::Db(e)
+    }
+}
+
+/// (subject, rows changed, items written)
+type Outcome = (String, usize, usize);
+
+pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
+    for n in &manifest.networks {
+        let id = store::network::upsert(
+            db,
+            store::network::Fields {
+                slug: n.slug.clone(),
+                name: n.name.clone(),
+                kind: n.kind.to_ascii_uppercase(),
+                label: n.label.clone(),
+                website: n.website.clone(),
+            },
+        )
+        .await?;
+        for alias in std::iter::once(&n.name).chain(&n.aliases) {
+            store::network_alias::add(db, id, alias).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Every known name of every cluster and network.
+async fn directory(db: &impl ConnectionTrait) -> Result<Directory, DbErr> {
+    let mut names: Vec<(String, Target)> = Vec::new();
+    for (id, name) in store::cluster::names(db).await? {
+        names.push((name, Target::Cluster(id)));
+    }
+    for a in store::cluster_alias::all(db).await? {
+        names.push((a.alias, Target::Cluster(a.cluster_id)));
+    }
+    for n in store::network::all(db).await? {
+        names.push((n.name, Target::Network(n.id)));
+    }
+    for a in store::network_alias::all(db).await? {
+        names.push((a.alias, Target::Network(a.network_id)));
+    }
+    Ok(Directory::new(names))
+}
+
+pub async fn profile(
+    db: &impl ConnectionTrait,
+    p: Profile,
+    entry: &PageEntry,
+    _manifest: &Manifest,
+    warnings: &mut Warnings,
+) -> Result<Outcome, Error> {
+    let name = match (&entry.name, &p.name) {
+        (Some(m), Some(page)) if name_key(m) != name_key(page) => {
+            warnings.push(1, format!("manifest names the cluster {m:?}, the page {page:?}; the manifest wins"));
+            m.clone()
+        }
+        (Some(m), _) => m.clone(),
+        (None, Some(page)) => page.clone(),
+        (None, None) => {
+            return Err(Error::Page {
+                line: 1,
+                message: "the profile does not name its cluster and no manifest entry does".into(),
+            });
+        }
+    };
+    let slug = entry.slug.clone().unwrap_or_else(|| slugify(&name));
+    let country_code = match &entry.country {
+        Some(code) => match crate::geo::by_code(code) {
+            Some(c) => Some(c.code.to_owned()),
+            None => return Err(Error::Page { line: 1, message: format!("manifest country {code:?} is not an ISO code") }),
+        },
+        None => {
+            warnings.push(1, "no country for this cluster: the page has none and the manifest gives none");
+            None
+        }
+    };
+    let objectives = (!p.objectives.is_empty()).then(|| p.objectives.join("\n"));
+    let (cluster_id, mut changed) = store::cluster::upsert(
+        db,
+        store::cluster::Fields {
+            slug: slug.clone(),
+            name: name.clone(),
+            country_code,
+            region: p.region.clone(),
+            established: p.established,
+            staff_count: p.staff_count,
+            excellence_label: p.excellence_label.clone(),
+            escp_membership: p.escp_membership.clone(),
+            members: [p.members_total, p.members_sme, p.members_large, p.members_research, p.members_other],
+            scale_up_facilities: p.scale_up_facilities.clone(),
+            major_players: p.major_players.clone(),
+            strategy: p.strategy.clone(),
+            objectives,
+            formalised_strategy: p.formalised_strategy,
+            internationalisation_strategy: p.internationalisation_strategy,
+            collaborates_with: p.collaborates_with.clone(),
+            source_url: entry.source.clone(),
+        },
+    )
+    .await
+    .map(|(id, c)| (id, usize::from(c)))?;
+
+    for alias in store::cluster_alias::replace(db, cluster_id, &entry.aliases).await? {
+        warnings.push(1, format!("alias {alias:?} belongs to another cluster; skipped"));
+    }
+    let contacts = p.contacts.iter().map(|c| (c.role.clone(), c.name.clone(), c.phone.clone(), c.email.clone())).collect();
+    changed += usize::from(store::contact::replace(db, cluster_id, contacts).await?);
+
+    let mut term_ids = BTreeSet::new();
+    for (kind, value) in &p.terms {
+        term_ids.insert(store::term::get_or_create(db, *kind, value).await?);
+    }
+    changed += usize::from(store::cluster_term::set(db, cluster_id, &term_ids).await?);
+
+    let countries: BTreeSet<(String, String)> =
+        p.cooperation_countries.iter().map(|(s, c)| (s.as_str().to_owned(), (*c).to_owned())).collect();
+    changed += usize::from(store::cooperation_country::set(db, cluster_id, &countries).await?);
+    let mut activities = BTreeSet::new();
+    for (scope, value) in &p.cooperation_activities {
+        let term = store::term::get_or_create(db, TermKind::ActivityType, value).await?;
+        activities.insert((scope.as_str().to_owned(), term));
+    }
+    changed += usize::from(store::cooperation_activity::set(db, cluster_id, &activities).await?);
+
+    let groups = p.services.iter().map(|g| (g.heading.clone(), g.items.clone())).collect();
+    changed += usize::from(store::service_group::replace(db, cluster_id, groups).await?);
+
+    let mut participations = Vec::new();
+    for row in &p.programmes {
+        let id = store::programme::upsert(
+            db,
+            store::programme::Fields {
+                name: row.name.clone(),
+                title: row.title.clone(),
+                framework: row.framework.clone(),
+                url: row.url.clone(),
+                description: row.description.clone(),
+            },
+        )
+        .await?;
+        participations.push((id, row.scope.as_str().to_owned(), row.as_written.clone()));
+    }
+    changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
+
+    let dir = directory(db).await?;
+    let mut memberships = Vec::new();
+    for written in &p.networks {
+        let network_id = match dir.resolve(written) {
+            Some(Target::Network(id)) => id,
+            _ => {
+                warnings.push(1, format!("network {written:?} is not known; recorded as a new network"));
+                let id = store::network::upsert(
+                    db,
+                    store::network::Fields {
+                        slug: slugify(written),
+                        name: written.clone(),
+                        kind: "NETWORK".into(),
+                        label: None,
+                        website: None,
+                    },
+                )
+                .await?;
+                store::network_alias::add(db, id, written).await?
+            }
+        };
+        memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
+    }
+    // "Which clusters do you collaborate with?" often names the network the cluster is in.
+    if let Some(text) = &p.collaborates_with {
+        for m in dir.mentions(text) {
+            if let Some(Target::Network(id)) = m.target {
+                memberships.push((id, "COLLABORATION_FIELD".to_owned(), m.name));
+            }
+        }
+    }
+    changed += usize::from(store::membership::replace(db, cluster_id, memberships).await?);
+    Ok((slug, changed, 1))
+}
+
+pub async fn news_page(
+    db: &impl ConnectionTrait,
+    rows: Vec<NewsRow>,
+    entry: &PageEntry,
+    _manifest: &Manifest,
+    warnings: &mut Warnings,
+) -> Result<Outcome, Error> {
+    let Some(source) = entry.source.clone() else {
+        return Err(Error::Page { line: 1, message: "news page without a source address: add it to the manifest".into() });
+    };
+    let publisher_id = match &entry.publisher {
+        Some(slug) => match store::network::find_by_slug(db, slug).await? {
+            Some(n) => Some(n.id),
+            None => return Err(Error::Page { line: 1, message: format!("manifest publisher {slug:?} is not a known network") }),
+        },
+        None => {
+            warnings.push(1, "news page without a publisher in the manifest");
+            None
+        }
+    };
+    let dir = directory(db).await?;
+    let mut keep = Vec::with_capacity(rows.len());
+    let mut changed = 0;
+    let mut keys = HashSet::new();
+    for row in &rows {
+        let key = news_key(&source, &row.published_as, &row.body);
+        if !keys.insert(key.clone()) {
+            warnings.push(row.line, "the same item appears twice on the page; the second is skipped");
+            continue;
+        }
+        let id = store::news::upsert(
+            db,
+            store::news::Fields {
+                key,
+                source_url: source.clone(),
+                publisher_id,
+                position: row.position,
+                title: row.title.clone(),
+                published_on: row.published_on,
+                published_as: row.published_as.clone(),
+                date_suspect: row.date_suspect,
+                body: row.body.clone(),
+            },
+        )
+        .await?;
+        keep.push(id);
+        let text = match &row.title {
+            Some(t) => format!("{t}\n\n{}", row.body),
+            None => row.body.clone(),
+        };
+        let mentions = dir
+            .mentions(&text)
+            .into_iter()
+            .map(|m| match m.target {
+                Some(Target::Cluster(c)) => (m.name, Some(c), None),
+                Some(Target::Network(n)) => (m.name, None, Some(n)),
+                None => (m.name, None, None),
+            })
+            .collect();
+        changed += usize::from(store::news_mention::replace(db, id, mentions).await?);
+    }
+    let removed = store::news::delete_others(db, &source, &keep).await?;
+    if removed > 0 {
+        warnings.push(1, format!("{removed} items no longer on the page were removed"));
+    }
+    Ok((source, changed + usize::try_from(removed).unwrap_or(0), keep.len()))
+}
+
+/// The natural key of a news item: where it was published, its date as written and its
+/// text, folded so that whitespace and quote styles do not matter.
+fn news_key(source: &str, published_as: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [source, "\n", published_as, "\n", &name_key(body)] {
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn relink(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let dir = directory(db).await?;
+    let mut linked = 0;
+    for m in store::news_mention::unresolved(db).await? {
+        let (cluster, network) = match dir.resolve(&m.name) {
+            Some(Target::Cluster(c)) => (Some(c), None),
+            Some(Target::Network(n)) => (None, Some(n)),
+            None => continue,
+        };
+        let siblings = store::news_mention::for_news(db, &[m.news_id]).await?;
+        if siblings.iter().any(|s| (s.cluster_id.is_some() && s.cluster_id == cluster) || (s.network_id.is_some() && s.network_id == network)) {
+            continue;
+        }
+        store::news_mention::link(db, m.id, cluster, network).await?;
+        linked += 1;
+    }
+    Ok(linked)
+}
+

@@ -1,0 +1,19 @@
+//! Cluster Atlas: the directory of European industry clusters as a GraphQL API.
+//!
+//! Pages (cluster profiles, network news) come in through [`import`], which parses them and
+//! writes through [`store`] (SeaORM over SQLite or PostgreSQL). [`graphql`] serves the store
+//! as a schema with no web framework in it; [`http`] mounts that schema on axum and owns the
+//! GraphQL-over-HTTP rules and error codes; [`app`] wires configuration, database and server.
+//! Dependencies run one way: `http -> graphql -> store`, `import -> store`.
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod geo;
+pub mod graphql;
+pub mod http;
+pub mod import;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Result};

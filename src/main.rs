@@ -1,0 +1,44 @@
+//! The `cluster-atlas` binary: parse the command line, start logging, run the subcommand.
+
+use anyhow::Context;
+use clap::Parser;
+use cluster_atlas::cli::{Cli, Command};
+use cluster_atlas::{app, graphql};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::load_samples_if_empty(&db).await?;
+            let listener = tokio::net::TcpListener::bind(cli.addr).await.with_context(|| format!("binding {}", cli.addr))?;
+            println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
+            app::serve(listener, db, app::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            app::open_store(&cli.database_url).await?;
+            println!("migrated");
+            Ok(())
+        }
+        Command::Import { paths, manifest } => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::import_files(&db, &paths, manifest.as_deref()).await
+        }
+        Command::ExportSchema { out } => {
+            let sdl = graphql::sdl();
+            match out {
+                Some(path) => std::fs::write(&path, sdl).with_context(|| format!("writing {}", path.display())),
+                None => {
+                    print!("{sdl}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! `cluster`: one row per cluster organisation, with everything its profile states once.
+
+use sea_orm::Condition;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cluster")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    /// `name` folded for ordering and prefix filters (see `crate::text::fold`).
+    pub name_key: String,
+    pub country_code: Option<String>,
+    pub region: Option<String>,
+    pub established: Option<Date>,
+    pub staff_count: Option<i32>,
+    pub excellence_label: Option<String>,
+    pub escp_membership: Option<String>,
+    pub members_total: Option<i32>,
+    pub members_sme: Option<i32>,
+    pub members_large: Option<i32>,
+    pub members_research: Option<i32>,
+    pub members_other: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub scale_up_facilities: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub major_players: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub strategy: Option<String>,
+    /// One objective a line.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub objectives: Option<String>,
+    pub formalised_strategy: Option<bool>,
+    pub internationalisation_strategy: Option<bool>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub collaborates_with: Option<String>,
+    pub source_url: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// How the cluster list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    Name,
+    Established,
+    MembersTotal,
+}
+
+impl SortBy {
+    pub fn column(self) -> Column {
+        match self {
+            Self::Name => Column::NameKey,
+            Self::Established => Column::Established,
+            Self::MembersTotal => Column::MembersTotal,
+        }
+    }
+
+    /// The sort value of `row`, as stored in a cursor.
+    pub fn value_of(self, row: &Model) -> sea_orm::Value {
+        match self {
+            Self::Name => row.name_key.clone().into(),
+            Self::Established => row.established.into(),
+            Self::MembersTotal => row.members_total.into(),
+        }
+    }
+}
+
+/// Cluster filters: fields are ANDed, the values within one field ORed; empty means any.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub countries: Vec<String>,
+    pub regions: Vec<String>,
+    pub terms: Vec<(super::TermKind, Vec<String>)>,
+    pub excellence_labels: Vec<String>,
+    pub networks: Vec<String>,
+    pub frameworks: Vec<String>,
+    pub established_from: Option<i32>,
+    pub established_to: Option<i32>,
+    pub name_prefix: Option<String>,
+}
+
+impl Filter {
+    pub fn condition(&self) -> Condition {
+        use sea_orm::sea_query::{Expr, Query};
+        let mut cond = Condition::all();
+        if !self.countries.is_empty() {
+            let codes: Vec<String> = self.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
+            cond = cond.add(Column::CountryCode.is_in(codes));
+        }
+        if !self.regions.is_empty() {
+            cond = cond.add(Column::Region.is_in(self.regions.clone()));
+        }
+        for (kind, names) in self.terms.iter().filter(|(_, n)| !n.is_empty()) {
+            let sub = Query::select()
+                .column((super::cluster_term::Entity, super::cluster_term::Column::ClusterId))
+                .from(super::cluster_term::Entity)
+                .inner_join(
+                    super::term::Entity,
+                    Expr::col((super::term::Entity, super::term::Column::Id))
+                        .equals((super::cluster_term::Entity, super::cluster_term::Column::TermId)),
+                )
+                .and_where(Expr::col((super::term::Entity, super::term::Column::Kind)).eq(kind.as_str()))
+                .and_where(Expr::col((super::term::Entity, super::term::Column::Name)).is_in(names.clone()))
+                .to_owned();
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if !self.excellence_labels.is_empty() {
+            cond = cond.add(Column::ExcellenceLabel.is_in(self.excellence_labels.clone()));
+        }
+        if !self.networks.is_empty() {
+            let sub = Query::select()
+                .column((super::membership::Entity, super::membership::Column::ClusterId))
+                .from(super::membership::Entity)
+                .inner_join(
+                    super::network::Entity,
+                    Expr::col((super::network::Entity, super::network::Column::Id))
+                        .equals((super::membership::Entity, super::membership::Column::NetworkId)),
+                )
+                .and_where(Expr::col((super::network::Entity, super::network::Column::Slug)).is_in(self.networks.clone()))
+                .to_owned();
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if !self.frameworks.is_empty() {
+            let sub = Query::select()
+                .column((super::participation::Entity, super::participation::Column::ClusterId))
+                .from(super::participation::Entity)
+                .inner_join(
+                    super::programme::Entity,
+                    Expr::col((super::programme::Entity, super::programme::Column::Id))
+                        .equals((super::participation::Entity, super::participation::Column::ProgrammeId)),
+                )
+                .and_where(
+                    Expr::col((super::programme::Entity, super::programme::Column::Framework)).is_in(self.frameworks.clone()),
+                )
+                .to_owned();
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if let Some(from) = self.established_from.and_then(|y| Date::from_ymd_opt(y, 1, 1)) {
+            cond = cond.add(Column::Established.gte(from));
+        }
+        if let Some(to) = self.established_to.and_then(|y| Date::from_ymd_opt(y, 12, 31)) {
+            cond = cond.add(Column::Established.lte(to));
+        }
+        if let Some(prefix) = self.name_prefix.as_deref().map(crate::text::name_key).filter(|p| !p.is_empty()) {
+            let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            cond = cond.add(Expr::col(Column::NameKey).like(sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')));
+        }
+        cond
+    }
+}
+
+fn ordering(sort: SortBy, direction: super::window::Direction) -> super::window::Ordering<Column, Column> {
+    super::window::Ordering { column: sort.column(), id: Column::Id, direction }
+}
+
+/// One page of clusters matching `filter`, in the requested order.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    sort: SortBy,
+    direction: super::window::Direction,
+    window: &super::window::Window,
+) -> Result<super::window::Page<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let order = ordering(sort, direction);
+    let mut query = Entity::find().filter(order.seek(filter.condition(), window));
+    for (expr, o) in order.order_by(window.from_end) {
+        query = query.order_by(expr, o);
+    }
+    let rows = query.limit(window.limit + 1).all(db).await?;
+    Ok(super::window::finish(rows, window))
+}
+
+/// How many clusters match `filter`.
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Entity::find().filter(filter.condition()).count(db).await
+}
+
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Slug.eq(slug)).one(db).await
+}
+
+pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+}
+
+/// Every cluster's id and name, for resolving mentions.
+pub async fn names(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Name)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The profile fields of a cluster, as the importer states them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fields {
+    pub slug: String,
+    pub name: String,
+    pub country_code: Option<String>,
+    pub region: Option<String>,
+    pub established: Option<Date>,
+    pub staff_count: Option<i32>,
+    pub excellence_label: Option<String>,
+    pub escp_membership: Option<String>,
+    pub members: [Option<i32>; 5],
+    pub scale_up_facilities: Option<String>,
+    pub major_players: Option<String>,
+    pub strategy: Option<String>,
+    pub objectives: Option<String>,
+    pub formalised_strategy: Option<bool>,
+    pub internationalisation_strategy: Option<bool>,
+    pub collaborates_with: Option<String>,
+    pub source_url: Option<String>,
+}
+
+impl Fields {
+    fn of(m: &Model) -> Self {
+        Self {
+            slug: m.slug.clone(),
+            name: m.name.clone(),
+            country_code: m.country_code.clone(),
+            region: m.region.clone(),
+            established: m.established,
+            staff_count: m.staff_count,
+            excellence_label: m.excellence_label.clone(),
+            escp_membership: m.escp_membership.clone(),
+            members: [m.members_total, m.members_sme, m.members_large, m.members_research, m.members_other],
+            scale_up_facilities: m.scale_up_facilities.clone(),
+            major_players: m.major_players.clone(),
+            strategy: m.strategy.clone(),
+            objectives: m.objectives.clone(),
+            formalised_strategy: m.formalised_strategy,
+            internationalisation_strategy: m.internationalisation_strategy,
+            collaborates_with: m.collaborates_with.clone(),
+            source_url: m.source_url.clone(),
+        }
+    }
+
+    fn apply(self, a: &mut ActiveModel) {
+        use sea_orm::ActiveValue::Set;
+        a.name_key = Set(crate::text::name_key(&self.name));
+        a.slug = Set(self.slug);
+        a.name = Set(self.name);
+        a.country_code = Set(self.country_code);
+        a.region = Set(self.region);
+        a.established = Set(self.established);
+        a.staff_count = Set(self.staff_count);
+        a.excellence_label = Set(self.excellence_label);
+        a.escp_membership = Set(self.escp_membership);
+        let [total, sme, large, research, other] = self.members;
+        a.members_total = Set(total);
+        a.members_sme = Set(sme);
+        a.members_large = Set(large);
+        a.members_research = Set(research);
+        a.members_other = Set(other);
+        a.scale_up_facilities = Set(self.scale_up_facilities);
+        a.major_players = Set(self.major_players);
+        a.strategy = Set(self.strategy);
+        a.objectives = Set(self.objectives);
+        a.formalised_strategy = Set(self.formalised_strategy);
+        a.internationalisation_strategy = Set(self.internationalisation_strategy);
+        a.collaborates_with = Set(self.collaborates_with);
+        a.source_url = Set(self.source_url);
+    }
+}
+
+/// Inserts the cluster or updates it by slug; a row whose fields already match is left alone
+/// (no new version, no new timestamp). Returns the id and whether anything changed.
+pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(i32, bool), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now().fixed_offset();
+    match find_by_slug(db, &fields.slug).await? {
+        Some(existing) if Fields::of(&existing) == fields => Ok((existing.id, false)),
+        Some(existing) => {
+            let id = existing.id;
+            let version = existing.version;
+            let mut a: ActiveModel = existing.into();
+            fields.apply(&mut a);
+            a.version = Set(version + 1);
+            a.updated_at = Set(now);
+            a.update(db).await?;
+            Ok((id, true))
+        }
+        None => {
+            let mut a = ActiveModel { version: Set(1), created_at: Set(now), updated_at: Set(now), ..Default::default() };
+            fields.apply(&mut a);
+            let inserted = a.insert(db).await?;
+            Ok((inserted.id, true))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! `membership`: a cluster belongs to a network, and which profile field says so.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "membership")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub cluster_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub network_id: i32,
+    pub basis: String,
+    pub as_written: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::ClusterId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::ClusterId)
+        .order_by_asc(Column::NetworkId)
+        .all(db)
+        .await
+}
+
+pub async fn for_networks(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::NetworkId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::NetworkId)
+        .order_by_asc(Column::ClusterId)
+        .all(db)
+        .await
+}
+
+/// A membership as the importer states it: network id, basis, the text as written.
+pub type Row = (i32, String, String);
+
+/// Makes the cluster's memberships exactly `rows` (one per network, first kept).
+pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
+    rows.sort();
+    let existing: Vec<Row> = for_clusters(db, &[cluster_id])
+        .await?
+        .into_iter()
+        .map(|m| (m.network_id, m.basis, m.as_written))
+        .collect();
+    if existing == rows {
+        return Ok(false);
+    }
+    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    let new: Vec<ActiveModel> = rows
+        .into_iter()
+        .map(|(network_id, basis, as_written)| ActiveModel {
+            cluster_id: Set(cluster_id),
+            network_id: Set(network_id),
+            basis: Set(basis),
+            as_written: Set(as_written),
+        })
+        .collect();
+    if !new.is_empty() {
+        Entity::insert_many(new).exec(db).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,92 @@
+//! The store: SeaORM entities, one module a table, each with that table's queries.
+//!
+//! Functions take any `ConnectionTrait`, so the importer can run them inside one transaction
+//! per page and the API outside any.
+
+pub mod cluster;
+pub mod cluster_alias;
+pub mod cluster_term;
+pub mod contact;
+pub mod cooperation_activity;
+pub mod cooperation_country;
+pub mod membership;
+pub mod network;
+pub mod network_alias;
+pub mod news;
+pub mod news_mention;
+pub mod participation;
+pub mod programme;
+pub mod service_group;
+pub mod service_item;
+pub mod term;
+
+mod connect;
+pub mod window;
+
+pub use connect::{connect, migrate};
+
+/// The profile's fixed lists whose values are shared terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TermKind {
+    Sector,
+    TechnologyField,
+    S3Priority,
+    EmergingIndustry,
+    ServiceType,
+    ActivityType,
+    Language,
+}
+
+impl TermKind {
+    pub const ALL: [TermKind; 7] = [
+        Self::Sector,
+        Self::TechnologyField,
+        Self::S3Priority,
+        Self::EmergingIndustry,
+        Self::ServiceType,
+        Self::ActivityType,
+        Self::Language,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sector => "SECTOR",
+            Self::TechnologyField => "TECHNOLOGY_FIELD",
+            Self::S3Priority => "S3_PRIORITY",
+            Self::EmergingIndustry => "EMERGING_INDUSTRY",
+            Self::ServiceType => "SERVICE_TYPE",
+            Self::ActivityType => "ACTIVITY_TYPE",
+            Self::Language => "LANGUAGE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where an activity reaches: outside Europe, within Europe, or (for programmes) a region
+/// or a nation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    International,
+    #[default]
+    European,
+    National,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::International => "INTERNATIONAL",
+            Self::European => "EUROPEAN",
+            Self::National => "NATIONAL",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::International, Self::European, Self::National]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}

@@ -1,0 +1,260 @@
+//! `news`: one item of a network's news page.
+
+use sea_orm::Condition;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "news")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Natural key: source, date as published and a digest of the body.
+    #[sea_orm(unique)]
+    pub key: String,
+    pub source_url: String,
+    pub publisher_id: Option<i32>,
+    pub position: i32,
+    pub title: Option<String>,
+    pub published_on: Date,
+    pub published_as: String,
+    /// The date breaks the page's newest-first order, so it is probably wrong.
+    pub date_suspect: bool,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub version: i32,
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// News filters: fields ANDed, values within one ORed.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Slugs of publishing networks.
+    pub publishers: Vec<String>,
+    /// Slugs of clusters the item must mention (any of them).
+    pub mentions_clusters: Vec<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub date_suspect: Option<bool>,
+}
+
+impl Filter {
+    pub fn condition(&self) -> Condition {
+        use sea_orm::sea_query::{Expr, Query};
+        use super::{cluster, network, news_mention};
+        let mut cond = Condition::all();
+        if !self.publishers.is_empty() {
+            let sub = Query::select()
+                .column(network::Column::Id)
+                .from(network::Entity)
+                .and_where(Expr::col(network::Column::Slug).is_in(self.publishers.clone()))
+                .to_owned();
+            cond = cond.add(Column::PublisherId.in_subquery(sub));
+        }
+        if !self.mentions_clusters.is_empty() {
+            let sub = Query::select()
+                .column((news_mention::Entity, news_mention::Column::NewsId))
+                .from(news_mention::Entity)
+                .inner_join(
+                    cluster::Entity,
+                    Expr::col((cluster::Entity, cluster::Column::Id)).equals((news_mention::Entity, news_mention::Column::ClusterId)),
+                )
+                .and_where(Expr::col((cluster::Entity, cluster::Column::Slug)).is_in(self.mentions_clusters.clone()))
+                .to_owned();
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if let Some(from) = self.from {
+            cond = cond.add(Column::PublishedOn.gte(from));
+        }
+        if let Some(to) = self.to {
+            cond = cond.add(Column::PublishedOn.lte(to));
+        }
+        if let Some(s) = self.date_suspect {
+            cond = cond.add(Column::DateSuspect.eq(s));
+        }
+        cond
+    }
+}
+
+fn ordering(direction: super::window::Direction) -> super::window::Ordering<Column, Column> {
+    super::window::Ordering { column: Column::PublishedOn, id: Column::Id, direction }
+}
+
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    direction: super::window::Direction,
+    window: &super::window::Window,
+) -> Result<super::window::Page<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let order = ordering(direction);
+    let mut query = Entity::find().filter(order.seek(filter.condition(), window));
+    for (expr, o) in order.order_by(window.from_end) {
+        query = query.order_by(expr, o);
+    }
+    let rows = query.limit(window.limit + 1).all(db).await?;
+    Ok(super::window::finish(rows, window))
+}
+
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Entity::find().filter(filter.condition()).count(db).await
+}
+
+pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+}
+
+/// Which parent a nested news list hangs off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Parent {
+    Cluster,
+    Network,
+}
+
+impl Parent {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Cluster => "cluster_id",
+            Self::Network => "network_id",
+        }
+    }
+}
+
+/// The newest `limit + 1` items mentioning each parent (after `after` when given), newest
+/// first: one statement for all parents, cut per parent in SQL by a window function.
+pub async fn latest_mentioning(
+    db: &impl ConnectionTrait,
+    parent: Parent,
+    parent_ids: &[i32],
+    limit: u64,
+    after: Option<&super::window::Key>,
+) -> Result<Vec<(i32, Model)>, DbErr> {
+    use sea_orm::{FromQueryResult, Statement, Value};
+    if parent_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    let mut bind = |v: Value| {
+        values.push(v);
+        match backend {
+            sea_orm::DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        }
+    };
+    let ids = parent_ids.iter().map(|&id| bind(id.into())).collect::<Vec<_>>().join(", ");
+    let seek = match after {
+        Some(key) => {
+            let d1 = bind(key.value.clone());
+            let d2 = bind(key.value.clone());
+            let id = bind(key.id.into());
+            format!(" AND (n.published_on < {d1} OR (n.published_on = {d2} AND n.id > {id}))")
+        }
+        None => String::new(),
+    };
+    let limit = bind(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
+    let col = parent.column();
+    let sql = format!(
+        "SELECT * FROM (\
+           SELECT n.*, m.{col} AS parent_id, \
+                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY n.published_on DESC, n.id ASC) AS rn \
+           FROM news n JOIN news_mention m ON m.news_id = n.id \
+           WHERE m.{col} IN ({ids}){seek}\
+         ) ranked WHERE rn <= {limit} ORDER BY parent_id, rn"
+    );
+    let rows = db.query_all(Statement::from_sql_and_values(backend, sql, values)).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i32>("", "parent_id")?, Model::from_query_result(r, "")?)))
+        .collect()
+}
+
+/// How many items mention each parent.
+pub async fn count_mentioning(db: &impl ConnectionTrait, parent: Parent, parent_ids: &[i32]) -> Result<Vec<(i32, i64)>, DbErr> {
+    use sea_orm::QuerySelect;
+    use super::news_mention::{Column as M, Entity as Mentions};
+    let col = match parent {
+        Parent::Cluster => M::ClusterId,
+        Parent::Network => M::NetworkId,
+    };
+    Mentions::find()
+        .select_only()
+        .column(col)
+        .column_as(M::NewsId.count(), "n")
+        .filter(col.is_in(parent_ids.iter().copied()))
+        .group_by(col)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// What a news page states of one item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fields {
+    pub key: String,
+    pub source_url: String,
+    pub publisher_id: Option<i32>,
+    pub position: i32,
+    pub title: Option<String>,
+    pub published_on: Date,
+    pub published_as: String,
+    pub date_suspect: bool,
+    pub body: String,
+}
+
+/// Inserts the item or updates it by key, leaving an unchanged row alone.
+pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now().fixed_offset();
+    let existing = Entity::find().filter(Column::Key.eq(&f.key)).one(db).await?;
+    let mut a = match existing {
+        Some(e) => {
+            let same = Fields {
+                key: e.key.clone(),
+                source_url: e.source_url.clone(),
+                publisher_id: e.publisher_id,
+                position: e.position,
+                title: e.title.clone(),
+                published_on: e.published_on,
+                published_as: e.published_as.clone(),
+                date_suspect: e.date_suspect,
+                body: e.body.clone(),
+            } == f;
+            if same {
+                return Ok(e.id);
+            }
+            let version = e.version;
+            let mut a: ActiveModel = e.into();
+            a.version = Set(version + 1);
+            a
+        }
+        None => ActiveModel { version: Set(1), created_at: Set(now), ..Default::default() },
+    };
+    a.key = Set(f.key);
+    a.source_url = Set(f.source_url);
+    a.publisher_id = Set(f.publisher_id);
+    a.position = Set(f.position);
+    a.title = Set(f.title);
+    a.published_on = Set(f.published_on);
+    a.published_as = Set(f.published_as);
+    a.date_suspect = Set(f.date_suspect);
+    a.body = Set(f.body);
+    a.updated_at = Set(now);
+    use sea_orm::TryIntoModel;
+    Ok(a.save(db).await?.try_into_model()?.id)
+}
+
+/// Removes the items of `source_url` that are not in `keep`: the page no longer has them.
+pub async fn delete_others(db: &impl ConnectionTrait, source_url: &str, keep: &[i32]) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::SourceUrl.eq(source_url))
+        .filter(Column::Id.is_not_in(keep.iter().copied()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -1,0 +1,82 @@
+//! `news_mention`: an organisation named in a news item, resolved to a cluster or network
+//! where the name is known, kept as written either way.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "news_mention")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub news_id: i32,
+    pub name: String,
+    pub cluster_id: Option<i32>,
+    pub network_id: Option<i32>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::news::Entity", from = "Column::NewsId", to = "super::news::Column::Id")]
+    News,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub async fn for_news(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::NewsId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::NewsId)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// A mention as the importer states it: name as written, cluster, network.
+pub type Row = (String, Option<i32>, Option<i32>);
+
+/// Makes the item's mentions exactly `rows`.
+pub async fn replace(db: &impl ConnectionTrait, news_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let existing: Vec<Row> = for_news(db, &[news_id])
+        .await?
+        .into_iter()
+        .map(|m| (m.name, m.cluster_id, m.network_id))
+        .collect();
+    if existing == rows {
+        return Ok(false);
+    }
+    Entity::delete_many().filter(Column::NewsId.eq(news_id)).exec(db).await?;
+    let new: Vec<ActiveModel> = rows
+        .into_iter()
+        .map(|(name, cluster_id, network_id)| ActiveModel {
+            news_id: Set(news_id),
+            name: Set(name),
+            cluster_id: Set(cluster_id),
+            network_id: Set(network_id),
+            ..Default::default()
+        })
+        .collect();
+    if !new.is_empty() {
+        Entity::insert_many(new).exec(db).await?;
+    }
+    Ok(true)
+}
+
+/// Mentions no cluster or network claims yet.
+pub async fn unresolved(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::ClusterId.is_null())
+        .filter(Column::NetworkId.is_null())
+        .all(db)
+        .await
+}
+
+/// Points a plain mention at the cluster or network it turned out to name.
+pub async fn link(db: &impl ConnectionTrait, id: i32, cluster_id: Option<i32>, network_id: Option<i32>) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::{Set, Unchanged};
+    ActiveModel { id: Unchanged(id), cluster_id: Set(cluster_id), network_id: Set(network_id), ..Default::default() }
+        .update(db)
+        .await?;
+    Ok(())
+}

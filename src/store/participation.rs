@@ -1,0 +1,80 @@
+//! `participation`: a cluster's part in a programme, with the row as the profile wrote it.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "participation")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub cluster_id: i32,
+    pub programme_id: i32,
+    pub position: i32,
+    pub scope: String,
+    #[sea_orm(column_type = "Text")]
+    pub as_written: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::programme::Entity", from = "Column::ProgrammeId", to = "super::programme::Column::Id")]
+    Programme,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::ClusterId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::ClusterId)
+        .order_by_asc(Column::Position)
+        .all(db)
+        .await
+}
+
+pub async fn for_programmes(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::ProgrammeId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::ProgrammeId)
+        .order_by_asc(Column::ClusterId)
+        .all(db)
+        .await
+}
+
+pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+}
+
+/// A participation as the importer states it: programme id, scope, the row as written.
+pub type Row = (i32, String, String);
+
+/// Makes the cluster's participations exactly `rows` (one per programme, first kept).
+pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
+    let existing: Vec<Row> = for_clusters(db, &[cluster_id])
+        .await?
+        .into_iter()
+        .map(|m| (m.programme_id, m.scope, m.as_written))
+        .collect();
+    if existing == rows {
+        return Ok(false);
+    }
+    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    for (position, (programme_id, scope, as_written)) in (0..).zip(rows) {
+        ActiveModel {
+            cluster_id: Set(cluster_id),
+            programme_id: Set(programme_id),
+            position: Set(position),
+            scope: Set(scope),
+            as_written: Set(as_written),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(true)
+}
