@@ -61,8 +61,11 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// The entry for a page file, compared by canonical path.
+    /// The entry for a page file: the same path, or the same file on disk.
     pub fn entry_for(&self, file: &Path) -> Option<&PageEntry> {
+        if let Some(e) = self.pages.iter().find(|p| p.file == file) {
+            return Some(e);
+        }
         let want = file.canonicalize().ok()?;
         self.pages.iter().find(|p| p.file.canonicalize().ok().as_deref() == Some(want.as_path()))
     }
