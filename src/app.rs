@@ -20,8 +20,12 @@ const SAMPLE_MANIFEST: &str = include_str!("../data/manifest.toml");
 
 /// Connects and migrates.
 pub async fn open_store(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let db = store::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
-    store::migrate(&db).await.context("migrating the database")?;
+    let db = store::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    store::migrate(&db)
+        .await
+        .context("migrating the database")?;
     Ok(db)
 }
 
@@ -40,7 +44,15 @@ pub async fn load_samples_if_empty(db: &DatabaseConnection) -> anyhow::Result<()
     }
     tracing::info!("empty store: loading the bundled sample pages");
     let manifest: Manifest = toml::from_str(SAMPLE_MANIFEST).context("the bundled manifest")?;
-    for report in import_texts(db, &manifest, SAMPLES.iter().map(|(f, t)| (PathBuf::from(f), (*t).to_owned()))).await? {
+    for report in import_texts(
+        db,
+        &manifest,
+        SAMPLES
+            .iter()
+            .map(|(f, t)| (PathBuf::from(f), (*t).to_owned())),
+    )
+    .await?
+    {
         tracing::info!(file = %report.file.display(), kind = %report.kind, warnings = report.warnings.items.len(), "sample page loaded");
     }
     Ok(())
@@ -52,32 +64,48 @@ pub async fn import_texts(
     manifest: &Manifest,
     pages: impl IntoIterator<Item = (PathBuf, String)>,
 ) -> anyhow::Result<Vec<PageReport>> {
-    import::register_networks(db, manifest).await.context("registering networks")?;
+    import::register_networks(db, manifest)
+        .await
+        .context("registering networks")?;
     let mut pages: Vec<(PathBuf, String)> = pages.into_iter().collect();
     pages.sort_by_key(|(_, text)| import::detect(text).ok() != Some(import::PageKind::Profile));
     let mut reports = Vec::new();
     for (file, text) in pages {
         reports.push(import::import_page(db, &file, &text, manifest).await?);
     }
-    import::relink_mentions(db).await.context("relinking mentions")?;
+    import::relink_mentions(db)
+        .await
+        .context("relinking mentions")?;
     Ok(reports)
 }
 
 /// Imports page files, with a progress bar and a per-page report of warnings.
-pub async fn import_files(db: &DatabaseConnection, paths: &[PathBuf], manifest: Option<&Path>) -> anyhow::Result<()> {
+pub async fn import_files(
+    db: &DatabaseConnection,
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+) -> anyhow::Result<()> {
     let manifest = import::manifests_for(paths, manifest)?;
     let files = import::page_files(paths).context("listing pages")?;
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     let mut texts = Vec::with_capacity(files.len());
     for f in &files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
         texts.push((f.clone(), text));
         bar.inc(1);
     }
     bar.finish_and_clear();
     let reports = import_texts(db, &manifest, texts).await?;
     for r in &reports {
-        println!("{} ({}, {}): {} items, {} changes", r.file.display(), r.kind, r.subject, r.items, r.changed);
+        println!(
+            "{} ({}, {}): {} items, {} changes",
+            r.file.display(),
+            r.kind,
+            r.subject,
+            r.items,
+            r.changed
+        );
         for w in &r.warnings.items {
             println!("  warning {}:{}: {}", r.file.display(), w.line, w.message);
         }
@@ -93,7 +121,10 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let router = http::router(graphql::schema(db));
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.context("serving")
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving")
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

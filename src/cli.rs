@@ -6,16 +6,30 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "cluster-atlas", version, about = "The directory of European industry clusters as a GraphQL API")]
+#[command(
+    name = "cluster-atlas",
+    version,
+    about = "The directory of European industry clusters as a GraphQL API"
+)]
 pub struct Cli {
     /// Database URL: sqlite://PATH or postgres://...
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/atlas.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/atlas.db",
+        global = true
+    )]
     pub database_url: String,
     /// Folder of the search index.
     #[arg(long, env = "ATLAS_INDEX_DIR", default_value = "index", global = true)]
     pub index_dir: PathBuf,
     /// Address to serve on.
-    #[arg(long, env = "ATLAS_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "ATLAS_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub addr: SocketAddr,
     #[command(subcommand)]
     pub command: Option<Command>,

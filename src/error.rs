@@ -8,7 +8,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
-    InvalidInput { message: String, field: Option<String> },
+    InvalidInput {
+        message: String,
+        field: Option<String>,
+    },
     #[error("{0} not found")]
     NotFound(String),
     #[error("database: {0}")]
@@ -19,11 +22,17 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::InvalidInput { message: message.into(), field: None }
+        Self::InvalidInput {
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
-        Self::InvalidInput { message: message.into(), field: Some(field.to_owned()) }
+        Self::InvalidInput {
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
     }
 
     /// The stable `extensions.code` of this error.

@@ -19,7 +19,11 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("AZ", "Azerbaijan", &[]),
     ("BY", "Belarus", &[]),
     ("BE", "Belgium", &[]),
-    ("BA", "Bosnia and Herzegovina", &["Bosnia-Herzegovina", "BiH", "Bosnia"]),
+    (
+        "BA",
+        "Bosnia and Herzegovina",
+        &["Bosnia-Herzegovina", "BiH", "Bosnia"],
+    ),
     ("BG", "Bulgaria", &[]),
     ("HR", "Croatia", &[]),
     ("CY", "Cyprus", &[]),
@@ -48,7 +52,13 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
     (
         "MK",
         "North Macedonia",
-        &["Macedonia", "FYR of Macedonia", "Former Yugoslav Republic of Macedonia", "FYROM", "Republic of North Macedonia"],
+        &[
+            "Macedonia",
+            "FYR of Macedonia",
+            "Former Yugoslav Republic of Macedonia",
+            "FYROM",
+            "Republic of North Macedonia",
+        ],
     ),
     ("NO", "Norway", &[]),
     ("PL", "Poland", &[]),
@@ -64,7 +74,11 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("CH", "Switzerland", &[]),
     ("TR", "Turkey", &["Türkiye", "Turkiye"]),
     ("UA", "Ukraine", &[]),
-    ("GB", "United Kingdom", &["UK", "Great Britain", "England", "Scotland", "Wales"]),
+    (
+        "GB",
+        "United Kingdom",
+        &["UK", "Great Britain", "England", "Scotland", "Wales"],
+    ),
     ("VA", "Vatican City", &["Holy See"]),
     ("DZ", "Algeria", &[]),
     ("AR", "Argentina", &[]),
@@ -100,7 +114,11 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("TH", "Thailand", &[]),
     ("TN", "Tunisia", &[]),
     ("AE", "United Arab Emirates", &["UAE"]),
-    ("US", "United States", &["USA", "United States of America", "US"]),
+    (
+        "US",
+        "United States",
+        &["USA", "United States of America", "US"],
+    ),
     ("VN", "Vietnam", &["Viet Nam"]),
 ];
 
@@ -123,7 +141,9 @@ pub fn by_name(name: &str) -> Option<Country> {
 
 /// Every known country, for the generator.
 pub fn all() -> impl Iterator<Item = Country> {
-    COUNTRIES.iter().map(|&(code, name, _)| Country { code, name })
+    COUNTRIES
+        .iter()
+        .map(|&(code, name, _)| Country { code, name })
 }
 
 #[cfg(test)]
@@ -132,7 +152,12 @@ mod tests {
 
     #[test]
     fn macedonia_has_one_code_under_all_its_names() {
-        for name in ["Macedonia", "FYR of Macedonia", "Former Yugoslav Republic of Macedonia", "North Macedonia"] {
+        for name in [
+            "Macedonia",
+            "FYR of Macedonia",
+            "Former Yugoslav Republic of Macedonia",
+            "North Macedonia",
+        ] {
             assert_eq!(by_name(name).map(|c| c.code), Some("MK"), "{name}");
         }
     }

@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Variables};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use serde_json::{Map, Value, json};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -35,23 +35,40 @@ pub struct HttpState {
 /// The router, testable without a socket.
 pub fn router(schema: AtlasSchema) -> Router {
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post).fallback(method_not_allowed))
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                .fallback(method_not_allowed),
+        )
         .route("/schema.graphql", get(schema_sdl))
         .route("/healthz", get(|| async { "ok" }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .with_state(HttpState { schema })
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
 async fn method_not_allowed() -> Response {
-    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, POST")], "").into_response()
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(header::ALLOW, "GET, POST")],
+        "",
+    )
+        .into_response()
 }
 
 async fn schema_sdl(State(state): State<HttpState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], state.schema.sdl()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        state.schema.sdl(),
+    )
+        .into_response()
 }
 
 /// The response media type the client accepts.
@@ -72,10 +89,17 @@ impl Media {
 
 /// Picks the first acceptable type in the client's `Accept` list; none given means any.
 fn negotiate(headers: &HeaderMap) -> Option<Media> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("*/*");
     accept.split(',').find_map(|part| {
         let mut params = part.split(';');
-        let ty = params.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let ty = params
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let refused = params.any(|p| p.trim().replace(' ', "") == "q=0");
         if refused {
             return None;
@@ -98,7 +122,12 @@ fn wants_html(headers: &HeaderMap) -> bool {
 /// A request the server refuses before GraphQL sees it.
 fn refuse(status: StatusCode, media: Media, message: &str, code: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// The GraphQL parameters of a request, checked as the specification says.
@@ -127,14 +156,26 @@ fn params(map: &Map<String, Value>) -> Result<Params, &'static str> {
         None | Some(Value::Null) | Some(Value::Object(_)) => {}
         _ => return Err("`extensions` must be an object"),
     }
-    Ok(Params { query, operation_name, variables })
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+    })
 }
 
 async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(media) = negotiate(&headers) else {
-        return refuse(StatusCode::NOT_ACCEPTABLE, Media::Json, "no acceptable response type", "NOT_ACCEPTABLE");
+        return refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            Media::Json,
+            "no acceptable response type",
+            "NOT_ACCEPTABLE",
+        );
     };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !is_json(content_type) {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -145,8 +186,22 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
     }
     let map = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(map)) => map,
-        Ok(_) => return refuse(StatusCode::BAD_REQUEST, media, "the body must be a JSON object", "BAD_REQUEST"),
-        Err(_) => return refuse(StatusCode::BAD_REQUEST, media, "the body is not valid JSON", "BAD_REQUEST"),
+        Ok(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the body must be a JSON object",
+                "BAD_REQUEST",
+            );
+        }
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the body is not valid JSON",
+                "BAD_REQUEST",
+            );
+        }
     };
     match params(&map) {
         Ok(p) => execute(&state.schema, p, media, Method::POST).await,
@@ -173,14 +228,26 @@ async fn graphql_get(
         return graphiql_page();
     }
     let Some(media) = negotiate(&headers) else {
-        return refuse(StatusCode::NOT_ACCEPTABLE, Media::Json, "no acceptable response type", "NOT_ACCEPTABLE");
+        return refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            Media::Json,
+            "no acceptable response type",
+            "NOT_ACCEPTABLE",
+        );
     };
     let mut map = Map::new();
     for (k, v) in query {
         let value = match k.as_str() {
             "variables" | "extensions" => match serde_json::from_str::<Value>(&v) {
                 Ok(parsed) => parsed,
-                Err(_) => return refuse(StatusCode::BAD_REQUEST, media, "`variables` and `extensions` must be JSON", "BAD_REQUEST"),
+                Err(_) => {
+                    return refuse(
+                        StatusCode::BAD_REQUEST,
+                        media,
+                        "`variables` and `extensions` must be JSON",
+                        "BAD_REQUEST",
+                    );
+                }
             },
             _ => Value::String(v),
         };
@@ -203,11 +270,19 @@ async fn execute(schema: &AtlasSchema, p: Params, media: Media, method: Method) 
     };
     if method == Method::GET {
         let op = match &p.operation_name {
-            Some(name) => document.operations.iter().find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
+            Some(name) => document
+                .operations
+                .iter()
+                .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
             None => document.operations.iter().next(),
         };
         if op.is_some_and(|(_, o)| o.node.ty != OperationType::Query) {
-            return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")], "").into_response();
+            return (
+                StatusCode::METHOD_NOT_ALLOWED,
+                [(header::ALLOW, "POST")],
+                "",
+            )
+                .into_response();
         }
     }
     let mut request = async_graphql::Request::new(p.query);
@@ -226,14 +301,25 @@ async fn execute(schema: &AtlasSchema, p: Params, media: Media, method: Method) 
         return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
     }
     let mut body = Map::new();
-    body.insert("data".into(), serde_json::to_value(&response.data).unwrap_or(Value::Null));
+    body.insert(
+        "data".into(),
+        serde_json::to_value(&response.data).unwrap_or(Value::Null),
+    );
     if !response.errors.is_empty() {
         body.insert("errors".into(), coded(response.errors, "BAD_USER_INPUT"));
     }
     if !response.extensions.is_empty() {
-        body.insert("extensions".into(), serde_json::to_value(&response.extensions).unwrap_or(Value::Null));
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
     }
-    (StatusCode::OK, [(header::CONTENT_TYPE, media.content_type())], Value::Object(body).to_string()).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, media.content_type())],
+        Value::Object(body).to_string(),
+    )
+        .into_response()
 }
 
 /// A request GraphQL refused as a whole: no `data` key, 400 for the new media type, 200 for
@@ -244,7 +330,12 @@ fn request_error(media: Media, errors: Vec<ServerError>, code: &str) -> Response
         Media::Json => StatusCode::OK,
     };
     let body = json!({ "errors": coded(errors, code) });
-    (status, [(header::CONTENT_TYPE, media.content_type())], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// Errors as JSON, each with an `extensions.code` (`default` where a resolver set none).
@@ -252,7 +343,8 @@ fn coded(errors: Vec<ServerError>, default: &str) -> Value {
     let list = errors
         .into_iter()
         .map(|e| {
-            let mut v = serde_json::to_value(&e).unwrap_or_else(|_| json!({ "message": e.message }));
+            let mut v =
+                serde_json::to_value(&e).unwrap_or_else(|_| json!({ "message": e.message }));
             if let Some(obj) = v.as_object_mut() {
                 let ext = obj.entry("extensions").or_insert_with(|| json!({}));
                 if let Some(ext) = ext.as_object_mut() {
@@ -298,17 +390,33 @@ fn graphiql_page() -> Response {
 /// GraphiQL's own files, served from the binary so the playground works offline.
 async fn graphiql_asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (body, ty): (&'static [u8], &str) = match file.as_str() {
-        "graphiql.min.js" => (include_bytes!("../assets/graphiql/graphiql.min.js"), "text/javascript"),
-        "graphiql.min.css" => (include_bytes!("../assets/graphiql/graphiql.min.css"), "text/css"),
-        "react.production.min.js" => (include_bytes!("../assets/graphiql/react.production.min.js"), "text/javascript"),
-        "react-dom.production.min.js" => {
-            (include_bytes!("../assets/graphiql/react-dom.production.min.js"), "text/javascript")
-        }
+        "graphiql.min.js" => (
+            include_bytes!("../assets/graphiql/graphiql.min.js"),
+            "text/javascript",
+        ),
+        "graphiql.min.css" => (
+            include_bytes!("../assets/graphiql/graphiql.min.css"),
+            "text/css",
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../assets/graphiql/react.production.min.js"),
+            "text/javascript",
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../assets/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_str(ty).unwrap_or(HeaderValue::from_static("text/plain"))),
-        (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(ty).unwrap_or(HeaderValue::from_static("text/plain")),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ),
     ];
     (headers, body).into_response()
 }

@@ -9,7 +9,8 @@ use cluster_atlas::{app, graphql};
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -17,7 +18,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             let db = app::open_store(&cli.database_url).await?;
             app::load_samples_if_empty(&db).await?;
-            let listener = tokio::net::TcpListener::bind(cli.addr).await.with_context(|| format!("binding {}", cli.addr))?;
+            let listener = tokio::net::TcpListener::bind(cli.addr)
+                .await
+                .with_context(|| format!("binding {}", cli.addr))?;
             println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
             app::serve(listener, db, app::shutdown_signal()).await
         }
@@ -33,7 +36,8 @@ async fn main() -> anyhow::Result<()> {
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
             match out {
-                Some(path) => std::fs::write(&path, sdl).with_context(|| format!("writing {}", path.display())),
+                Some(path) => std::fs::write(&path, sdl)
+                    .with_context(|| format!("writing {}", path.display())),
                 None => {
                     print!("{sdl}");
                     Ok(())

@@ -218,7 +218,10 @@ enum NewsMention {
 }
 
 /// A foreign key to `to.id`, removed with its parent.
-fn cascade(from: (impl IntoIden + 'static, impl IntoIden + 'static), to: impl IntoIden + 'static) -> ForeignKeyCreateStatement {
+fn cascade(
+    from: (impl IntoIden + 'static, impl IntoIden + 'static),
+    to: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from_tbl(from.0)
         .from_col(from.1)
@@ -229,7 +232,10 @@ fn cascade(from: (impl IntoIden + 'static, impl IntoIden + 'static), to: impl In
 }
 
 /// A foreign key to `to.id` that is cleared when the parent goes.
-fn nullify(from: (impl IntoIden + 'static, impl IntoIden + 'static), to: impl IntoIden + 'static) -> ForeignKeyCreateStatement {
+fn nullify(
+    from: (impl IntoIden + 'static, impl IntoIden + 'static),
+    to: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from_tbl(from.0)
         .from_col(from.1)
@@ -460,7 +466,10 @@ fn tables() -> Vec<TableCreateStatement> {
             .col(integer(News::Version).default(1))
             .col(timestamp_with_time_zone(News::CreatedAt))
             .col(timestamp_with_time_zone(News::UpdatedAt))
-            .foreign_key(&mut nullify((News::Table, News::PublisherId), Network::Table))
+            .foreign_key(&mut nullify(
+                (News::Table, News::PublisherId),
+                Network::Table,
+            ))
             .to_owned(),
         Table::create()
             .table(NewsMention::Table)
@@ -504,30 +513,140 @@ fn index(
 
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
-        index("ix_cluster_name_key", Cluster::Table, &["name_key", "id"], false),
-        index("ix_cluster_country", Cluster::Table, &["country_code"], false),
+        index(
+            "ix_cluster_name_key",
+            Cluster::Table,
+            &["name_key", "id"],
+            false,
+        ),
+        index(
+            "ix_cluster_country",
+            Cluster::Table,
+            &["country_code"],
+            false,
+        ),
         index("ix_cluster_region", Cluster::Table, &["region"], false),
-        index("ix_cluster_established", Cluster::Table, &["established", "id"], false),
-        index("ix_cluster_label", Cluster::Table, &["excellence_label"], false),
-        index("ix_cluster_members", Cluster::Table, &["members_total", "id"], false),
-        index("ix_cluster_alias_cluster", ClusterAlias::Table, &["cluster_id"], false),
-        index("ix_contact_cluster", Contact::Table, &["cluster_id", "position"], false),
+        index(
+            "ix_cluster_established",
+            Cluster::Table,
+            &["established", "id"],
+            false,
+        ),
+        index(
+            "ix_cluster_label",
+            Cluster::Table,
+            &["excellence_label"],
+            false,
+        ),
+        index(
+            "ix_cluster_members",
+            Cluster::Table,
+            &["members_total", "id"],
+            false,
+        ),
+        index(
+            "ix_cluster_alias_cluster",
+            ClusterAlias::Table,
+            &["cluster_id"],
+            false,
+        ),
+        index(
+            "ix_contact_cluster",
+            Contact::Table,
+            &["cluster_id", "position"],
+            false,
+        ),
         index("ux_term_kind_name", Term::Table, &["kind", "name"], true),
-        index("ix_cluster_term_term", ClusterTerm::Table, &["term_id", "cluster_id"], false),
-        index("ix_coop_country_code", CooperationCountry::Table, &["country_code"], false),
-        index("ix_coop_activity_term", CooperationActivity::Table, &["term_id"], false),
-        index("ix_service_group_cluster", ServiceGroup::Table, &["cluster_id", "position"], false),
-        index("ix_service_item_group", ServiceItem::Table, &["group_id", "position"], false),
-        index("ix_programme_framework", Programme::Table, &["framework"], false),
-        index("ux_participation", Participation::Table, &["cluster_id", "programme_id"], true),
-        index("ix_participation_programme", Participation::Table, &["programme_id"], false),
-        index("ix_network_alias_network", NetworkAlias::Table, &["network_id"], false),
-        index("ix_membership_network", Membership::Table, &["network_id", "cluster_id"], false),
-        index("ix_news_published", News::Table, &["published_on", "id"], false),
-        index("ix_news_source", News::Table, &["source_url", "position"], false),
+        index(
+            "ix_cluster_term_term",
+            ClusterTerm::Table,
+            &["term_id", "cluster_id"],
+            false,
+        ),
+        index(
+            "ix_coop_country_code",
+            CooperationCountry::Table,
+            &["country_code"],
+            false,
+        ),
+        index(
+            "ix_coop_activity_term",
+            CooperationActivity::Table,
+            &["term_id"],
+            false,
+        ),
+        index(
+            "ix_service_group_cluster",
+            ServiceGroup::Table,
+            &["cluster_id", "position"],
+            false,
+        ),
+        index(
+            "ix_service_item_group",
+            ServiceItem::Table,
+            &["group_id", "position"],
+            false,
+        ),
+        index(
+            "ix_programme_framework",
+            Programme::Table,
+            &["framework"],
+            false,
+        ),
+        index(
+            "ux_participation",
+            Participation::Table,
+            &["cluster_id", "programme_id"],
+            true,
+        ),
+        index(
+            "ix_participation_programme",
+            Participation::Table,
+            &["programme_id"],
+            false,
+        ),
+        index(
+            "ix_network_alias_network",
+            NetworkAlias::Table,
+            &["network_id"],
+            false,
+        ),
+        index(
+            "ix_membership_network",
+            Membership::Table,
+            &["network_id", "cluster_id"],
+            false,
+        ),
+        index(
+            "ix_news_published",
+            News::Table,
+            &["published_on", "id"],
+            false,
+        ),
+        index(
+            "ix_news_source",
+            News::Table,
+            &["source_url", "position"],
+            false,
+        ),
         index("ix_news_publisher", News::Table, &["publisher_id"], false),
-        index("ux_news_mention", NewsMention::Table, &["news_id", "name"], true),
-        index("ix_news_mention_cluster", NewsMention::Table, &["cluster_id", "news_id"], false),
-        index("ix_news_mention_network", NewsMention::Table, &["network_id", "news_id"], false),
+        index(
+            "ux_news_mention",
+            NewsMention::Table,
+            &["news_id", "name"],
+            true,
+        ),
+        index(
+            "ix_news_mention_cluster",
+            NewsMention::Table,
+            &["cluster_id", "news_id"],
+            false,
+        ),
+        index(
+            "ix_news_mention_network",
+            NewsMention::Table,
+            &["network_id", "news_id"],
+            false,
+        ),
     ]
 }

@@ -46,9 +46,11 @@ fn key(field: &str, tag: &str, kind: ValueKind, cursor: &str) -> Result<Key> {
         (ValueKind::Int, serde_json::Value::Null) => Value::Int(None),
         (ValueKind::Date, serde_json::Value::Null) => Value::ChronoDate(None),
         (ValueKind::Text, serde_json::Value::String(s)) => Value::String(Some(Box::new(s.clone()))),
-        (ValueKind::Int, serde_json::Value::Number(n)) => {
-            Value::Int(Some(n.as_i64().and_then(|i| i32::try_from(i).ok()).ok_or_else(|| bad("is damaged"))?))
-        }
+        (ValueKind::Int, serde_json::Value::Number(n)) => Value::Int(Some(
+            n.as_i64()
+                .and_then(|i| i32::try_from(i).ok())
+                .ok_or_else(|| bad("is damaged"))?,
+        )),
         (ValueKind::Date, serde_json::Value::String(s)) => {
             Value::ChronoDate(Some(Box::new(s.parse().map_err(|_| bad("is damaged"))?)))
         }
@@ -68,7 +70,10 @@ pub fn window(
 ) -> Result<Window> {
     let size = |field: &str, n: i32| -> Result<u64> {
         if !(0..=MAX_PAGE_SIZE).contains(&n) {
-            return Err(Error::invalid_field(field, format!("{field} must be between 0 and {MAX_PAGE_SIZE}, not {n}")));
+            return Err(Error::invalid_field(
+                field,
+                format!("{field} must be between 0 and {MAX_PAGE_SIZE}, not {n}"),
+            ));
         }
         Ok(u64::try_from(n).unwrap_or_default())
     };
@@ -92,16 +97,42 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_including_null_values() {
-        let k = Key { value: Value::Int(None), id: 7 };
-        let w = window("members:asc", ValueKind::Int, Some(5), Some(&cursor("members:asc", &k)), None, None);
+        let k = Key {
+            value: Value::Int(None),
+            id: 7,
+        };
+        let w = window(
+            "members:asc",
+            ValueKind::Int,
+            Some(5),
+            Some(&cursor("members:asc", &k)),
+            None,
+            None,
+        );
         assert_eq!(w.ok().and_then(|w| w.after), Some(k));
     }
 
     #[test]
     fn a_cursor_of_another_ordering_or_a_forged_one_is_bad_input() {
-        let c = cursor("name:asc", &Key { value: "a".into(), id: 1 });
+        let c = cursor(
+            "name:asc",
+            &Key {
+                value: "a".into(),
+                id: 1,
+            },
+        );
         assert!(window("members:asc", ValueKind::Int, None, Some(&c), None, None).is_err());
-        assert!(window("name:asc", ValueKind::Text, None, Some("Zm9yZ2Vk"), None, None).is_err());
+        assert!(
+            window(
+                "name:asc",
+                ValueKind::Text,
+                None,
+                Some("Zm9yZ2Vk"),
+                None,
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

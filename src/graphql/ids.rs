@@ -39,7 +39,12 @@ pub fn encode_cursor(payload: &serde_json::Value) -> String {
 
 /// Decodes a cursor made by `encode_cursor`; anything else is `BAD_USER_INPUT`.
 pub fn decode_cursor(field: &str, cursor: &str) -> Result<serde_json::Value> {
-    let bad = || Error::invalid_field(field, format!("{cursor:?} is not a cursor issued by this API"));
+    let bad = || {
+        Error::invalid_field(
+            field,
+            format!("{cursor:?} is not a cursor issued by this API"),
+        )
+    };
     let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     serde_json::from_slice(&raw).map_err(|_| bad())
 }
@@ -51,7 +56,13 @@ mod tests {
     #[test]
     fn ids_round_trip_and_forgeries_are_rejected() {
         let id = GlobalId::encode("Cluster", 42);
-        assert_eq!(GlobalId::decode(&id).ok(), Some(GlobalId { kind: "Cluster", id: 42 }));
+        assert_eq!(
+            GlobalId::decode(&id).ok(),
+            Some(GlobalId {
+                kind: "Cluster",
+                id: 42
+            })
+        );
         assert!(GlobalId::decode("not-base64!").is_err());
         assert!(GlobalId::decode(&URL_SAFE_NO_PAD.encode("Secret:1")).is_err());
         assert!(GlobalId::decode(&URL_SAFE_NO_PAD.encode("Cluster:x")).is_err());

@@ -11,8 +11,8 @@ use sea_orm::DatabaseConnection;
 use crate::store::news::Parent;
 use crate::store::window::Key;
 use crate::store::{
-    cluster, contact, cooperation_activity, cooperation_country, membership, network, news, news_mention, participation,
-    programme, service_group, service_item, term,
+    cluster, contact, cooperation_activity, cooperation_country, membership, network, news,
+    news_mention, participation, programme, service_group, service_item, term,
 };
 
 /// The loaders of one schema; each batches the keys requested within one tick.
@@ -20,7 +20,11 @@ pub struct Loaders(pub DataLoader<StoreLoader>);
 
 impl Loaders {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self(DataLoader::new(StoreLoader { db }, tokio::spawn).max_batch_size(500))
+        Self(
+            DataLoader::new(StoreLoader { db }, tokio::spawn)
+                .delay(std::time::Duration::from_millis(2))
+                .max_batch_size(500),
+        )
     }
 }
 
@@ -64,7 +68,8 @@ macro_rules! children {
             async fn load(&self, keys: &[$key]) -> Loaded<$key, Vec<$model>> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
                 let rows = $fetch(&self.db, &ids).await.map_err(db_err)?;
-                let mut map: HashMap<$key, Vec<$model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+                let mut map: HashMap<$key, Vec<$model>> =
+                    keys.iter().map(|k| (*k, Vec::new())).collect();
                 for r in rows {
                     map.entry($key(r.$parent)).or_default().push(r);
                 }
@@ -77,13 +82,48 @@ macro_rules! children {
 by_id!(ClusterById, cluster::Model, cluster::find_by_ids);
 by_id!(NetworkById, network::Model, network::find_by_ids);
 by_id!(ProgrammeById, programme::Model, programme::find_by_ids);
-children!(ContactsOf, contact::Model, contact::for_clusters, cluster_id);
-children!(CountriesOf, cooperation_country::Model, cooperation_country::for_clusters, cluster_id);
-children!(ParticipationsOf, participation::Model, participation::for_clusters, cluster_id);
-children!(ParticipantsOf, participation::Model, participation::for_programmes, programme_id);
-children!(MembershipsOf, membership::Model, membership::for_clusters, cluster_id);
-children!(MembersOf, membership::Model, membership::for_networks, network_id);
-children!(MentionsOf, news_mention::Model, news_mention::for_news, news_id);
+children!(
+    ContactsOf,
+    contact::Model,
+    contact::for_clusters,
+    cluster_id
+);
+children!(
+    CountriesOf,
+    cooperation_country::Model,
+    cooperation_country::for_clusters,
+    cluster_id
+);
+children!(
+    ParticipationsOf,
+    participation::Model,
+    participation::for_clusters,
+    cluster_id
+);
+children!(
+    ParticipantsOf,
+    participation::Model,
+    participation::for_programmes,
+    programme_id
+);
+children!(
+    MembershipsOf,
+    membership::Model,
+    membership::for_clusters,
+    cluster_id
+);
+children!(
+    MembersOf,
+    membership::Model,
+    membership::for_networks,
+    network_id
+);
+children!(
+    MentionsOf,
+    news_mention::Model,
+    news_mention::for_news,
+    news_id
+);
 
 /// A cluster's terms of every kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -95,7 +135,8 @@ impl Loader<TermsOf> for StoreLoader {
 
     async fn load(&self, keys: &[TermsOf]) -> Loaded<TermsOf, Vec<term::Model>> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let mut map: HashMap<TermsOf, Vec<term::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut map: HashMap<TermsOf, Vec<term::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
         for (c, t) in term::for_clusters(&self.db, &ids).await.map_err(db_err)? {
             map.entry(TermsOf(c)).or_default().push(t);
         }
@@ -113,8 +154,12 @@ impl Loader<ActivitiesOf> for StoreLoader {
 
     async fn load(&self, keys: &[ActivitiesOf]) -> Loaded<ActivitiesOf, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let mut map: HashMap<ActivitiesOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (c, scope, t) in cooperation_activity::for_clusters(&self.db, &ids).await.map_err(db_err)? {
+        let mut map: HashMap<ActivitiesOf, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (c, scope, t) in cooperation_activity::for_clusters(&self.db, &ids)
+            .await
+            .map_err(db_err)?
+        {
             map.entry(ActivitiesOf(c)).or_default().push((scope, t));
         }
         Ok(map)
@@ -131,16 +176,24 @@ impl Loader<ServicesOf> for StoreLoader {
 
     async fn load(&self, keys: &[ServicesOf]) -> Loaded<ServicesOf, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let groups = service_group::for_clusters(&self.db, &ids).await.map_err(db_err)?;
+        let groups = service_group::for_clusters(&self.db, &ids)
+            .await
+            .map_err(db_err)?;
         let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
         let mut items: HashMap<i32, Vec<String>> = HashMap::new();
-        for i in service_item::for_groups(&self.db, &group_ids).await.map_err(db_err)? {
+        for i in service_item::for_groups(&self.db, &group_ids)
+            .await
+            .map_err(db_err)?
+        {
             items.entry(i.group_id).or_default().push(i.text);
         }
-        let mut map: HashMap<ServicesOf, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut map: HashMap<ServicesOf, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
         for g in groups {
             let its = items.remove(&g.id).unwrap_or_default();
-            map.entry(ServicesOf(g.cluster_id)).or_default().push((g, its));
+            map.entry(ServicesOf(g.cluster_id))
+                .or_default()
+                .push((g, its));
         }
         Ok(map)
     }
@@ -161,16 +214,33 @@ impl Loader<NewsOf> for StoreLoader {
 
     async fn load(&self, keys: &[NewsOf]) -> Loaded<NewsOf, Self::Value> {
         // Keys asking the same page of different parents share one statement.
-        let mut groups: HashMap<(Parent, u64, Option<(NaiveDate, i32)>), Vec<i32>> = HashMap::new();
+        type Page = (Parent, u64, Option<(NaiveDate, i32)>);
+        let mut groups: HashMap<Page, Vec<i32>> = HashMap::new();
         for k in keys {
-            groups.entry((k.parent, k.limit, k.after)).or_default().push(k.id);
+            groups
+                .entry((k.parent, k.limit, k.after))
+                .or_default()
+                .push(k.id);
         }
-        let mut map: HashMap<NewsOf, Self::Value> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        let mut map: HashMap<NewsOf, Self::Value> =
+            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for ((parent, limit, after), ids) in groups {
-            let key = after.map(|(d, id)| Key { value: d.into(), id });
-            let rows = news::latest_mentioning(&self.db, parent, &ids, limit, key.as_ref()).await.map_err(db_err)?;
+            let key = after.map(|(d, id)| Key {
+                value: d.into(),
+                id,
+            });
+            let rows = news::latest_mentioning(&self.db, parent, &ids, limit, key.as_ref())
+                .await
+                .map_err(db_err)?;
             for (pid, row) in rows {
-                map.entry(NewsOf { parent, id: pid, limit, after }).or_default().push(row);
+                map.entry(NewsOf {
+                    parent,
+                    id: pid,
+                    limit,
+                    after,
+                })
+                .or_default()
+                .push(row);
             }
         }
         Ok(map)
@@ -191,11 +261,18 @@ impl Loader<NewsCountOf> for StoreLoader {
     async fn load(&self, keys: &[NewsCountOf]) -> Loaded<NewsCountOf, i64> {
         let mut map: HashMap<NewsCountOf, i64> = keys.iter().map(|k| (*k, 0)).collect();
         for parent in [Parent::Cluster, Parent::Network] {
-            let ids: Vec<i32> = keys.iter().filter(|k| k.parent == parent).map(|k| k.id).collect();
+            let ids: Vec<i32> = keys
+                .iter()
+                .filter(|k| k.parent == parent)
+                .map(|k| k.id)
+                .collect();
             if ids.is_empty() {
                 continue;
             }
-            for (id, n) in news::count_mentioning(&self.db, parent, &ids).await.map_err(db_err)? {
+            for (id, n) in news::count_mentioning(&self.db, parent, &ids)
+                .await
+                .map_err(db_err)?
+            {
                 map.insert(NewsCountOf { parent, id }, n);
             }
         }

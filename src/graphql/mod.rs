@@ -32,5 +32,7 @@ pub fn schema(db: DatabaseConnection) -> AtlasSchema {
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
 }

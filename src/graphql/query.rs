@@ -21,9 +21,18 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
     let l = &loader(ctx)?.0;
     use super::loaders::*;
     Ok(match gid.kind {
-        "Cluster" => l.load_one(ClusterById(gid.id)).await?.map(|m| Node::Cluster(Cluster(m))),
-        "Network" => l.load_one(NetworkById(gid.id)).await?.map(|m| Node::Network(Network(m))),
-        "Programme" => l.load_one(ProgrammeById(gid.id)).await?.map(|m| Node::Programme(Programme(m))),
+        "Cluster" => l
+            .load_one(ClusterById(gid.id))
+            .await?
+            .map(|m| Node::Cluster(Cluster(m))),
+        "Network" => l
+            .load_one(NetworkById(gid.id))
+            .await?
+            .map(|m| Node::Network(Network(m))),
+        "Programme" => l
+            .load_one(ProgrammeById(gid.id))
+            .await?
+            .map(|m| Node::Programme(Programme(m))),
         _ => store::news::find_by_ids(db(ctx)?, &[gid.id])
             .await
             .map_err(internal)?
@@ -94,7 +103,12 @@ impl From<ClusterFilter> for store::cluster::Filter {
             countries: f.country.unwrap_or_default(),
             regions: f.region.unwrap_or_default(),
             terms,
-            excellence_labels: f.excellence_label.unwrap_or_default().into_iter().map(|l| l.as_str().to_owned()).collect(),
+            excellence_labels: f
+                .excellence_label
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.as_str().to_owned())
+                .collect(),
             networks: f.network.unwrap_or_default(),
             frameworks: f.programme_framework.unwrap_or_default(),
             established_from: f.established_from,
@@ -136,19 +150,28 @@ pub struct ClusterTotal(store::cluster::Filter);
 impl ClusterTotal {
     /// Number of clusters matching the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Res<u64> {
-        store::cluster::count(db(ctx)?, &self.0).await.map_err(internal)
+        store::cluster::count(db(ctx)?, &self.0)
+            .await
+            .map_err(internal)
     }
 }
 
 #[Object]
+#[expect(clippy::too_many_arguments, reason = "Relay connection arguments")]
 impl QueryRoot {
     /// A cluster by its slug; null when there is none.
-    async fn cluster(&self, ctx: &Context<'_>, #[graphql(desc = "e.g. \"masit\"")] slug: String) -> Res<Option<Cluster>> {
-        Ok(store::cluster::find_by_slug(db(ctx)?, &slug).await.map_err(internal)?.map(Cluster))
+    async fn cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "e.g. \"masit\"")] slug: String,
+    ) -> Res<Option<Cluster>> {
+        Ok(store::cluster::find_by_slug(db(ctx)?, &slug)
+            .await
+            .map_err(internal)?
+            .map(Cluster))
     }
 
     /// Clusters matching a filter, in pages.
-    #[allow(clippy::too_many_arguments)]
     async fn clusters(
         &self,
         ctx: &Context<'_>,
@@ -159,7 +182,10 @@ impl QueryRoot {
         #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Res<Connection<String, Cluster, ClusterTotal>> {
-        let (field, direction) = order_by.map_or((ClusterOrderField::Name, OrderDirection::Asc), |o| (o.field, o.direction));
+        let (field, direction) = order_by
+            .map_or((ClusterOrderField::Name, OrderDirection::Asc), |o| {
+                (o.field, o.direction)
+            });
         let (sort, kind, name) = match field {
             ClusterOrderField::Name => (SortBy::Name, ValueKind::Text, "name"),
             ClusterOrderField::Established => (SortBy::Established, ValueKind::Date, "established"),
@@ -167,25 +193,51 @@ impl QueryRoot {
         };
         let direction: Direction = direction.into();
         let tag = format!("clusters:{name}:{direction:?}");
-        let window = connection::window(&tag, kind, first, after.as_deref(), last, before.as_deref()).map_err(|e| e.extend())?;
+        let window =
+            connection::window(&tag, kind, first, after.as_deref(), last, before.as_deref())
+                .map_err(|e| e.extend())?;
         let filter: store::cluster::Filter = filter.unwrap_or_default().into();
-        let page = store::cluster::page(db(ctx)?, &filter, sort, direction, &window).await.map_err(internal)?;
-        let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, ClusterTotal(filter));
+        let page = store::cluster::page(db(ctx)?, &filter, sort, direction, &window)
+            .await
+            .map_err(internal)?;
+        let mut conn = Connection::with_additional_fields(
+            page.has_previous,
+            page.has_next,
+            ClusterTotal(filter),
+        );
         conn.edges.extend(page.rows.into_iter().map(|c| {
-            let cursor = connection::cursor(&tag, &Key { value: sort.value_of(&c), id: c.id });
+            let cursor = connection::cursor(
+                &tag,
+                &Key {
+                    value: sort.value_of(&c),
+                    id: c.id,
+                },
+            );
             Edge::new(cursor, Cluster(c))
         }));
         Ok(conn)
     }
 
     /// A network or partnership by its slug; null when there is none.
-    async fn network(&self, ctx: &Context<'_>, #[graphql(desc = "e.g. \"bbs-ict\"")] slug: String) -> Res<Option<Network>> {
-        Ok(store::network::find_by_slug(db(ctx)?, &slug).await.map_err(internal)?.map(Network))
+    async fn network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "e.g. \"bbs-ict\"")] slug: String,
+    ) -> Res<Option<Network>> {
+        Ok(store::network::find_by_slug(db(ctx)?, &slug)
+            .await
+            .map_err(internal)?
+            .map(Network))
     }
 
     /// Every network and partnership, by name.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
-        Ok(store::network::all(db(ctx)?).await.map_err(internal)?.into_iter().map(Network).collect())
+        Ok(store::network::all(db(ctx)?)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(Network)
+            .collect())
     }
 
     /// Funded programmes, optionally of some frameworks only, by name.
@@ -194,7 +246,9 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Frameworks, e.g. FP7, H2020, COSME.")] framework: Option<Vec<String>>,
     ) -> Res<Vec<Programme>> {
-        let rows = store::programme::list(db(ctx)?, &framework.unwrap_or_default()).await.map_err(internal)?;
+        let rows = store::programme::list(db(ctx)?, &framework.unwrap_or_default())
+            .await
+            .map_err(internal)?;
         Ok(rows.into_iter().map(Programme).collect())
     }
 
@@ -203,7 +257,8 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which items.")] filter: Option<NewsFilter>,
-        #[graphql(desc = "Publication date order; DESC (newest first) when omitted.")] order_by: Option<OrderDirection>,
+        #[graphql(desc = "Publication date order; DESC (newest first) when omitted.")]
+        order_by: Option<OrderDirection>,
         #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
@@ -211,7 +266,15 @@ impl QueryRoot {
     ) -> Res<Connection<String, NewsItem, NewsTotal>> {
         let direction: Direction = order_by.unwrap_or(OrderDirection::Desc).into();
         let tag = format!("news:{direction:?}");
-        let window = connection::window(&tag, ValueKind::Date, first, after.as_deref(), last, before.as_deref()).map_err(|e| e.extend())?;
+        let window = connection::window(
+            &tag,
+            ValueKind::Date,
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+        )
+        .map_err(|e| e.extend())?;
         let f = filter.unwrap_or_default();
         let filter = store::news::Filter {
             publishers: f.publisher.unwrap_or_default(),
@@ -220,10 +283,22 @@ impl QueryRoot {
             to: f.to,
             date_suspect: f.date_suspect,
         };
-        let page = store::news::page(db(ctx)?, &filter, direction, &window).await.map_err(internal)?;
-        let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, NewsTotal::Filtered(filter));
+        let page = store::news::page(db(ctx)?, &filter, direction, &window)
+            .await
+            .map_err(internal)?;
+        let mut conn = Connection::with_additional_fields(
+            page.has_previous,
+            page.has_next,
+            NewsTotal::Filtered(filter),
+        );
         conn.edges.extend(page.rows.into_iter().map(|n| {
-            let cursor = connection::cursor(&tag, &Key { value: n.published_on.into(), id: n.id });
+            let cursor = connection::cursor(
+                &tag,
+                &Key {
+                    value: n.published_on.into(),
+                    id: n.id,
+                },
+            );
             Edge::new(cursor, NewsItem(n))
         }));
         Ok(conn)
@@ -231,10 +306,15 @@ impl QueryRoot {
 
     /// The terms of one taxonomy with the number of clusters that picked each, most used first.
     async fn taxonomy(&self, ctx: &Context<'_>, kind: TaxonomyKind) -> Res<Vec<TermCount>> {
-        let rows = store::term::facets(db(ctx)?, kind.into()).await.map_err(internal)?;
+        let rows = store::term::facets(db(ctx)?, kind.into())
+            .await
+            .map_err(internal)?;
         Ok(rows
             .into_iter()
-            .map(|(t, n)| TermCount { term: Term { kind, name: t.name }, clusters: n })
+            .map(|(t, n)| TermCount {
+                term: Term { kind, name: t.name },
+                clusters: n,
+            })
             .collect())
     }
 
@@ -244,7 +324,11 @@ impl QueryRoot {
     }
 
     /// Several nodes by global id, in the order asked; null for those that do not exist.
-    async fn nodes(&self, ctx: &Context<'_>, #[graphql(validator(max_items = 100))] ids: Vec<ID>) -> Res<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(validator(max_items = 100))] ids: Vec<ID>,
+    ) -> Res<Vec<Option<Node>>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(load_node(ctx, id).await?);

@@ -20,6 +20,10 @@ pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
 
 /// Anything with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nodes are short-lived response values"
+)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
 pub enum Node {
     Cluster(Cluster),
@@ -39,7 +43,10 @@ pub struct Country {
 
 impl Country {
     pub fn of(code: &str) -> Option<Self> {
-        crate::geo::by_code(code).map(|c| Self { code: c.code.into(), name: c.name.into() })
+        crate::geo::by_code(code).map(|c| Self {
+            code: c.code.into(),
+            name: c.name.into(),
+        })
     }
 }
 
@@ -113,7 +120,10 @@ pub struct Term {
 
 impl Term {
     fn of(m: &store::term::Model) -> Option<Self> {
-        TermKind::parse(&m.kind).map(|k| Self { kind: k.into(), name: m.name.clone() })
+        TermKind::parse(&m.kind).map(|k| Self {
+            kind: k.into(),
+            name: m.name.clone(),
+        })
     }
 }
 
@@ -216,15 +226,24 @@ pub async fn news_mentioning(
     after: Option<String>,
 ) -> Res<Connection<String, NewsItem, NewsTotal>> {
     const TAG: &str = "mentions:desc";
-    let window = connection::window(TAG, ValueKind::Date, first, after.as_deref(), None, None).map_err(|e| e.extend())?;
+    let window = connection::window(TAG, ValueKind::Date, first, after.as_deref(), None, None)
+        .map_err(|e| e.extend())?;
     let after_key = match &window.after {
-        Some(Key { value: sea_orm::Value::ChronoDate(Some(d)), id }) => Some((**d, *id)),
+        Some(Key {
+            value: sea_orm::Value::ChronoDate(Some(d)),
+            id,
+        }) => Some((**d, *id)),
         Some(_) => return Err(crate::Error::invalid_field("after", "cursor is damaged").extend()),
         None => None,
     };
     let rows = loader(ctx)?
         .0
-        .load_one(NewsOf { parent, id, limit: window.limit, after: after_key })
+        .load_one(NewsOf {
+            parent,
+            id,
+            limit: window.limit,
+            after: after_key,
+        })
         .await?
         .unwrap_or_default();
     let page = store::window::finish(rows, &window);
@@ -234,7 +253,13 @@ pub async fn news_mentioning(
         NewsTotal::Mentioning(NewsCountOf { parent, id }),
     );
     conn.edges.extend(page.rows.into_iter().map(|n| {
-        let cursor = connection::cursor(TAG, &Key { value: n.published_on.into(), id: n.id });
+        let cursor = connection::cursor(
+            TAG,
+            &Key {
+                value: n.published_on.into(),
+                id: n.id,
+            },
+        );
         Edge::new(cursor, NewsItem(n))
     }));
     Ok(conn)
@@ -254,7 +279,9 @@ impl NewsTotal {
             Self::Mentioning(k) => Ok(loader(ctx)?.0.load_one(*k).await?.unwrap_or(0)),
             Self::Filtered(f) => {
                 let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-                let n = store::news::count(db, f).await.map_err(|e| crate::Error::Database(e).extend())?;
+                let n = store::news::count(db, f)
+                    .await
+                    .map_err(|e| crate::Error::Database(e).extend())?;
                 Ok(i64::try_from(n).unwrap_or(i64::MAX))
             }
         }
@@ -263,7 +290,11 @@ impl NewsTotal {
 
 impl Cluster {
     async fn terms_of(&self, ctx: &Context<'_>, kind: Option<TaxonomyKind>) -> Res<Vec<Term>> {
-        let rows = loader(ctx)?.0.load_one(TermsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(TermsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .iter()
             .filter_map(Term::of)
@@ -304,7 +335,10 @@ impl Cluster {
     }
     /// Cluster Excellence Label, if any.
     async fn excellence_label(&self) -> Option<ExcellenceLabel> {
-        self.0.excellence_label.as_deref().and_then(ExcellenceLabel::parse)
+        self.0
+            .excellence_label
+            .as_deref()
+            .and_then(ExcellenceLabel::parse)
     }
     /// Membership of European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3), as written.
     async fn escp_membership(&self) -> Option<&str> {
@@ -334,7 +368,11 @@ impl Cluster {
     }
     /// Objectives, the strategy's bullet points.
     async fn objectives(&self) -> Vec<&str> {
-        self.0.objectives.as_deref().map(|o| o.lines().collect()).unwrap_or_default()
+        self.0
+            .objectives
+            .as_deref()
+            .map(|o| o.lines().collect())
+            .unwrap_or_default()
     }
     /// Does the cluster have a formalised strategy? Null when unknown.
     async fn formalised_strategy(&self) -> Option<bool> {
@@ -358,10 +396,19 @@ impl Cluster {
     }
     /// The cluster management team, in profile order.
     async fn contacts(&self, ctx: &Context<'_>) -> Res<Vec<Contact>> {
-        let rows = loader(ctx)?.0.load_one(ContactsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(ContactsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
-            .map(|c| Contact { role: c.role, name: c.name, phone: c.phone, email: c.email })
+            .map(|c| Contact {
+                role: c.role,
+                name: c.name,
+                phone: c.phone,
+                email: c.email,
+            })
             .collect())
     }
     /// Terms picked, of one taxonomy or of all.
@@ -374,7 +421,8 @@ impl Cluster {
     }
     /// Technology fields.
     async fn technology_fields(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
-        self.terms_of(ctx, Some(TaxonomyKind::TechnologyField)).await
+        self.terms_of(ctx, Some(TaxonomyKind::TechnologyField))
+            .await
     }
     /// S3 EU priority areas.
     async fn s3_priorities(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
@@ -382,7 +430,8 @@ impl Cluster {
     }
     /// Emerging industries.
     async fn emerging_industries(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
-        self.terms_of(ctx, Some(TaxonomyKind::EmergingIndustry)).await
+        self.terms_of(ctx, Some(TaxonomyKind::EmergingIndustry))
+            .await
     }
     /// Support service types provided.
     async fn service_types(&self, ctx: &Context<'_>) -> Res<Vec<Term>> {
@@ -395,8 +444,10 @@ impl Cluster {
     /// Cooperation targets and activities, per scope.
     async fn cooperation(&self, ctx: &Context<'_>) -> Res<Vec<Cooperation>> {
         let l = &loader(ctx)?.0;
-        let (countries, activities) =
-            futures::try_join!(l.load_one(CountriesOf(self.0.id)), l.load_one(ActivitiesOf(self.0.id)))?;
+        let (countries, activities) = futures::try_join!(
+            l.load_one(CountriesOf(self.0.id)),
+            l.load_one(ActivitiesOf(self.0.id))
+        )?;
         let mut out = Vec::new();
         for scope in [Scope::International, Scope::European] {
             let cs: Vec<Country> = countries
@@ -405,27 +456,53 @@ impl Cluster {
                 .filter(|c| c.scope == scope.as_str())
                 .filter_map(|c| Country::of(&c.country_code))
                 .collect();
-            let acts: Vec<String> =
-                activities.iter().flatten().filter(|(s, _)| s == scope.as_str()).map(|(_, t)| t.name.clone()).collect();
+            let acts: Vec<String> = activities
+                .iter()
+                .flatten()
+                .filter(|(s, _)| s == scope.as_str())
+                .map(|(_, t)| t.name.clone())
+                .collect();
             if !cs.is_empty() || !acts.is_empty() {
-                out.push(Cooperation { scope: scope.into(), countries: cs, activities: acts });
+                out.push(Cooperation {
+                    scope: scope.into(),
+                    countries: cs,
+                    activities: acts,
+                });
             }
         }
         Ok(out)
     }
     /// Support services, grouped as the profile details them.
     async fn services(&self, ctx: &Context<'_>) -> Res<Vec<Service>> {
-        let rows = loader(ctx)?.0.load_one(ServicesOf(self.0.id)).await?.unwrap_or_default();
-        Ok(rows.into_iter().map(|(g, items)| Service { heading: g.heading, items }).collect())
+        let rows = loader(ctx)?
+            .0
+            .load_one(ServicesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|(g, items)| Service {
+                heading: g.heading,
+                items,
+            })
+            .collect())
     }
     /// Funded programmes the cluster took part in.
     async fn programmes(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
-        let rows = loader(ctx)?.0.load_one(ParticipationsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(ParticipationsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(ProgrammeParticipation).collect())
     }
     /// Networks and partnerships the cluster belongs to.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
-        let rows = loader(ctx)?.0.load_one(MembershipsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(MembershipsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(NetworkMembership).collect())
     }
     /// News items that name this cluster, newest first.
@@ -455,11 +532,19 @@ impl ProgrammeParticipation {
     }
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Res<Option<Programme>> {
-        Ok(loader(ctx)?.0.load_one(ProgrammeById(self.0.programme_id)).await?.map(Programme))
+        Ok(loader(ctx)?
+            .0
+            .load_one(ProgrammeById(self.0.programme_id))
+            .await?
+            .map(Programme))
     }
     /// The participating cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
-        Ok(loader(ctx)?.0.load_one(ClusterById(self.0.cluster_id)).await?.map(Cluster))
+        Ok(loader(ctx)?
+            .0
+            .load_one(ClusterById(self.0.cluster_id))
+            .await?
+            .map(Cluster))
     }
 }
 
@@ -495,7 +580,11 @@ impl Programme {
     }
     /// Every cluster's participation in it.
     async fn participants(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
-        let rows = loader(ctx)?.0.load_one(ParticipantsOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(ParticipantsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(ProgrammeParticipation).collect())
     }
 }
@@ -532,7 +621,11 @@ impl Network {
     }
     /// Member clusters.
     async fn members(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
-        let rows = loader(ctx)?.0.load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
+        let rows = loader(ctx)?
+            .0
+            .load_one(MembersOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(NetworkMembership).collect())
     }
     /// News items that name this network, newest first.
@@ -562,11 +655,19 @@ impl NetworkMembership {
     }
     /// The network.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
-        Ok(loader(ctx)?.0.load_one(NetworkById(self.0.network_id)).await?.map(Network))
+        Ok(loader(ctx)?
+            .0
+            .load_one(NetworkById(self.0.network_id))
+            .await?
+            .map(Network))
     }
     /// The member cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
-        Ok(loader(ctx)?.0.load_one(ClusterById(self.0.cluster_id)).await?.map(Cluster))
+        Ok(loader(ctx)?
+            .0
+            .load_one(ClusterById(self.0.cluster_id))
+            .await?
+            .map(Cluster))
     }
 }
 
@@ -606,7 +707,11 @@ impl Mention {
 
 impl NewsItem {
     async fn mention_rows(&self, ctx: &Context<'_>) -> Res<Vec<store::news_mention::Model>> {
-        Ok(loader(ctx)?.0.load_one(MentionsOf(self.0.id)).await?.unwrap_or_default())
+        Ok(loader(ctx)?
+            .0
+            .load_one(MentionsOf(self.0.id))
+            .await?
+            .unwrap_or_default())
     }
 }
 
@@ -653,19 +758,45 @@ impl NewsItem {
             .mention_rows(ctx)
             .await?
             .into_iter()
-            .map(|m| Mention { name: m.name, cluster_id: m.cluster_id, network_id: m.network_id })
+            .map(|m| Mention {
+                name: m.name,
+                cluster_id: m.cluster_id,
+                network_id: m.network_id,
+            })
             .collect())
     }
     /// Clusters of the directory the item names.
     async fn clusters(&self, ctx: &Context<'_>) -> Res<Vec<Cluster>> {
-        let ids: Vec<i32> = self.mention_rows(ctx).await?.iter().filter_map(|m| m.cluster_id).collect();
-        let found = loader(ctx)?.0.load_many(ids.iter().map(|&i| ClusterById(i))).await?;
-        Ok(ids.iter().filter_map(|i| found.get(&ClusterById(*i)).cloned().map(Cluster)).collect())
+        let ids: Vec<i32> = self
+            .mention_rows(ctx)
+            .await?
+            .iter()
+            .filter_map(|m| m.cluster_id)
+            .collect();
+        let found = loader(ctx)?
+            .0
+            .load_many(ids.iter().map(|&i| ClusterById(i)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|i| found.get(&ClusterById(*i)).cloned().map(Cluster))
+            .collect())
     }
     /// Networks the item names.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
-        let ids: Vec<i32> = self.mention_rows(ctx).await?.iter().filter_map(|m| m.network_id).collect();
-        let found = loader(ctx)?.0.load_many(ids.iter().map(|&i| NetworkById(i))).await?;
-        Ok(ids.iter().filter_map(|i| found.get(&NetworkById(*i)).cloned().map(Network)).collect())
+        let ids: Vec<i32> = self
+            .mention_rows(ctx)
+            .await?
+            .iter()
+            .filter_map(|m| m.network_id)
+            .collect();
+        let found = loader(ctx)?
+            .0
+            .load_many(ids.iter().map(|&i| NetworkById(i)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|i| found.get(&NetworkById(*i)).cloned().map(Network))
+            .collect())
     }
 }

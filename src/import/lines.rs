@@ -73,8 +73,13 @@ mod tests {
     #[test]
     fn labels_ignore_spaces_before_colon_and_question_mark() {
         assert_eq!(
-            label_key("Do you have a specific strategy focus that addresses internationalisation ?:"),
-            Some("Do you have a specific strategy focus that addresses internationalisation?:".into())
+            label_key(
+                "Do you have a specific strategy focus that addresses internationalisation ?:"
+            ),
+            Some(
+                "Do you have a specific strategy focus that addresses internationalisation?:"
+                    .into()
+            )
         );
         assert_eq!(label_key("Cluster Manager"), None);
     }

@@ -51,9 +51,10 @@ impl Manifest {
     /// Reads `path`; its page entries are made relative to the manifest's folder.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading manifest {}", path.display()))?;
-        let mut manifest: Manifest =
-            toml::from_str(&text).with_context(|| format!("manifest {} is not valid", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading manifest {}", path.display()))?;
+        let mut manifest: Manifest = toml::from_str(&text)
+            .with_context(|| format!("manifest {} is not valid", path.display()))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         for page in &mut manifest.pages {
             page.file = dir.join(&page.file);
@@ -67,7 +68,9 @@ impl Manifest {
             return Some(e);
         }
         let want = file.canonicalize().ok()?;
-        self.pages.iter().find(|p| p.file.canonicalize().ok().as_deref() == Some(want.as_path()))
+        self.pages
+            .iter()
+            .find(|p| p.file.canonicalize().ok().as_deref() == Some(want.as_path()))
     }
 
     pub fn merge(&mut self, other: Manifest) {

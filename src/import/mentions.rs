@@ -63,7 +63,10 @@ impl Directory {
             for m in scan(matcher, &folded) {
                 let (key, target) = &self.names[m];
                 if targets.insert(*target) {
-                    found.push(Mention { name: written_form(text, key), target: Some(*target) });
+                    found.push(Mention {
+                        name: written_form(text, key),
+                        target: Some(*target),
+                    });
                 }
                 resolved_keys.push(key.clone());
             }
@@ -83,7 +86,10 @@ impl Directory {
             if target.is_some_and(|t| !targets.insert(t)) {
                 continue;
             }
-            found.push(Mention { name: candidate.clone(), target });
+            found.push(Mention {
+                name: candidate.clone(),
+                target,
+            });
         }
         found
     }
@@ -141,7 +147,10 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-#[expect(clippy::expect_used, reason = "literal patterns, each exercised by the unit tests")]
+#[expect(
+    clippy::expect_used,
+    reason = "literal patterns, each exercised by the unit tests"
+)]
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a valid literal pattern")
 }
@@ -149,22 +158,56 @@ fn re(pattern: &str) -> Regex {
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| re(r#"[“"„«]\s*([^”"“»\n]{2,80}?)\s*[”"“»]"#));
 static ACRONYM: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z][A-Z0-9]{2,}\b"));
 static ORG_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:[A-Z][\w-]*\s+){1,5}(?:Cluster|Clusters|Network|Alliance|Partnership|Association|Chamber)(?:\s+[A-Z][\w-]*){0,3}\b")
+    re(
+        r"\b(?:[A-Z][\w-]*\s+){1,5}(?:Cluster|Clusters|Network|Alliance|Partnership|Association|Chamber)(?:\s+[A-Z][\w-]*){0,3}\b",
+    )
 });
 
 /// Words that end an organisation's name.
-const ORG_WORDS: &[&str] = &["cluster", "clusters", "network", "alliance", "partnership", "association", "chamber"];
+const ORG_WORDS: &[&str] = &[
+    "cluster",
+    "clusters",
+    "network",
+    "alliance",
+    "partnership",
+    "association",
+    "chamber",
+];
 /// Words that make a name an event, a project or a call rather than an organisation.
 const NOT_ORG_WORDS: &[&str] = &[
-    "conference", "meeting", "meetings", "matchmaking", "festival", "award", "days", "project",
-    "programme", "program", "strategy", "go", "call", "conferences",
+    "conference",
+    "meeting",
+    "meetings",
+    "matchmaking",
+    "festival",
+    "award",
+    "days",
+    "project",
+    "programme",
+    "program",
+    "strategy",
+    "go",
+    "call",
+    "conferences",
 ];
 /// Capitalised words that are not names.
 const STOP_ACRONYMS: &[&str] = &[
     "ICT", "IT", "SME", "SMES", "EU", "EC", "BSEC", "USAID", "REG", "COSME", "START", "DANUBE",
     "SEE", "CEO", "TV", "ESL", "NIP", "ESCP", "RTD", "FP6", "FP7", "H2020", "B2B", "THE", "AND",
 ];
-const LEADING_WORDS: &[&str] = &["The", "A", "An", "Its", "Our", "This", "Their", "With", "Representatives", "Mr", "Dr"];
+const LEADING_WORDS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "Its",
+    "Our",
+    "This",
+    "Their",
+    "With",
+    "Representatives",
+    "Mr",
+    "Dr",
+];
 
 fn candidates(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -178,10 +221,11 @@ fn candidates(text: &str) -> Vec<String> {
         let inner = c.get(1).map_or("", |m| m.as_str());
         let words: Vec<String> = inner.split_whitespace().map(str::to_lowercase).collect();
         let starts_upper = inner.trim_start().starts_with(|c: char| c.is_uppercase());
-        let first_is_acronym = inner
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        let first_is_acronym = inner.split_whitespace().next().is_some_and(|w| {
+            w.len() >= 3
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
         let org_like = words.iter().any(|w| ORG_WORDS.contains(&w.as_str())) || first_is_acronym;
         let event_like = words.iter().any(|w| NOT_ORG_WORDS.contains(&w.as_str()));
         if starts_upper && org_like && !event_like && words.len() <= 8 {
@@ -194,7 +238,10 @@ fn candidates(text: &str) -> Vec<String> {
             words.remove(0);
         }
         // Trailing capitalised words only belong to the name if none is an event word.
-        if words.iter().any(|w| NOT_ORG_WORDS.contains(&w.to_lowercase().as_str())) {
+        if words
+            .iter()
+            .any(|w| NOT_ORG_WORDS.contains(&w.to_lowercase().as_str()))
+        {
             continue;
         }
         if words.len() >= 2 {
@@ -217,7 +264,10 @@ mod tests {
         Directory::new([
             ("MASIT".to_owned(), Target::Cluster(1)),
             ("ICT NET".to_owned(), Target::Cluster(2)),
-            ("Balkan and Black Sea ICT Clusters Network".to_owned(), Target::Network(7)),
+            (
+                "Balkan and Black Sea ICT Clusters Network".to_owned(),
+                Target::Network(7),
+            ),
             ("BBS ICT Clusters Network".to_owned(), Target::Network(7)),
         ])
     }
@@ -228,15 +278,22 @@ mod tests {
             "The Balkan and Black Sea ICT Clusters’ Network met. BBS ICT Clusters Network was hosted by MASIT.",
         );
         let targets: Vec<_> = m.iter().map(|x| x.target).collect();
-        assert_eq!(targets, vec![Some(Target::Network(7)), Some(Target::Cluster(1))]);
+        assert_eq!(
+            targets,
+            vec![Some(Target::Network(7)), Some(Target::Cluster(1))]
+        );
         assert_eq!(m[0].name, "Balkan and Black Sea ICT Clusters’ Network");
     }
 
     #[test]
     fn a_different_organisation_with_a_similar_name_stays_unresolved() {
-        let m = directory().mentions("Milan Solaja “Vojvodina ICT Cluster” and Peter Indovski “MACES” attended.");
+        let m = directory()
+            .mentions("Milan Solaja “Vojvodina ICT Cluster” and Peter Indovski “MACES” attended.");
         let names: Vec<_> = m.iter().map(|x| (x.name.as_str(), x.target)).collect();
-        assert_eq!(names, vec![("Vojvodina ICT Cluster", None), ("MACES", None)]);
+        assert_eq!(
+            names,
+            vec![("Vojvodina ICT Cluster", None), ("MACES", None)]
+        );
     }
 
     #[test]

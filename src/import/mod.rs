@@ -31,7 +31,10 @@ pub struct Warning {
 
 impl Warnings {
     pub fn push(&mut self, line: usize, message: impl Into<String>) {
-        self.items.push(Warning { line, message: message.into() });
+        self.items.push(Warning {
+            line,
+            message: message.into(),
+        });
     }
 }
 
@@ -81,7 +84,10 @@ pub fn detect(page: &str) -> Result<PageKind, (usize, String)> {
     } else if news::looks_like_news(&lines) {
         Ok(PageKind::News)
     } else {
-        Err((1, "neither a cluster profile (no known labels) nor a news page (no dated items)".into()))
+        Err((
+            1,
+            "neither a cluster profile (no known labels) nor a news page (no dated items)".into(),
+        ))
     }
 }
 
@@ -93,7 +99,11 @@ pub fn manifests_for(paths: &[PathBuf], explicit: Option<&Path>) -> anyhow::Resu
     }
     let mut seen = std::collections::BTreeSet::new();
     for p in paths {
-        let dir = if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let dir = if p.is_dir() {
+            p.clone()
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
         let candidate = dir.join("manifest.toml");
         if candidate.is_file() && seen.insert(candidate.clone()) {
             manifest.merge(Manifest::load(&candidate)?);
@@ -128,12 +138,19 @@ pub async fn import_page(
     text: &str,
     manifest: &Manifest,
 ) -> Result<PageReport, PageError> {
-    let fail = |line: usize, message: String| PageError { file: file.to_path_buf(), line, message };
+    let fail = |line: usize, message: String| PageError {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
     let kind = detect(text).map_err(|(line, m)| fail(line, m))?;
     let entry = manifest.entry_for(file).cloned().unwrap_or_default();
     let lines = lines::split(text);
     let mut warnings = Warnings::default();
-    let tx = db.begin().await.map_err(|e| fail(0, format!("database: {e}")))?;
+    let tx = db
+        .begin()
+        .await
+        .map_err(|e| fail(0, format!("database: {e}")))?;
     let outcome = match kind {
         PageKind::Profile => {
             let parsed = profile::parse(&lines, &mut warnings);
@@ -151,12 +168,24 @@ pub async fn import_page(
         write::Error::Page { line, message } => fail(line, message),
         write::Error::Db(e) => fail(0, format!("database: {e}")),
     })?;
-    tx.commit().await.map_err(|e| fail(0, format!("database: {e}")))?;
-    Ok(PageReport { file: file.to_path_buf(), kind, subject, changed, items, warnings })
+    tx.commit()
+        .await
+        .map_err(|e| fail(0, format!("database: {e}")))?;
+    Ok(PageReport {
+        file: file.to_path_buf(),
+        kind,
+        subject,
+        changed,
+        items,
+        warnings,
+    })
 }
 
 /// Registers the manifest's networks and their aliases.
-pub async fn register_networks(db: &DatabaseConnection, manifest: &Manifest) -> Result<(), sea_orm::DbErr> {
+pub async fn register_networks(
+    db: &DatabaseConnection,
+    manifest: &Manifest,
+) -> Result<(), sea_orm::DbErr> {
     let tx = db.begin().await?;
     write::networks(&tx, manifest).await?;
     tx.commit().await

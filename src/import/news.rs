@@ -23,7 +23,11 @@ pub struct NewsRow {
 
 /// True when the page is a list of dated items.
 pub fn looks_like_news(lines: &[Line<'_>]) -> bool {
-    lines.iter().filter(|l| dates::parse(&l.text).is_some()).count() >= 1
+    lines
+        .iter()
+        .filter(|l| dates::parse(&l.text).is_some())
+        .count()
+        >= 1
 }
 
 fn reads_like_title(text: &str) -> bool {
@@ -54,7 +58,13 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
     if let Some(&first) = date_at.first() {
         let stop = title_at[0].unwrap_or(first);
         for line in content.iter().take(stop).filter(|l| !l.is_blank()) {
-            warnings.push(line.number, format!("text before the first dated item skipped: {:?}", line.text.trim()));
+            warnings.push(
+                line.number,
+                format!(
+                    "text before the first dated item skipped: {:?}",
+                    line.text.trim()
+                ),
+            );
         }
     }
 
@@ -133,7 +143,10 @@ mod tests {
         let (r, w) = rows(page);
         assert!(w.items.is_empty(), "{w:?}");
         let titles: Vec<_> = r.iter().map(|x| x.title.as_deref()).collect();
-        assert_eq!(titles, vec![Some("First title"), Some("Second title"), None]);
+        assert_eq!(
+            titles,
+            vec![Some("First title"), Some("Second title"), None]
+        );
         assert_eq!(r[0].body, "First body.");
         assert_eq!(r[1].body, "Second body ends here.");
         assert_eq!(r[2].body, "Third body");
@@ -148,8 +161,13 @@ mod tests {
 
     #[test]
     fn dates_out_of_order_are_kept_and_flagged() {
-        let (r, w) = rows("March 23, 2016\n\nA.\n\nFebruary 23, 2016\n\nB.\n\nJanuary 01, 2020\n\nC.\n\nDecember 02, 2015\n\nD.");
-        assert_eq!(r[2].published_on, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default());
+        let (r, w) = rows(
+            "March 23, 2016\n\nA.\n\nFebruary 23, 2016\n\nB.\n\nJanuary 01, 2020\n\nC.\n\nDecember 02, 2015\n\nD.",
+        );
+        assert_eq!(
+            r[2].published_on,
+            NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default()
+        );
         assert!(r[2].date_suspect);
         assert_eq!(r.iter().filter(|x| x.date_suspect).count(), 1);
         assert_eq!(w.items.len(), 1);

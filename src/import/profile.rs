@@ -90,37 +90,73 @@ enum Count {
 
 /// The label dictionary, in the normalised form of `label_key`.
 const LABELS: &[(&str, Field)] = &[
-    ("The date when the cluster organisation was established:", Field::Established),
-    ("Number of staff in the management team of the cluster organisation:", Field::Staff),
+    (
+        "The date when the cluster organisation was established:",
+        Field::Established,
+    ),
+    (
+        "Number of staff in the management team of the cluster organisation:",
+        Field::Staff,
+    ),
     ("Cluster Excellence Label:", Field::ExcellenceLabel),
-    ("Membership to European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3):", Field::Escp),
-    ("Membership to other networks/partnerships:", Field::Networks),
+    (
+        "Membership to European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3):",
+        Field::Escp,
+    ),
+    (
+        "Membership to other networks/partnerships:",
+        Field::Networks,
+    ),
     ("Cluster Management Team:", Field::Team),
     ("Languages spoken:", Field::Term(TermKind::Language)),
     ("Sectoral Industries:", Field::Term(TermKind::Sector)),
     ("Technology fields:", Field::Term(TermKind::TechnologyField)),
     ("S3 EU priority areas:", Field::Term(TermKind::S3Priority)),
-    ("Emerging industries:", Field::Term(TermKind::EmergingIndustry)),
+    (
+        "Emerging industries:",
+        Field::Term(TermKind::EmergingIndustry),
+    ),
     ("Total number of members:", Field::Count(Count::Total)),
     ("Number of SME members:", Field::Count(Count::Sme)),
-    ("Number of larger company members:", Field::Count(Count::Large)),
-    ("Number of research organisations/universities/technology centres:", Field::Count(Count::Research)),
-    ("Number of other ecosystem actors:", Field::Count(Count::Other)),
+    (
+        "Number of larger company members:",
+        Field::Count(Count::Large),
+    ),
+    (
+        "Number of research organisations/universities/technology centres:",
+        Field::Count(Count::Research),
+    ),
+    (
+        "Number of other ecosystem actors:",
+        Field::Count(Count::Other),
+    ),
     (
         "Entrepreneurship and scale-up support facilities in the cluster's ecosystem (see \"Organisation type\"):",
         Field::ScaleUp,
     ),
     ("Name and link of major players:", Field::MajorPlayers),
     ("Do you have a formalised strategy?:", Field::Formalised),
-    ("Do you have a specific strategy focus that addresses internationalisation?:", Field::Internationalisation),
-    ("Support services provided:", Field::Term(TermKind::ServiceType)),
+    (
+        "Do you have a specific strategy focus that addresses internationalisation?:",
+        Field::Internationalisation,
+    ),
+    (
+        "Support services provided:",
+        Field::Term(TermKind::ServiceType),
+    ),
     ("Details of support services:", Field::ServiceDetails),
     (
         "The main countries addressed by the cluster organisation outside Europe:",
         Field::Countries(Some(Scope::International)),
     ),
-    ("The main countries addressed by the cluster organisation in Europe:", Field::Countries(Some(Scope::European))),
-    ("The main countries targeted by the cluster organisation:", Field::Countries(None)),
+    (
+        "The main countries addressed by the cluster organisation in Europe:",
+        Field::Countries(Some(Scope::European)),
+    ),
+    (
+        "The main countries targeted by the cluster organisation:",
+        Field::Countries(None),
+    ),
     (
         "Our cluster organisation undertook the following international activities to support our members:",
         Field::Activities(Some(Scope::International)),
@@ -133,8 +169,14 @@ const LABELS: &[(&str, Field)] = &[
         "Our cluster organisation undertook the following trans-national activities to support our members:",
         Field::Activities(Some(Scope::European)),
     ),
-    ("Which clusters do you collaborate with?:", Field::Collaborates),
-    ("Participation in Funded Support Programmes:", Field::Programmes),
+    (
+        "Which clusters do you collaborate with?:",
+        Field::Collaborates,
+    ),
+    (
+        "Participation in Funded Support Programmes:",
+        Field::Programmes,
+    ),
 ];
 
 /// Section headings; the cooperation ones tell the scope of the "targeted" labels below them.
@@ -197,8 +239,12 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
                 flush(&mut profile, current.take(), &mut values, warnings);
                 seen_body = true;
                 let field = match field {
-                    Field::Countries(None) => Field::Countries(Some(scope_or_warn(scope, line, warnings))),
-                    Field::Activities(None) => Field::Activities(Some(scope_or_warn(scope, line, warnings))),
+                    Field::Countries(None) => {
+                        Field::Countries(Some(scope_or_warn(scope, line, warnings)))
+                    }
+                    Field::Activities(None) => {
+                        Field::Activities(Some(scope_or_warn(scope, line, warnings)))
+                    }
                     other => other,
                 };
                 current = Some((field, line.number));
@@ -207,10 +253,19 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
             // A colon-ended line inside free text ("Mission:", "Lobbying activities:") is content.
             let free_text = matches!(
                 current,
-                Some((Field::Strategy | Field::ServiceDetails | Field::Collaborates | Field::Programmes, _))
+                Some((
+                    Field::Strategy
+                        | Field::ServiceDetails
+                        | Field::Collaborates
+                        | Field::Programmes,
+                    _
+                ))
             );
             if !free_text && line.raw.trim_end().ends_with('\u{a0}') {
-                warnings.push(line.number, format!("unknown label {trimmed:?}: its values are skipped"));
+                warnings.push(
+                    line.number,
+                    format!("unknown label {trimmed:?}: its values are skipped"),
+                );
                 flush(&mut profile, current.take(), &mut values, warnings);
                 continue;
             }
@@ -218,9 +273,10 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
         match current {
             Some(_) => values.push(line),
             None if !seen_body && !line.is_blank() => title_lines.push(line),
-            None if !line.is_blank() => {
-                warnings.push(line.number, format!("text outside any field skipped: {trimmed:?}"))
-            }
+            None if !line.is_blank() => warnings.push(
+                line.number,
+                format!("text outside any field skipped: {trimmed:?}"),
+            ),
             None => {}
         }
     }
@@ -231,20 +287,29 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
         .map(|l| l.text.trim().to_owned())
         .or(breadcrumb);
     for extra in title_lines.iter().skip(1) {
-        warnings.push(extra.number, format!("unexpected line before the profile: {:?}", extra.text.trim()));
+        warnings.push(
+            extra.number,
+            format!(
+                "unexpected line before the profile: {:?}",
+                extra.text.trim()
+            ),
+        );
     }
     profile
 }
 
 fn scope_or_warn(scope: Option<Scope>, line: &Line<'_>, warnings: &mut Warnings) -> Scope {
     scope.unwrap_or_else(|| {
-        warnings.push(line.number, "cooperation field outside a cooperation section; taken as European");
+        warnings.push(
+            line.number,
+            "cooperation field outside a cooperation section; taken as European",
+        );
         Scope::European
     })
 }
 
 /// Non-blank values, trimmed, with their line numbers.
-fn items<'l>(values: &[&'l Line<'_>]) -> Vec<(usize, String)> {
+fn items(values: &[&Line<'_>]) -> Vec<(usize, String)> {
     values
         .iter()
         .filter(|l| !l.is_blank())
@@ -252,15 +317,32 @@ fn items<'l>(values: &[&'l Line<'_>]) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn single(field_line: usize, values: &[&Line<'_>], what: &str, warnings: &mut Warnings) -> Option<(usize, String)> {
+fn single(
+    field_line: usize,
+    values: &[&Line<'_>],
+    what: &str,
+    warnings: &mut Warnings,
+) -> Option<(usize, String)> {
     let mut all = items(values);
     if all.len() > 1 {
-        warnings.push(field_line, format!("{what}: {} values, only the first is kept", all.len()));
+        warnings.push(
+            field_line,
+            format!("{what}: {} values, only the first is kept", all.len()),
+        );
     }
-    if all.is_empty() { None } else { Some(all.swap_remove(0)) }
+    if all.is_empty() {
+        None
+    } else {
+        Some(all.swap_remove(0))
+    }
 }
 
-fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Vec<&Line<'_>>, warnings: &mut Warnings) {
+fn flush(
+    profile: &mut Profile,
+    current: Option<(Field, usize)>,
+    values: &mut Vec<&Line<'_>>,
+    warnings: &mut Warnings,
+) {
     let Some((field, at)) = current else {
         values.clear();
         return;
@@ -271,7 +353,10 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
             if let Some((n, v)) = single(at, &taken, "establishment date", warnings) {
                 profile.established = dates::parse(&v);
                 if profile.established.is_none() {
-                    warnings.push(n, format!("establishment date {v:?} is not a date; skipped"));
+                    warnings.push(
+                        n,
+                        format!("establishment date {v:?} is not a date; skipped"),
+                    );
                 }
             }
         }
@@ -282,7 +367,10 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
                     // The platform renders the region under the staff-count label.
                     None => {
                         let region = v.strip_prefix("Region of ").unwrap_or(&v).trim().to_owned();
-                        warnings.push(n, format!("{v:?} under the staff-count label taken as the region"));
+                        warnings.push(
+                            n,
+                            format!("{v:?} under the staff-count label taken as the region"),
+                        );
                         profile.region = Some(region);
                     }
                 }
@@ -290,7 +378,11 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
         }
         Field::ExcellenceLabel => {
             if let Some((n, v)) = single(at, &taken, "excellence label", warnings) {
-                let level = v.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+                let level = v
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
                 if matches!(level.as_str(), "BRONZE" | "SILVER" | "GOLD") {
                     profile.excellence_label = Some(level);
                 } else {
@@ -308,7 +400,10 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
             let value = single(at, &taken, "member count", warnings).and_then(|(n, v)| {
                 let count = parse_count(&v);
                 if count.is_none() {
-                    warnings.push(n, format!("member count {v:?} is not a number; taken as unknown"));
+                    warnings.push(
+                        n,
+                        format!("member count {v:?} is not a number; taken as unknown"),
+                    );
                 }
                 count
             });
@@ -329,7 +424,9 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
             profile.objectives = bullets;
         }
         Field::Formalised => profile.formalised_strategy = yes_no(at, &taken, warnings),
-        Field::Internationalisation => profile.internationalisation_strategy = yes_no(at, &taken, warnings),
+        Field::Internationalisation => {
+            profile.internationalisation_strategy = yes_no(at, &taken, warnings)
+        }
         Field::ServiceDetails => profile.services = service_groups(&taken, warnings),
         Field::Countries(scope) => {
             let scope = scope.unwrap_or(Scope::European);
@@ -353,7 +450,10 @@ fn flush(profile: &mut Profile, current: Option<(Field, usize)>, values: &mut Ve
 }
 
 fn parse_count(v: &str) -> Option<i32> {
-    let digits: String = v.chars().filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}')).collect();
+    let digits: String = v
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}'))
+        .collect();
     digits.parse().ok()
 }
 
@@ -385,18 +485,37 @@ fn prose(values: &[&Line<'_>]) -> (Option<String>, Vec<String>) {
             paragraphs.push(line.text.trim().to_owned());
         }
     }
-    ((!paragraphs.is_empty()).then(|| paragraphs.join("\n\n")), bullets)
+    (
+        (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n")),
+        bullets,
+    )
 }
 
 fn is_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    digits >= 6 && s.chars().all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
+    digits >= 6
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +()-/.".contains(c))
 }
 
 /// Words that make a line a role rather than a person's name.
 const ROLE_WORDS: &[&str] = &[
-    "manager", "responsible", "director", "president", "coordinator", "officer", "head", "chair",
-    "secretary", "assistant", "contact", "representative", "expert", "leader", "ceo", "executive",
+    "manager",
+    "responsible",
+    "director",
+    "president",
+    "coordinator",
+    "officer",
+    "head",
+    "chair",
+    "secretary",
+    "assistant",
+    "contact",
+    "representative",
+    "expert",
+    "leader",
+    "ceo",
+    "executive",
 ];
 
 fn is_role(s: &str) -> bool {
@@ -414,7 +533,10 @@ fn contacts(values: &[(usize, String)], warnings: &mut Warnings) -> Vec<ContactR
             Some(c) if v.contains('@') && c.email.is_none() => c.email = Some(v.clone()),
             Some(c) if !is_role(v) && !is_phone(v) && c.name.is_none() => c.name = Some(v.clone()),
             _ if is_phone(v) || v.contains('@') => {
-                warnings.push(*n, format!("contact detail {v:?} without a role; kept under an unnamed role"));
+                warnings.push(
+                    *n,
+                    format!("contact detail {v:?} without a role; kept under an unnamed role"),
+                );
                 out.push(ContactRow {
                     role: "Contact".into(),
                     phone: is_phone(v).then(|| v.clone()),
@@ -422,7 +544,10 @@ fn contacts(values: &[(usize, String)], warnings: &mut Warnings) -> Vec<ContactR
                     ..ContactRow::default()
                 });
             }
-            _ => out.push(ContactRow { role: v.clone(), ..ContactRow::default() }),
+            _ => out.push(ContactRow {
+                role: v.clone(),
+                ..ContactRow::default()
+            }),
         }
     }
     out
@@ -453,10 +578,22 @@ fn service_groups(values: &[&Line<'_>], warnings: &mut Warnings) -> Vec<ServiceG
             let text = line.text.trim();
             if text.len() > 100 || text.ends_with('.') {
                 // A paragraph, not a heading: an item of its own group.
-                groups.push((line.number, ServiceGroupRow { heading: None, items: vec![text.to_owned()] }));
+                groups.push((
+                    line.number,
+                    ServiceGroupRow {
+                        heading: None,
+                        items: vec![text.to_owned()],
+                    },
+                ));
             } else {
                 let heading = text.trim_end_matches(':').trim().to_owned();
-                groups.push((line.number, ServiceGroupRow { heading: Some(heading), items: Vec::new() }));
+                groups.push((
+                    line.number,
+                    ServiceGroupRow {
+                        heading: Some(heading),
+                        items: Vec::new(),
+                    },
+                ));
             }
         }
         gap = false;
@@ -466,7 +603,12 @@ fn service_groups(values: &[&Line<'_>], warnings: &mut Warnings) -> Vec<ServiceG
         .filter_map(|(n, g)| {
             if g.items.is_empty() {
                 let heading = g.heading.unwrap_or_default();
-                warnings.push(n, format!("service heading {heading:?} has no items; kept as a section title only"));
+                warnings.push(
+                    n,
+                    format!(
+                        "service heading {heading:?} has no items; kept as a section title only"
+                    ),
+                );
                 None
             } else {
                 Some(g)
@@ -488,13 +630,20 @@ mod tests {
 
     #[test]
     fn an_empty_field_is_a_label_followed_by_a_label() {
-        let (p, _) = parse_text("General Information\nLanguages spoken:\u{a0}\nSectoral Industries:\u{a0}\nBusiness Services\n");
-        assert_eq!(p.terms, vec![(TermKind::Sector, "Business Services".to_owned())]);
+        let (p, _) = parse_text(
+            "General Information\nLanguages spoken:\u{a0}\nSectoral Industries:\u{a0}\nBusiness Services\n",
+        );
+        assert_eq!(
+            p.terms,
+            vec![(TermKind::Sector, "Business Services".to_owned())]
+        );
     }
 
     #[test]
     fn phones_without_names_attach_to_the_role_above() {
-        let (p, _) = parse_text("Cluster Management Team:\u{a0}\nCluster Manager\n+38975 280 505\nInternationalisation Responsible\nJane Doe\n+38975 280 506\njane@example.org\n");
+        let (p, _) = parse_text(
+            "Cluster Management Team:\u{a0}\nCluster Manager\n+38975 280 505\nInternationalisation Responsible\nJane Doe\n+38975 280 506\njane@example.org\n",
+        );
         assert_eq!(p.contacts.len(), 2);
         assert_eq!(p.contacts[0].phone.as_deref(), Some("+38975 280 505"));
         assert_eq!(p.contacts[0].name, None);
@@ -504,7 +653,9 @@ mod tests {
 
     #[test]
     fn the_region_under_the_staff_label_is_taken_as_region_with_a_warning() {
-        let (p, w) = parse_text("Number of staff in the management team of the cluster organisation :\u{a0}\nRegion of Vojvodina\n");
+        let (p, w) = parse_text(
+            "Number of staff in the management team of the cluster organisation :\u{a0}\nRegion of Vojvodina\n",
+        );
         assert_eq!(p.region.as_deref(), Some("Vojvodina"));
         assert_eq!(p.staff_count, None);
         assert_eq!(w.items.len(), 1);
@@ -512,22 +663,39 @@ mod tests {
 
     #[test]
     fn unknown_labels_are_reported_not_swallowed() {
-        let (p, w) = parse_text("General Information\nFavourite colour:\u{a0}\nBlue\nLanguages spoken:\u{a0}\nEnglish\n");
+        let (p, w) = parse_text(
+            "General Information\nFavourite colour:\u{a0}\nBlue\nLanguages spoken:\u{a0}\nEnglish\n",
+        );
         assert_eq!(p.terms, vec![(TermKind::Language, "English".to_owned())]);
-        assert!(w.items.iter().any(|x| x.message.contains("Favourite colour")), "{w:?}");
+        assert!(
+            w.items
+                .iter()
+                .any(|x| x.message.contains("Favourite colour")),
+            "{w:?}"
+        );
     }
 
     #[test]
     fn transnational_targets_take_the_scope_of_their_section() {
-        let (p, _) = parse_text("International Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nUnited States\nTrans-national Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nFYR of Macedonia\n");
-        assert_eq!(p.cooperation_countries, vec![(Scope::International, "US"), (Scope::European, "MK")]);
+        let (p, _) = parse_text(
+            "International Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nUnited States\nTrans-national Cooperation\nThe main countries targeted by the cluster organisation:\u{a0}\nFYR of Macedonia\n",
+        );
+        assert_eq!(
+            p.cooperation_countries,
+            vec![(Scope::International, "US"), (Scope::European, "MK")]
+        );
     }
 
     #[test]
     fn service_bullets_after_a_gap_form_a_group_without_heading() {
-        let (p, _) = parse_text("Details of support services:\u{a0}\n\nAcademy\n\n  • One\n  • Two\n\n\n  • Three\nLobbying:\n  • Four\n");
+        let (p, _) = parse_text(
+            "Details of support services:\u{a0}\n\nAcademy\n\n  • One\n  • Two\n\n\n  • Three\nLobbying:\n  • Four\n",
+        );
         let headings: Vec<_> = p.services.iter().map(|g| g.heading.clone()).collect();
-        assert_eq!(headings, vec![Some("Academy".into()), None, Some("Lobbying".into())]);
+        assert_eq!(
+            headings,
+            vec![Some("Academy".into()), None, Some("Lobbying".into())]
+        );
         assert_eq!(p.services[1].items, vec!["Three".to_owned()]);
     }
 }

@@ -6,18 +6,21 @@ use std::collections::{BTreeSet, HashSet};
 use sea_orm::{ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
 
+use super::Warnings;
 use super::manifest::{Manifest, PageEntry};
 use super::mentions::{Directory, Target};
 use super::news::NewsRow;
 use super::profile::Profile;
-use super::Warnings;
 use crate::store::{self, TermKind};
 use crate::text::{name_key, slugify};
 
 #[derive(Debug)]
 pub enum Error {
     /// The page lacks something nothing else supplies.
-    Page { line: usize, message: String },
+    Page {
+        line: usize,
+        message: String,
+    },
     Db(DbErr),
 }
 
@@ -77,7 +80,10 @@ pub async fn profile(
 ) -> Result<Outcome, Error> {
     let name = match (&entry.name, &p.name) {
         (Some(m), Some(page)) if name_key(m) != name_key(page) => {
-            warnings.push(1, format!("manifest names the cluster {m:?}, the page {page:?}; the manifest wins"));
+            warnings.push(
+                1,
+                format!("manifest names the cluster {m:?}, the page {page:?}; the manifest wins"),
+            );
             m.clone()
         }
         (Some(m), _) => m.clone(),
@@ -93,10 +99,18 @@ pub async fn profile(
     let country_code = match &entry.country {
         Some(code) => match crate::geo::by_code(code) {
             Some(c) => Some(c.code.to_owned()),
-            None => return Err(Error::Page { line: 1, message: format!("manifest country {code:?} is not an ISO code") }),
+            None => {
+                return Err(Error::Page {
+                    line: 1,
+                    message: format!("manifest country {code:?} is not an ISO code"),
+                });
+            }
         },
         None => {
-            warnings.push(1, "no country for this cluster: the page has none and the manifest gives none");
+            warnings.push(
+                1,
+                "no country for this cluster: the page has none and the manifest gives none",
+            );
             None
         }
     };
@@ -112,7 +126,13 @@ pub async fn profile(
             staff_count: p.staff_count,
             excellence_label: p.excellence_label.clone(),
             escp_membership: p.escp_membership.clone(),
-            members: [p.members_total, p.members_sme, p.members_large, p.members_research, p.members_other],
+            members: [
+                p.members_total,
+                p.members_sme,
+                p.members_large,
+                p.members_research,
+                p.members_other,
+            ],
             scale_up_facilities: p.scale_up_facilities.clone(),
             major_players: p.major_players.clone(),
             strategy: p.strategy.clone(),
@@ -127,9 +147,23 @@ pub async fn profile(
     .map(|(id, c)| (id, usize::from(c)))?;
 
     for alias in store::cluster_alias::replace(db, cluster_id, &entry.aliases).await? {
-        warnings.push(1, format!("alias {alias:?} belongs to another cluster; skipped"));
+        warnings.push(
+            1,
+            format!("alias {alias:?} belongs to another cluster; skipped"),
+        );
     }
-    let contacts = p.contacts.iter().map(|c| (c.role.clone(), c.name.clone(), c.phone.clone(), c.email.clone())).collect();
+    let contacts = p
+        .contacts
+        .iter()
+        .map(|c| {
+            (
+                c.role.clone(),
+                c.name.clone(),
+                c.phone.clone(),
+                c.email.clone(),
+            )
+        })
+        .collect();
     changed += usize::from(store::contact::replace(db, cluster_id, contacts).await?);
 
     let mut term_ids = BTreeSet::new();
@@ -138,8 +172,11 @@ pub async fn profile(
     }
     changed += usize::from(store::cluster_term::set(db, cluster_id, &term_ids).await?);
 
-    let countries: BTreeSet<(String, String)> =
-        p.cooperation_countries.iter().map(|(s, c)| (s.as_str().to_owned(), (*c).to_owned())).collect();
+    let countries: BTreeSet<(String, String)> = p
+        .cooperation_countries
+        .iter()
+        .map(|(s, c)| (s.as_str().to_owned(), (*c).to_owned()))
+        .collect();
     changed += usize::from(store::cooperation_country::set(db, cluster_id, &countries).await?);
     let mut activities = BTreeSet::new();
     for (scope, value) in &p.cooperation_activities {
@@ -148,7 +185,11 @@ pub async fn profile(
     }
     changed += usize::from(store::cooperation_activity::set(db, cluster_id, &activities).await?);
 
-    let groups = p.services.iter().map(|g| (g.heading.clone(), g.items.clone())).collect();
+    let groups = p
+        .services
+        .iter()
+        .map(|g| (g.heading.clone(), g.items.clone()))
+        .collect();
     changed += usize::from(store::service_group::replace(db, cluster_id, groups).await?);
 
     let mut participations = Vec::new();
@@ -174,7 +215,10 @@ pub async fn profile(
         let network_id = match dir.resolve(written) {
             Some(Target::Network(id)) => id,
             _ => {
-                warnings.push(1, format!("network {written:?} is not known; recorded as a new network"));
+                warnings.push(
+                    1,
+                    format!("network {written:?} is not known; recorded as a new network"),
+                );
                 let id = store::network::upsert(
                     db,
                     store::network::Fields {
@@ -211,12 +255,20 @@ pub async fn news_page(
     warnings: &mut Warnings,
 ) -> Result<Outcome, Error> {
     let Some(source) = entry.source.clone() else {
-        return Err(Error::Page { line: 1, message: "news page without a source address: add it to the manifest".into() });
+        return Err(Error::Page {
+            line: 1,
+            message: "news page without a source address: add it to the manifest".into(),
+        });
     };
     let publisher_id = match &entry.publisher {
         Some(slug) => match store::network::find_by_slug(db, slug).await? {
             Some(n) => Some(n.id),
-            None => return Err(Error::Page { line: 1, message: format!("manifest publisher {slug:?} is not a known network") }),
+            None => {
+                return Err(Error::Page {
+                    line: 1,
+                    message: format!("manifest publisher {slug:?} is not a known network"),
+                });
+            }
         },
         None => {
             warnings.push(1, "news page without a publisher in the manifest");
@@ -230,7 +282,10 @@ pub async fn news_page(
     for row in &rows {
         let key = news_key(&source, &row.published_as, &row.body);
         if !keys.insert(key.clone()) {
-            warnings.push(row.line, "the same item appears twice on the page; the second is skipped");
+            warnings.push(
+                row.line,
+                "the same item appears twice on the page; the second is skipped",
+            );
             continue;
         }
         let id = store::news::upsert(
@@ -266,9 +321,16 @@ pub async fn news_page(
     }
     let removed = store::news::delete_others(db, &source, &keep).await?;
     if removed > 0 {
-        warnings.push(1, format!("{removed} items no longer on the page were removed"));
+        warnings.push(
+            1,
+            format!("{removed} items no longer on the page were removed"),
+        );
     }
-    Ok((source, changed + usize::try_from(removed).unwrap_or(0), keep.len()))
+    Ok((
+        source,
+        changed + usize::try_from(removed).unwrap_or(0),
+        keep.len(),
+    ))
 }
 
 /// The natural key of a news item: where it was published, its date as written and its
@@ -278,7 +340,11 @@ fn news_key(source: &str, published_as: &str, body: &str) -> String {
     for part in [source, "\n", published_as, "\n", &name_key(body)] {
         h.update(part.as_bytes());
     }
-    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub async fn relink(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
@@ -291,7 +357,10 @@ pub async fn relink(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
             None => continue,
         };
         let siblings = store::news_mention::for_news(db, &[m.news_id]).await?;
-        if siblings.iter().any(|s| (s.cluster_id.is_some() && s.cluster_id == cluster) || (s.network_id.is_some() && s.network_id == network)) {
+        if siblings.iter().any(|s| {
+            (s.cluster_id.is_some() && s.cluster_id == cluster)
+                || (s.network_id.is_some() && s.network_id == network)
+        }) {
             continue;
         }
         store::news_mention::link(db, m.id, cluster, network).await?;
@@ -299,4 +368,3 @@ pub async fn relink(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
     }
     Ok(linked)
 }
-

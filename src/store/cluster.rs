@@ -94,7 +94,11 @@ impl Filter {
         use sea_orm::sea_query::{Expr, Query};
         let mut cond = Condition::all();
         if !self.countries.is_empty() {
-            let codes: Vec<String> = self.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
+            let codes: Vec<String> = self
+                .countries
+                .iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect();
             cond = cond.add(Column::CountryCode.is_in(codes));
         }
         if !self.regions.is_empty() {
@@ -102,15 +106,25 @@ impl Filter {
         }
         for (kind, names) in self.terms.iter().filter(|(_, n)| !n.is_empty()) {
             let sub = Query::select()
-                .column((super::cluster_term::Entity, super::cluster_term::Column::ClusterId))
+                .column((
+                    super::cluster_term::Entity,
+                    super::cluster_term::Column::ClusterId,
+                ))
                 .from(super::cluster_term::Entity)
                 .inner_join(
                     super::term::Entity,
-                    Expr::col((super::term::Entity, super::term::Column::Id))
-                        .equals((super::cluster_term::Entity, super::cluster_term::Column::TermId)),
+                    Expr::col((super::term::Entity, super::term::Column::Id)).equals((
+                        super::cluster_term::Entity,
+                        super::cluster_term::Column::TermId,
+                    )),
                 )
-                .and_where(Expr::col((super::term::Entity, super::term::Column::Kind)).eq(kind.as_str()))
-                .and_where(Expr::col((super::term::Entity, super::term::Column::Name)).is_in(names.clone()))
+                .and_where(
+                    Expr::col((super::term::Entity, super::term::Column::Kind)).eq(kind.as_str()),
+                )
+                .and_where(
+                    Expr::col((super::term::Entity, super::term::Column::Name))
+                        .is_in(names.clone()),
+                )
                 .to_owned();
             cond = cond.add(Column::Id.in_subquery(sub));
         }
@@ -119,48 +133,89 @@ impl Filter {
         }
         if !self.networks.is_empty() {
             let sub = Query::select()
-                .column((super::membership::Entity, super::membership::Column::ClusterId))
+                .column((
+                    super::membership::Entity,
+                    super::membership::Column::ClusterId,
+                ))
                 .from(super::membership::Entity)
                 .inner_join(
                     super::network::Entity,
-                    Expr::col((super::network::Entity, super::network::Column::Id))
-                        .equals((super::membership::Entity, super::membership::Column::NetworkId)),
+                    Expr::col((super::network::Entity, super::network::Column::Id)).equals((
+                        super::membership::Entity,
+                        super::membership::Column::NetworkId,
+                    )),
                 )
-                .and_where(Expr::col((super::network::Entity, super::network::Column::Slug)).is_in(self.networks.clone()))
+                .and_where(
+                    Expr::col((super::network::Entity, super::network::Column::Slug))
+                        .is_in(self.networks.clone()),
+                )
                 .to_owned();
             cond = cond.add(Column::Id.in_subquery(sub));
         }
         if !self.frameworks.is_empty() {
             let sub = Query::select()
-                .column((super::participation::Entity, super::participation::Column::ClusterId))
+                .column((
+                    super::participation::Entity,
+                    super::participation::Column::ClusterId,
+                ))
                 .from(super::participation::Entity)
                 .inner_join(
                     super::programme::Entity,
-                    Expr::col((super::programme::Entity, super::programme::Column::Id))
-                        .equals((super::participation::Entity, super::participation::Column::ProgrammeId)),
+                    Expr::col((super::programme::Entity, super::programme::Column::Id)).equals((
+                        super::participation::Entity,
+                        super::participation::Column::ProgrammeId,
+                    )),
                 )
                 .and_where(
-                    Expr::col((super::programme::Entity, super::programme::Column::Framework)).is_in(self.frameworks.clone()),
+                    Expr::col((
+                        super::programme::Entity,
+                        super::programme::Column::Framework,
+                    ))
+                    .is_in(self.frameworks.clone()),
                 )
                 .to_owned();
             cond = cond.add(Column::Id.in_subquery(sub));
         }
-        if let Some(from) = self.established_from.and_then(|y| Date::from_ymd_opt(y, 1, 1)) {
+        if let Some(from) = self
+            .established_from
+            .and_then(|y| Date::from_ymd_opt(y, 1, 1))
+        {
             cond = cond.add(Column::Established.gte(from));
         }
-        if let Some(to) = self.established_to.and_then(|y| Date::from_ymd_opt(y, 12, 31)) {
+        if let Some(to) = self
+            .established_to
+            .and_then(|y| Date::from_ymd_opt(y, 12, 31))
+        {
             cond = cond.add(Column::Established.lte(to));
         }
-        if let Some(prefix) = self.name_prefix.as_deref().map(crate::text::name_key).filter(|p| !p.is_empty()) {
-            let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            cond = cond.add(Expr::col(Column::NameKey).like(sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')));
+        if let Some(prefix) = self
+            .name_prefix
+            .as_deref()
+            .map(crate::text::name_key)
+            .filter(|p| !p.is_empty())
+        {
+            let escaped = prefix
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            cond = cond.add(
+                Expr::col(Column::NameKey)
+                    .like(sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')),
+            );
         }
         cond
     }
 }
 
-fn ordering(sort: SortBy, direction: super::window::Direction) -> super::window::Ordering<Column, Column> {
-    super::window::Ordering { column: sort.column(), id: Column::Id, direction }
+fn ordering(
+    sort: SortBy,
+    direction: super::window::Direction,
+) -> super::window::Ordering<Column, Column> {
+    super::window::Ordering {
+        column: sort.column(),
+        id: Column::Id,
+        direction,
+    }
 }
 
 /// One page of clusters matching `filter`, in the requested order.
@@ -192,7 +247,10 @@ pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Optio
 }
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// Every cluster's id and name, for resolving mentions.
@@ -240,7 +298,13 @@ impl Fields {
             staff_count: m.staff_count,
             excellence_label: m.excellence_label.clone(),
             escp_membership: m.escp_membership.clone(),
-            members: [m.members_total, m.members_sme, m.members_large, m.members_research, m.members_other],
+            members: [
+                m.members_total,
+                m.members_sme,
+                m.members_large,
+                m.members_research,
+                m.members_other,
+            ],
             scale_up_facilities: m.scale_up_facilities.clone(),
             major_players: m.major_players.clone(),
             strategy: m.strategy.clone(),
@@ -298,7 +362,12 @@ pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(i32, b
             Ok((id, true))
         }
         None => {
-            let mut a = ActiveModel { version: Set(1), created_at: Set(now), updated_at: Set(now), ..Default::default() };
+            let mut a = ActiveModel {
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
             fields.apply(&mut a);
             let inserted = a.insert(db).await?;
             Ok((inserted.id, true))

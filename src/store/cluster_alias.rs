@@ -24,25 +24,44 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
 }
 
 /// Makes the cluster's aliases `aliases`, skipping (and returning) those another cluster owns.
-pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, aliases: &[String]) -> Result<Vec<String>, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    aliases: &[String],
+) -> Result<Vec<String>, DbErr> {
     use sea_orm::ActiveValue::Set;
     let mut taken = Vec::new();
-    let wanted: std::collections::BTreeMap<String, &String> =
-        aliases.iter().map(|a| (crate::text::name_key(a), a)).filter(|(k, _)| !k.is_empty()).collect();
-    let existing = Entity::find().filter(Column::ClusterId.eq(cluster_id)).all(db).await?;
+    let wanted: std::collections::BTreeMap<String, &String> = aliases
+        .iter()
+        .map(|a| (crate::text::name_key(a), a))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    let existing = Entity::find()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .all(db)
+        .await?;
     for old in &existing {
         if !wanted.contains_key(&old.alias_key) {
             Entity::delete_by_id(old.id).exec(db).await?;
         }
     }
     for (key, alias) in wanted {
-        match Entity::find().filter(Column::AliasKey.eq(&key)).one(db).await? {
+        match Entity::find()
+            .filter(Column::AliasKey.eq(&key))
+            .one(db)
+            .await?
+        {
             Some(row) if row.cluster_id == cluster_id => {}
             Some(_) => taken.push(alias.clone()),
             None => {
-                ActiveModel { cluster_id: Set(cluster_id), alias: Set(alias.clone()), alias_key: Set(key), ..Default::default() }
-                    .insert(db)
-                    .await?;
+                ActiveModel {
+                    cluster_id: Set(cluster_id),
+                    alias: Set(alias.clone()),
+                    alias_key: Set(key),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
             }
         }
     }

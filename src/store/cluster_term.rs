@@ -13,14 +13,22 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::term::Entity", from = "Column::TermId", to = "super::term::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::term::Entity",
+        from = "Column::TermId",
+        to = "super::term::Column::Id"
+    )]
     Term,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
 
 /// Makes the cluster's picks exactly `term_ids`.
-pub async fn set(db: &impl ConnectionTrait, cluster_id: i32, term_ids: &std::collections::BTreeSet<i32>) -> Result<bool, DbErr> {
+pub async fn set(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    term_ids: &std::collections::BTreeSet<i32>,
+) -> Result<bool, DbErr> {
     use sea_orm::{ActiveValue::Set, QuerySelect};
     let existing: std::collections::BTreeSet<i32> = Entity::find()
         .select_only()
@@ -44,7 +52,10 @@ pub async fn set(db: &impl ConnectionTrait, cluster_id: i32, term_ids: &std::col
     }
     let new: Vec<ActiveModel> = term_ids
         .difference(&existing)
-        .map(|&t| ActiveModel { cluster_id: Set(cluster_id), term_id: Set(t) })
+        .map(|&t| ActiveModel {
+            cluster_id: Set(cluster_id),
+            term_id: Set(t),
+        })
         .collect();
     if !new.is_empty() {
         Entity::insert_many(new).exec(db).await?;

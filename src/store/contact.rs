@@ -34,7 +34,11 @@ pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
 }
 
 /// Makes the cluster's team exactly `rows`, touching nothing when it already is.
-pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    rows: Vec<Row>,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     let existing: Vec<Row> = for_clusters(db, &[cluster_id])
         .await?
@@ -44,7 +48,10 @@ pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>)
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     for (position, (role, name, phone, email)) in (0..).zip(rows) {
         ActiveModel {
             cluster_id: Set(cluster_id),

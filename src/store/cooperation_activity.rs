@@ -15,16 +15,23 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::term::Entity", from = "Column::TermId", to = "super::term::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::term::Entity",
+        from = "Column::TermId",
+        to = "super::term::Column::Id"
+    )]
     Term,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
 
 /// (cluster id, scope, term) for the clusters' cooperation activities.
-pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<(i32, String, super::term::Model)>, DbErr> {
-    use sea_orm::{JoinType, QueryOrder, QuerySelect, RelationTrait};
+pub async fn for_clusters(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<(i32, String, super::term::Model)>, DbErr> {
     use super::term;
+    use sea_orm::{JoinType, QueryOrder, QuerySelect, RelationTrait};
     let rows: Vec<(i32, String, i32, String, String)> = Entity::find()
         .select_only()
         .column(Column::ClusterId)
@@ -40,11 +47,18 @@ pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(c, s, id, kind, name)| (c, s, term::Model { id, kind, name })).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(c, s, id, kind, name)| (c, s, term::Model { id, kind, name }))
+        .collect())
 }
 
 /// Makes the cluster's activities exactly `rows` of (scope, term id).
-pub async fn set(db: &impl ConnectionTrait, cluster_id: i32, rows: &std::collections::BTreeSet<(String, i32)>) -> Result<bool, DbErr> {
+pub async fn set(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    rows: &std::collections::BTreeSet<(String, i32)>,
+) -> Result<bool, DbErr> {
     use sea_orm::{ActiveValue::Set, QuerySelect};
     let existing: std::collections::BTreeSet<(String, i32)> = Entity::find()
         .select_only()
@@ -59,10 +73,17 @@ pub async fn set(db: &impl ConnectionTrait, cluster_id: i32, rows: &std::collect
     if &existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     let new: Vec<ActiveModel> = rows
         .iter()
-        .map(|(scope, t)| ActiveModel { cluster_id: Set(cluster_id), scope: Set(scope.clone()), term_id: Set(*t) })
+        .map(|(scope, t)| ActiveModel {
+            cluster_id: Set(cluster_id),
+            scope: Set(scope.clone()),
+            term_id: Set(*t),
+        })
         .collect();
     if !new.is_empty() {
         Entity::insert_many(new).exec(db).await?;

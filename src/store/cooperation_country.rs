@@ -45,10 +45,17 @@ pub async fn set(
     if &existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     let new: Vec<ActiveModel> = rows
         .iter()
-        .map(|(scope, code)| ActiveModel { cluster_id: Set(cluster_id), scope: Set(scope.clone()), country_code: Set(code.clone()) })
+        .map(|(scope, code)| ActiveModel {
+            cluster_id: Set(cluster_id),
+            scope: Set(scope.clone()),
+            country_code: Set(code.clone()),
+        })
         .collect();
     if !new.is_empty() {
         Entity::insert_many(new).exec(db).await?;

@@ -42,7 +42,11 @@ pub async fn for_networks(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
 pub type Row = (i32, String, String);
 
 /// Makes the cluster's memberships exactly `rows` (one per network, first kept).
-pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    rows: Vec<Row>,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
@@ -55,7 +59,10 @@ pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>)
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     let new: Vec<ActiveModel> = rows
         .into_iter()
         .map(|(network_id, basis, as_written)| ActiveModel {

@@ -26,7 +26,10 @@ pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Optio
 }
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
@@ -49,8 +52,12 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
     use sea_orm::ActiveValue::Set;
     match find_by_slug(db, &f.slug).await? {
         Some(existing)
-            if (&existing.name, &existing.kind, &existing.label, &existing.website)
-                == (&f.name, &f.kind, &f.label, &f.website) =>
+            if (
+                &existing.name,
+                &existing.kind,
+                &existing.label,
+                &existing.website,
+            ) == (&f.name, &f.kind, &f.label, &f.website) =>
         {
             Ok(existing.id)
         }

@@ -27,11 +27,20 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
 pub async fn add(db: &impl ConnectionTrait, network_id: i32, alias: &str) -> Result<i32, DbErr> {
     use sea_orm::ActiveValue::Set;
     let key = crate::text::name_key(alias);
-    if let Some(existing) = Entity::find().filter(Column::AliasKey.eq(&key)).one(db).await? {
+    if let Some(existing) = Entity::find()
+        .filter(Column::AliasKey.eq(&key))
+        .one(db)
+        .await?
+    {
         return Ok(existing.network_id);
     }
-    ActiveModel { network_id: Set(network_id), alias: Set(alias.to_owned()), alias_key: Set(key), ..Default::default() }
-        .insert(db)
-        .await?;
+    ActiveModel {
+        network_id: Set(network_id),
+        alias: Set(alias.to_owned()),
+        alias_key: Set(key),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(network_id)
 }

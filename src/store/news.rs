@@ -45,8 +45,8 @@ pub struct Filter {
 
 impl Filter {
     pub fn condition(&self) -> Condition {
-        use sea_orm::sea_query::{Expr, Query};
         use super::{cluster, network, news_mention};
+        use sea_orm::sea_query::{Expr, Query};
         let mut cond = Condition::all();
         if !self.publishers.is_empty() {
             let sub = Query::select()
@@ -62,9 +62,13 @@ impl Filter {
                 .from(news_mention::Entity)
                 .inner_join(
                     cluster::Entity,
-                    Expr::col((cluster::Entity, cluster::Column::Id)).equals((news_mention::Entity, news_mention::Column::ClusterId)),
+                    Expr::col((cluster::Entity, cluster::Column::Id))
+                        .equals((news_mention::Entity, news_mention::Column::ClusterId)),
                 )
-                .and_where(Expr::col((cluster::Entity, cluster::Column::Slug)).is_in(self.mentions_clusters.clone()))
+                .and_where(
+                    Expr::col((cluster::Entity, cluster::Column::Slug))
+                        .is_in(self.mentions_clusters.clone()),
+                )
                 .to_owned();
             cond = cond.add(Column::Id.in_subquery(sub));
         }
@@ -82,7 +86,11 @@ impl Filter {
 }
 
 fn ordering(direction: super::window::Direction) -> super::window::Ordering<Column, Column> {
-    super::window::Ordering { column: Column::PublishedOn, id: Column::Id, direction }
+    super::window::Ordering {
+        column: Column::PublishedOn,
+        id: Column::Id,
+        direction,
+    }
 }
 
 pub async fn page(
@@ -107,7 +115,10 @@ pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Db
 }
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// Which parent a nested news list hangs off.
@@ -148,7 +159,11 @@ pub async fn latest_mentioning(
             _ => "?".to_owned(),
         }
     };
-    let ids = parent_ids.iter().map(|&id| bind(id.into())).collect::<Vec<_>>().join(", ");
+    let ids = parent_ids
+        .iter()
+        .map(|&id| bind(id.into()))
+        .collect::<Vec<_>>()
+        .join(", ");
     let seek = match after {
         Some(key) => {
             let d1 = bind(key.value.clone());
@@ -168,16 +183,27 @@ pub async fn latest_mentioning(
            WHERE m.{col} IN ({ids}){seek}\
          ) ranked WHERE rn <= {limit} ORDER BY parent_id, rn"
     );
-    let rows = db.query_all(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let rows = db
+        .query_all(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get::<i32>("", "parent_id")?, Model::from_query_result(r, "")?)))
+        .map(|r| {
+            Ok((
+                r.try_get::<i32>("", "parent_id")?,
+                Model::from_query_result(r, "")?,
+            ))
+        })
         .collect()
 }
 
 /// How many items mention each parent.
-pub async fn count_mentioning(db: &impl ConnectionTrait, parent: Parent, parent_ids: &[i32]) -> Result<Vec<(i32, i64)>, DbErr> {
-    use sea_orm::QuerySelect;
+pub async fn count_mentioning(
+    db: &impl ConnectionTrait,
+    parent: Parent,
+    parent_ids: &[i32],
+) -> Result<Vec<(i32, i64)>, DbErr> {
     use super::news_mention::{Column as M, Entity as Mentions};
+    use sea_orm::QuerySelect;
     let col = match parent {
         Parent::Cluster => M::ClusterId,
         Parent::Network => M::NetworkId,
@@ -211,7 +237,10 @@ pub struct Fields {
 pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> {
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now().fixed_offset();
-    let existing = Entity::find().filter(Column::Key.eq(&f.key)).one(db).await?;
+    let existing = Entity::find()
+        .filter(Column::Key.eq(&f.key))
+        .one(db)
+        .await?;
     let mut a = match existing {
         Some(e) => {
             let same = Fields {
@@ -233,7 +262,11 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
             a.version = Set(version + 1);
             a
         }
-        None => ActiveModel { version: Set(1), created_at: Set(now), ..Default::default() },
+        None => ActiveModel {
+            version: Set(1),
+            created_at: Set(now),
+            ..Default::default()
+        },
     };
     a.key = Set(f.key);
     a.source_url = Set(f.source_url);
@@ -250,7 +283,11 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
 }
 
 /// Removes the items of `source_url` that are not in `keep`: the page no longer has them.
-pub async fn delete_others(db: &impl ConnectionTrait, source_url: &str, keep: &[i32]) -> Result<u64, DbErr> {
+pub async fn delete_others(
+    db: &impl ConnectionTrait,
+    source_url: &str,
+    keep: &[i32],
+) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
         .filter(Column::SourceUrl.eq(source_url))
         .filter(Column::Id.is_not_in(keep.iter().copied()))

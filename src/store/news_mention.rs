@@ -16,7 +16,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::news::Entity", from = "Column::NewsId", to = "super::news::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::news::Entity",
+        from = "Column::NewsId",
+        to = "super::news::Column::Id"
+    )]
     News,
 }
 
@@ -36,7 +40,11 @@ pub async fn for_news(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Mode
 pub type Row = (String, Option<i32>, Option<i32>);
 
 /// Makes the item's mentions exactly `rows`.
-pub async fn replace(db: &impl ConnectionTrait, news_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    news_id: i32,
+    rows: Vec<Row>,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     let existing: Vec<Row> = for_news(db, &[news_id])
         .await?
@@ -46,7 +54,10 @@ pub async fn replace(db: &impl ConnectionTrait, news_id: i32, rows: Vec<Row>) ->
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::NewsId.eq(news_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::NewsId.eq(news_id))
+        .exec(db)
+        .await?;
     let new: Vec<ActiveModel> = rows
         .into_iter()
         .map(|(name, cluster_id, network_id)| ActiveModel {
@@ -73,10 +84,20 @@ pub async fn unresolved(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> 
 }
 
 /// Points a plain mention at the cluster or network it turned out to name.
-pub async fn link(db: &impl ConnectionTrait, id: i32, cluster_id: Option<i32>, network_id: Option<i32>) -> Result<(), DbErr> {
+pub async fn link(
+    db: &impl ConnectionTrait,
+    id: i32,
+    cluster_id: Option<i32>,
+    network_id: Option<i32>,
+) -> Result<(), DbErr> {
     use sea_orm::ActiveValue::{Set, Unchanged};
-    ActiveModel { id: Unchanged(id), cluster_id: Set(cluster_id), network_id: Set(network_id), ..Default::default() }
-        .update(db)
-        .await?;
+    ActiveModel {
+        id: Unchanged(id),
+        cluster_id: Set(cluster_id),
+        network_id: Set(network_id),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
     Ok(())
 }

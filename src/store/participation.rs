@@ -17,7 +17,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::programme::Entity", from = "Column::ProgrammeId", to = "super::programme::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::programme::Entity",
+        from = "Column::ProgrammeId",
+        to = "super::programme::Column::Id"
+    )]
     Programme,
 }
 
@@ -44,14 +48,21 @@ pub async fn for_programmes(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Ve
 }
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// A participation as the importer states it: programme id, scope, the row as written.
 pub type Row = (i32, String, String);
 
 /// Makes the cluster's participations exactly `rows` (one per programme, first kept).
-pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    rows: Vec<Row>,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
@@ -63,7 +74,10 @@ pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>)
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     for (position, (programme_id, scope, as_written)) in (0..).zip(rows) {
         ActiveModel {
             cluster_id: Set(cluster_id),

@@ -24,7 +24,10 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// Programmes, optionally of some frameworks only, by name.
@@ -54,14 +57,21 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
     let key = crate::text::name_key(&f.name);
     match Entity::find().filter(Column::Key.eq(&key)).one(db).await? {
         Some(existing) => {
-            let fill = |old: &Option<String>, new: Option<String>| if old.is_none() { new } else { old.clone() };
+            let fill = |old: &Option<String>, new: Option<String>| {
+                if old.is_none() { new } else { old.clone() }
+            };
             let title = fill(&existing.title, f.title);
             let framework = fill(&existing.framework, f.framework);
             let url = fill(&existing.url, f.url);
             let description = fill(&existing.description, f.description);
             let id = existing.id;
             if (&title, &framework, &url, &description)
-                != (&existing.title, &existing.framework, &existing.url, &existing.description)
+                != (
+                    &existing.title,
+                    &existing.framework,
+                    &existing.url,
+                    &existing.description,
+                )
             {
                 let mut a: ActiveModel = existing.into();
                 a.title = Set(title);

@@ -28,30 +28,54 @@ pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
 }
 
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
-    Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(db).await
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// A service group as the importer states it: heading and items.
 pub type Row = (Option<String>, Vec<String>);
 
 /// Makes the cluster's service details exactly `rows`.
-pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>) -> Result<bool, DbErr> {
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    rows: Vec<Row>,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     let groups = for_clusters(db, &[cluster_id]).await?;
     let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
     let items = super::service_item::for_groups(db, &ids).await?;
     let existing: Vec<Row> = groups
         .into_iter()
-        .map(|g| (g.heading, items.iter().filter(|i| i.group_id == g.id).map(|i| i.text.clone()).collect()))
+        .map(|g| {
+            (
+                g.heading,
+                items
+                    .iter()
+                    .filter(|i| i.group_id == g.id)
+                    .map(|i| i.text.clone())
+                    .collect(),
+            )
+        })
         .collect();
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many().filter(Column::ClusterId.eq(cluster_id)).exec(db).await?;
+    Entity::delete_many()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .exec(db)
+        .await?;
     for (position, (heading, items)) in (0..).zip(rows) {
-        let group = ActiveModel { cluster_id: Set(cluster_id), position: Set(position), heading: Set(heading), ..Default::default() }
-            .insert(db)
-            .await?;
+        let group = ActiveModel {
+            cluster_id: Set(cluster_id),
+            position: Set(position),
+            heading: Set(heading),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
         let new: Vec<super::service_item::ActiveModel> = (0..)
             .zip(items)
             .map(|(p, text)| super::service_item::ActiveModel {
@@ -62,7 +86,9 @@ pub async fn replace(db: &impl ConnectionTrait, cluster_id: i32, rows: Vec<Row>)
             })
             .collect();
         if !new.is_empty() {
-            super::service_item::Entity::insert_many(new).exec(db).await?;
+            super::service_item::Entity::insert_many(new)
+                .exec(db)
+                .await?;
         }
     }
     Ok(true)

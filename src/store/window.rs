@@ -62,25 +62,37 @@ impl<C: IntoColumnRef + Clone, I: IntoColumnRef + Clone> Ordering<C, I> {
     /// Rows strictly after `key` in list order.
     pub fn after(&self, key: &Key) -> Condition {
         if is_null(&key.value) {
-            return Condition::all().add(self.col().is_null()).add(self.id().gt(key.id));
+            return Condition::all()
+                .add(self.col().is_null())
+                .add(self.id().gt(key.id));
         }
         Condition::any()
             .add(self.col().is_null())
             .add(self.beyond(key.value.clone(), true))
-            .add(Condition::all().add(self.col().eq(key.value.clone())).add(self.id().gt(key.id)))
+            .add(
+                Condition::all()
+                    .add(self.col().eq(key.value.clone()))
+                    .add(self.id().gt(key.id)),
+            )
     }
 
     /// Rows strictly before `key` in list order.
     pub fn before(&self, key: &Key) -> Condition {
         if is_null(&key.value) {
-            return Condition::any()
-                .add(self.col().is_not_null())
-                .add(Condition::all().add(self.col().is_null()).add(self.id().lt(key.id)));
+            return Condition::any().add(self.col().is_not_null()).add(
+                Condition::all()
+                    .add(self.col().is_null())
+                    .add(self.id().lt(key.id)),
+            );
         }
         Condition::all().add(self.col().is_not_null()).add(
             Condition::any()
                 .add(self.beyond(key.value.clone(), false))
-                .add(Condition::all().add(self.col().eq(key.value.clone())).add(self.id().lt(key.id))),
+                .add(
+                    Condition::all()
+                        .add(self.col().eq(key.value.clone()))
+                        .add(self.id().lt(key.id)),
+                ),
         )
     }
 
@@ -121,9 +133,17 @@ pub fn finish<T>(mut rows: Vec<T>, window: &Window) -> Page<T> {
     rows.truncate(usize::try_from(window.limit).unwrap_or(usize::MAX));
     if window.from_end {
         rows.reverse();
-        Page { rows, has_next: window.before.is_some(), has_previous: more }
+        Page {
+            rows,
+            has_next: window.before.is_some(),
+            has_previous: more,
+        }
     } else {
-        Page { rows, has_next: more, has_previous: window.after.is_some() }
+        Page {
+            rows,
+            has_next: more,
+            has_previous: window.after.is_some(),
+        }
     }
 }
 

@@ -1,0 +1,269 @@
+//! A real server per test: a fresh database (SQLite file or PostgreSQL database), the pages
+//! imported, the HTTP server on a free port, and a statement counter on its connection.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cluster_atlas::app;
+use cluster_atlas::import::Manifest;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+pub fn skipped(name: &str) {
+    eprintln!("SKIPPED {name} on PostgreSQL: TEST_DATABASE_URL is not set");
+}
+
+fn seeds_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct TestServer {
+    pub url: String,
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// The pages to load: the real seeds with the fixture manifest, or the bundled sample data.
+fn pages(seeds: bool) -> (Manifest, Vec<(PathBuf, String)>) {
+    let (dir, manifest_path) = if seeds {
+        (
+            seeds_dir(),
+            root().join("tests/fixtures/seeds-manifest.toml"),
+        )
+    } else {
+        (root().join("data"), root().join("data/manifest.toml"))
+    };
+    let mut manifest = Manifest::load(&manifest_path).expect("manifest");
+    for p in &mut manifest.pages {
+        p.file = dir.join(p.file.file_name().expect("file name"));
+    }
+    let pages = manifest
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                p.file.clone(),
+                std::fs::read_to_string(&p.file).expect("page readable"),
+            )
+        })
+        .collect();
+    (manifest, pages)
+}
+
+async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("atlas.db").display()),
+        Backend::Postgres => {
+            let base = postgres_url().expect("TEST_DATABASE_URL");
+            let admin = sea_orm::Database::connect(&base)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            let name = format!(
+                "atlas_test_{}_{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
+            );
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
+            let (prefix, _) = base.rsplit_once('/').expect("database URL with a path");
+            format!("{prefix}/{name}")
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend, seeds: bool) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = fresh_database(backend, &dir).await;
+        let mut db = app::open_store(&url).await.expect("store opens");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let (manifest, pages) = pages(seeds);
+        app::import_texts(&db, &manifest, pages)
+            .await
+            .expect("pages import");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server_db = db.clone();
+        tokio::spawn(async move {
+            let _ = app::serve(listener, server_db, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Self {
+            url: format!("http://{addr}"),
+            db,
+            statements,
+            client: reqwest::Client::new(),
+            _dir: dir,
+            _shutdown: tx,
+        }
+    }
+
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("JSON body")
+    }
+
+    /// The `data` of a query that must succeed.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.post(query, variables).await;
+        assert!(body.get("errors").is_none(), "errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The `errors` of a query that must fail.
+    pub async fn errors(&self, query: &str) -> Vec<Value> {
+        let body = self.post(query, json!({})).await;
+        body["errors"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("expected errors: {body}"))
+    }
+
+    pub async fn count_statements(&self, query: &str, variables: Value) -> usize {
+        let before = self.statements.load(Ordering::SeqCst);
+        self.data(query, variables).await;
+        self.statements.load(Ordering::SeqCst) - before
+    }
+
+    /// Imports the seed pages again; the number of changed rows.
+    pub async fn reimport_seeds(&self) -> usize {
+        let (manifest, pages) = pages(true);
+        let reports = app::import_texts(&self.db, &manifest, pages)
+            .await
+            .expect("re-import");
+        reports.iter().map(|r| r.changed).sum()
+    }
+
+    /// Adds `n` variants of the ICT NET profile: other names and dates, some unknown dates
+    /// and member counts, and ties, to exercise ordering.
+    pub async fn add_variants(&self, n: usize) {
+        let page =
+            std::fs::read_to_string(seeds_dir().join("002_76670b967fdd0ebd.txt")).expect("seed");
+        let mut manifest = Manifest::default();
+        let mut texts = Vec::new();
+        for i in 0..n {
+            let date = match i % 5 {
+                0 => String::new(),
+                k => format!("Monday, {:02} July, {}\n", 10 + k, 2010 + (i % 4)),
+            };
+            let members = if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("{}\n", (i % 4) * 10)
+            };
+            let text = page.replace("Monday, 12 July, 2010\n", &date).replace(
+                "Total number of members:\u{a0}\n",
+                &format!("Total number of members:\u{a0}\n{members}"),
+            );
+            let file = PathBuf::from(format!("variant-{i}.txt"));
+            manifest
+                .pages
+                .push(cluster_atlas::import::manifest::PageEntry {
+                    file: file.clone(),
+                    slug: Some(format!("ict-net-{i:02}")),
+                    name: Some(format!(
+                        "ICT NET {}",
+                        ["Nis", "Niš", "Novi Sad", "Subotica"][i % 4]
+                    )),
+                    country: Some("RS".into()),
+                    ..Default::default()
+                });
+            texts.push((file, text));
+        }
+        app::import_texts(&self.db, &manifest, texts)
+            .await
+            .expect("variants import");
+    }
+
+    /// Slugs of every page of the filtered list, walked forward (first/after) or backward
+    /// (last/before), in list order of the walk.
+    pub async fn walk(
+        &self,
+        filter: &Value,
+        field: &str,
+        direction: &str,
+        forward: bool,
+    ) -> Vec<String> {
+        let q = r#"query($f: ClusterFilter, $o: ClusterOrder, $first: Int, $after: String, $last: Int, $before: String) {
+            clusters(filter: $f, orderBy: $o, first: $first, after: $after, last: $last, before: $before) {
+              edges { cursor node { slug } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"#;
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..100 {
+            let vars = if forward {
+                json!({ "f": filter, "o": { "field": field, "direction": direction }, "first": 5, "after": cursor })
+            } else {
+                json!({ "f": filter, "o": { "field": field, "direction": direction }, "last": 5, "before": cursor })
+            };
+            let data = self.data(q, vars).await;
+            let c = &data["clusters"];
+            let mut slugs: Vec<String> = c["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+                .collect();
+            if !forward {
+                slugs.reverse();
+            }
+            out.extend(slugs);
+            let (more, next) = if forward {
+                (
+                    c["pageInfo"]["hasNextPage"].as_bool().unwrap(),
+                    c["pageInfo"]["endCursor"].as_str(),
+                )
+            } else {
+                (
+                    c["pageInfo"]["hasPreviousPage"].as_bool().unwrap(),
+                    c["pageInfo"]["startCursor"].as_str(),
+                )
+            };
+            if !more {
+                return out;
+            }
+            cursor = next.map(str::to_owned);
+        }
+        panic!("walk did not end");
+    }
+}
