@@ -198,6 +198,16 @@ async fn filters_and_pages_walk_the_filtered_set_exactly_once(backend: Backend) 
             assert_eq!(forward, reversed, "{order} {dir}: both directions agree");
         }
     }
+    let combined = server
+        .data(
+            r#"{ clusters(filter: { country: ["RS", "MK"], excellenceLabel: [BRONZE], establishedFrom: 2010, namePrefix: "ict" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        combined["clusters"]["totalCount"], 19,
+        "ICT NET and the 18 variants with a founding date"
+    );
     let by_network = server.data(r#"{ clusters(filter: { network: ["bbs-ict"], programmeFramework: ["FP7"] }) { edges { node { slug } } } }"#, json!({})).await;
     assert_eq!(
         by_network["clusters"]["edges"],

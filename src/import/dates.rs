@@ -1,29 +1,48 @@
 //! Dates as the pages write them.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 
-/// Formats seen on profiles and news pages, tried in order.
+/// Formats seen on profiles and news pages, tried in order, once a leading weekday is off.
 const FORMATS: &[&str] = &[
-    "%A, %d %B, %Y", // Saturday, 26 February, 2000
-    "%B %d, %Y",     // December 04, 2016
-    "%b %d, %Y",     // Dec 04, 2016
-    "%d %B %Y",      // 4 December 2016
-    "%d %B, %Y",     // 4 December, 2016
-    "%A, %B %d, %Y", // Sunday, December 04, 2016
-    "%Y-%m-%d",      // 2016-12-04
-    "%d.%m.%Y",      // 04.12.2016
-    "%d/%m/%Y",      // 04/12/2016
+    "%B %d, %Y", // December 04, 2016
+    "%b %d, %Y", // Dec 04, 2016
+    "%d %B %Y",  // 4 December 2016
+    "%d %B, %Y", // 26 February, 2000 (after "Saturday, ")
+    "%Y-%m-%d",  // 2016-12-04
+    "%d.%m.%Y",  // 04.12.2016
+    "%d/%m/%Y",  // 04/12/2016
 ];
 
-/// Parses a whole line as a date, or `None` when it is anything else.
-pub fn parse(text: &str) -> Option<NaiveDate> {
+/// A date line as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dated {
+    pub date: NaiveDate,
+    /// The line names a weekday that the date does not fall on. The weekday is redundant,
+    /// so the date stands, but the importer reports the doubt.
+    pub weekday_conflict: bool,
+}
+
+/// Parses a whole line as a date ("Saturday, 26 February, 2000", "December 04, 2016", ...),
+/// or `None` when it is anything else.
+pub fn parse(text: &str) -> Option<Dated> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.len() > 40 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    FORMATS
+    let (weekday, rest) = match text.split_once(", ") {
+        Some((first, rest)) => match first.parse::<Weekday>() {
+            Ok(day) => (Some(day), rest),
+            Err(_) => (None, text.as_str()),
+        },
+        None => (None, text.as_str()),
+    };
+    let date = FORMATS
         .iter()
-        .find_map(|f| NaiveDate::parse_from_str(&text, f).ok())
+        .find_map(|f| NaiveDate::parse_from_str(rest, f).ok())?;
+    Some(Dated {
+        date,
+        weekday_conflict: weekday.is_some_and(|w| w != date.weekday()),
+    })
 }
 
 /// Indexes of the dates that break a newest-first order: those outside one longest
@@ -64,14 +83,29 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
     }
 
+    fn date(text: &str) -> Option<NaiveDate> {
+        parse(text).map(|p| p.date)
+    }
+
     #[test]
     fn profile_and_news_formats_parse() {
-        assert_eq!(parse("Saturday, 26 February, 2000"), Some(d(2000, 2, 26)));
-        assert_eq!(parse("December 04, 2016"), Some(d(2016, 12, 4)));
-        assert_eq!(parse("2016-12-04"), Some(d(2016, 12, 4)));
-        assert_eq!(parse("4 December 2016"), Some(d(2016, 12, 4)));
-        assert_eq!(parse("The meeting was on December 04, 2016"), None);
-        assert_eq!(parse("February 30, 2016"), None);
+        assert_eq!(date("Saturday, 26 February, 2000"), Some(d(2000, 2, 26)));
+        assert_eq!(date("December 04, 2016"), Some(d(2016, 12, 4)));
+        assert_eq!(date("2016-12-04"), Some(d(2016, 12, 4)));
+        assert_eq!(date("4 December 2016"), Some(d(2016, 12, 4)));
+        assert_eq!(date("The meeting was on December 04, 2016"), None);
+        assert_eq!(date("February 30, 2016"), None);
+    }
+
+    #[test]
+    fn a_wrong_weekday_keeps_the_date_and_is_flagged() {
+        assert_eq!(
+            parse("Saturday, 26 February, 2000").map(|p| p.weekday_conflict),
+            Some(false)
+        );
+        let wrong = parse("Monday, 26 February, 2000");
+        assert_eq!(wrong.map(|p| p.date), Some(d(2000, 2, 26)));
+        assert_eq!(wrong.map(|p| p.weekday_conflict), Some(true));
     }
 
     #[test]

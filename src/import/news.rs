@@ -23,11 +23,7 @@ pub struct NewsRow {
 
 /// True when the page is a list of dated items.
 pub fn looks_like_news(lines: &[Line<'_>]) -> bool {
-    lines
-        .iter()
-        .filter(|l| dates::parse(&l.text).is_some())
-        .count()
-        >= 1
+    lines.iter().any(|l| dates::parse(&l.text).is_some())
 }
 
 fn reads_like_title(text: &str) -> bool {
@@ -40,9 +36,12 @@ fn reads_like_title(text: &str) -> bool {
 
 pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
     let content: Vec<&Line<'_>> = lines.iter().filter(|l| !is_chrome(&l.text)).collect();
-    let date_at: Vec<usize> = (0..content.len())
-        .filter(|&i| dates::parse(&content[i].text).is_some())
+    let dated: Vec<(usize, dates::Dated)> = content
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| dates::parse(&l.text).map(|d| (i, d)))
         .collect();
+    let date_at: Vec<usize> = dated.iter().map(|&(i, _)| i).collect();
     // For each date: where its title is (if any), so the body before it stops there.
     let mut title_at: Vec<Option<usize>> = Vec::with_capacity(date_at.len());
     for (k, &d) in date_at.iter().enumerate() {
@@ -69,7 +68,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
     }
 
     let mut rows = Vec::with_capacity(date_at.len());
-    for (k, &d) in date_at.iter().enumerate() {
+    for (k, &(d, parsed)) in dated.iter().enumerate() {
         let end = match date_at.get(k + 1) {
             Some(&next) => title_at[k + 1].unwrap_or(next),
             None => content.len(),
@@ -79,11 +78,17 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
         if body.is_empty() {
             warnings.push(date_line.number, "news item without a body");
         }
+        if parsed.weekday_conflict {
+            warnings.push(
+                date_line.number,
+                "the weekday does not match the date; the date is kept",
+            );
+        }
         rows.push(NewsRow {
             line: date_line.number,
             position: i32::try_from(k).unwrap_or(i32::MAX),
             title: title_at[k].map(|i| content[i].text.trim().to_owned()),
-            published_on: dates::parse(&date_line.text).unwrap_or_default(),
+            published_on: parsed.date,
             published_as: date_line.text.trim().to_owned(),
             date_suspect: false,
             body,

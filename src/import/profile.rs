@@ -351,12 +351,22 @@ fn flush(
     match field {
         Field::Established => {
             if let Some((n, v)) = single(at, &taken, "establishment date", warnings) {
-                profile.established = dates::parse(&v);
-                if profile.established.is_none() {
-                    warnings.push(
+                match dates::parse(&v) {
+                    Some(d) => {
+                        if d.weekday_conflict {
+                            warnings.push(
+                                n,
+                                format!(
+                                    "{v:?}: the weekday does not match the date; the date is kept"
+                                ),
+                            );
+                        }
+                        profile.established = Some(d.date);
+                    }
+                    None => warnings.push(
                         n,
                         format!("establishment date {v:?} is not a date; skipped"),
-                    );
+                    ),
                 }
             }
         }
