@@ -119,7 +119,7 @@ pub async fn serve(
     db: DatabaseConnection,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = http::router(graphql::schema(db));
+    let router = http::router(graphql::schema(db.clone()), db);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)

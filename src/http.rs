@@ -4,6 +4,7 @@
 //! bodies that are not JSON, `405` for mutations over GET. This is the one place errors get
 //! their `extensions.code`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
@@ -20,7 +21,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::graphql::AtlasSchema;
+use sea_orm::DatabaseConnection;
+
+use crate::graphql::{self, AtlasSchema};
 
 /// Request bodies above this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -28,12 +31,22 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
-pub struct HttpState {
-    pub schema: AtlasSchema,
+struct HttpState {
+    schema: AtlasSchema,
+    db: DatabaseConnection,
+    /// Rendered once: neither changes while the server runs.
+    sdl: Arc<str>,
+    graphiql: Arc<str>,
 }
 
 /// The router, testable without a socket.
-pub fn router(schema: AtlasSchema) -> Router {
+pub fn router(schema: AtlasSchema, db: DatabaseConnection) -> Router {
+    let state = HttpState {
+        sdl: schema.sdl().into(),
+        graphiql: graphiql_page().into(),
+        schema,
+        db,
+    };
     Router::new()
         .route(
             "/graphql",
@@ -44,7 +57,7 @@ pub fn router(schema: AtlasSchema) -> Router {
         .route("/schema.graphql", get(schema_sdl))
         .route("/healthz", get(|| async { "ok" }))
         .route("/graphiql/{file}", get(graphiql_asset))
-        .with_state(HttpState { schema })
+        .with_state(state)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -66,7 +79,7 @@ async fn method_not_allowed() -> Response {
 async fn schema_sdl(State(state): State<HttpState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        state.schema.sdl(),
+        state.sdl.to_string(),
     )
         .into_response()
 }
@@ -204,7 +217,7 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
         }
     };
     match params(&map) {
-        Ok(p) => execute(&state.schema, p, media, Method::POST).await,
+        Ok(p) => execute(&state, p, media, Method::POST).await,
         Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
     }
 }
@@ -225,7 +238,7 @@ async fn graphql_get(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     if query.is_empty() && wants_html(&headers) {
-        return graphiql_page();
+        return Html(state.graphiql.to_string()).into_response();
     }
     let Some(media) = negotiate(&headers) else {
         return refuse(
@@ -254,19 +267,24 @@ async fn graphql_get(
         map.insert(k, value);
     }
     match params(&map) {
-        Ok(p) => execute(&state.schema, p, media, Method::GET).await,
+        Ok(p) => execute(&state, p, media, Method::GET).await,
         Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
     }
 }
 
 /// Runs one operation and writes the response the way the negotiated media type wants it.
-async fn execute(schema: &AtlasSchema, p: Params, media: Media, method: Method) -> Response {
-    let document = match async_graphql::parser::parse_query(&p.query) {
+async fn execute(state: &HttpState, p: Params, media: Media, method: Method) -> Response {
+    let mut request = async_graphql::Request::new(p.query);
+    if let Some(name) = &p.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = p.variables {
+        request = request.variables(Variables::from_json(Value::Object(vars)));
+    }
+    // Parsed here, once: the request keeps the document for execution.
+    let document = match request.parsed_query() {
         Ok(d) => d,
-        Err(e) => {
-            let error = ServerError::new(e.to_string(), None);
-            return request_error(media, vec![error], "GRAPHQL_PARSE_FAILED");
-        }
+        Err(e) => return request_error(media, vec![e], "GRAPHQL_PARSE_FAILED"),
     };
     if method == Method::GET {
         let op = match &p.operation_name {
@@ -285,14 +303,7 @@ async fn execute(schema: &AtlasSchema, p: Params, media: Media, method: Method) 
                 .into_response();
         }
     }
-    let mut request = async_graphql::Request::new(p.query);
-    if let Some(name) = p.operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(vars) = p.variables {
-        request = request.variables(Variables::from_json(Value::Object(vars)));
-    }
-    let response = schema.execute(request).await;
+    let response = graphql::execute(&state.schema, &state.db, request).await;
     // Errors before execution (validation, variables) leave no data and carry no path.
     let rejected = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
@@ -381,10 +392,10 @@ query SerbianClusters {
 }
 "#;
 
-fn graphiql_page() -> Response {
+fn graphiql_page() -> String {
     let html = include_str!("../assets/graphiql/index.html");
     let example = serde_json::to_string(EXAMPLE_OPERATION).unwrap_or_else(|_| "\"\"".into());
-    Html(html.replace("__DEFAULT_QUERY_JSON__", &example)).into_response()
+    html.replace("__DEFAULT_QUERY_JSON__", &example)
 }
 
 /// GraphiQL's own files, served from the binary so the playground works offline.

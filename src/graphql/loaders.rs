@@ -1,10 +1,9 @@
-//! DataLoaders: every nested field of a page of parents costs one statement per field, not
-//! one per parent.
+//! What each nested field fetches for a whole wave of parents (see `batch`): one statement
+//! per field, not one per parent.
 
 use std::collections::HashMap;
 
 use async_graphql::ErrorExtensions;
-use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
@@ -15,21 +14,19 @@ use crate::store::{
     news_mention, participation, programme, service_group, service_item, term,
 };
 
-/// The loaders of one schema; each batches the keys requested within one tick.
-pub struct Loaders(pub DataLoader<StoreLoader>);
+use super::batch::{Batcher, Fetch};
 
-impl Loaders {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self(
-            DataLoader::new(StoreLoader { db }, tokio::spawn)
-                .delay(std::time::Duration::from_millis(2))
-                .max_batch_size(500),
-        )
-    }
-}
+/// The batcher every resolver loads through; one per request.
+pub type Loaders = Batcher<StoreLoader>;
 
 pub struct StoreLoader {
     db: DatabaseConnection,
+}
+
+impl StoreLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
 }
 
 fn db_err(e: sea_orm::DbErr) -> async_graphql::Error {
@@ -43,11 +40,10 @@ macro_rules! by_id {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i32);
 
-        impl Loader<$key> for StoreLoader {
+        impl Fetch<$key> for StoreLoader {
             type Value = $model;
-            type Error = async_graphql::Error;
 
-            async fn load(&self, keys: &[$key]) -> Loaded<$key, $model> {
+            async fn fetch(&self, keys: &[$key]) -> Loaded<$key, $model> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
                 let rows = $fetch(&self.db, &ids).await.map_err(db_err)?;
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
@@ -61,11 +57,10 @@ macro_rules! children {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i32);
 
-        impl Loader<$key> for StoreLoader {
+        impl Fetch<$key> for StoreLoader {
             type Value = Vec<$model>;
-            type Error = async_graphql::Error;
 
-            async fn load(&self, keys: &[$key]) -> Loaded<$key, Vec<$model>> {
+            async fn fetch(&self, keys: &[$key]) -> Loaded<$key, Vec<$model>> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
                 let rows = $fetch(&self.db, &ids).await.map_err(db_err)?;
                 let mut map: HashMap<$key, Vec<$model>> =
@@ -129,11 +124,10 @@ children!(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TermsOf(pub i32);
 
-impl Loader<TermsOf> for StoreLoader {
+impl Fetch<TermsOf> for StoreLoader {
     type Value = Vec<term::Model>;
-    type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[TermsOf]) -> Loaded<TermsOf, Vec<term::Model>> {
+    async fn fetch(&self, keys: &[TermsOf]) -> Loaded<TermsOf, Vec<term::Model>> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let mut map: HashMap<TermsOf, Vec<term::Model>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -148,11 +142,10 @@ impl Loader<TermsOf> for StoreLoader {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActivitiesOf(pub i32);
 
-impl Loader<ActivitiesOf> for StoreLoader {
+impl Fetch<ActivitiesOf> for StoreLoader {
     type Value = Vec<(String, term::Model)>;
-    type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[ActivitiesOf]) -> Loaded<ActivitiesOf, Self::Value> {
+    async fn fetch(&self, keys: &[ActivitiesOf]) -> Loaded<ActivitiesOf, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let mut map: HashMap<ActivitiesOf, Self::Value> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
@@ -170,11 +163,10 @@ impl Loader<ActivitiesOf> for StoreLoader {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ServicesOf(pub i32);
 
-impl Loader<ServicesOf> for StoreLoader {
+impl Fetch<ServicesOf> for StoreLoader {
     type Value = Vec<(service_group::Model, Vec<String>)>;
-    type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[ServicesOf]) -> Loaded<ServicesOf, Self::Value> {
+    async fn fetch(&self, keys: &[ServicesOf]) -> Loaded<ServicesOf, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let groups = service_group::for_clusters(&self.db, &ids)
             .await
@@ -208,11 +200,10 @@ pub struct NewsOf {
     pub after: Option<(NaiveDate, i32)>,
 }
 
-impl Loader<NewsOf> for StoreLoader {
+impl Fetch<NewsOf> for StoreLoader {
     type Value = Vec<news::Model>;
-    type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[NewsOf]) -> Loaded<NewsOf, Self::Value> {
+    async fn fetch(&self, keys: &[NewsOf]) -> Loaded<NewsOf, Self::Value> {
         // Keys asking the same page of different parents share one statement.
         type Page = (Parent, u64, Option<(NaiveDate, i32)>);
         let mut groups: HashMap<Page, Vec<i32>> = HashMap::new();
@@ -254,11 +245,10 @@ pub struct NewsCountOf {
     pub id: i32,
 }
 
-impl Loader<NewsCountOf> for StoreLoader {
+impl Fetch<NewsCountOf> for StoreLoader {
     type Value = i64;
-    type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[NewsCountOf]) -> Loaded<NewsCountOf, i64> {
+    async fn fetch(&self, keys: &[NewsCountOf]) -> Loaded<NewsCountOf, i64> {
         let mut map: HashMap<NewsCountOf, i64> = keys.iter().map(|k| (*k, 0)).collect();
         for parent in [Parent::Cluster, Parent::Network] {
             let ids: Vec<i32> = keys

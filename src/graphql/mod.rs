@@ -1,5 +1,6 @@
 //! The GraphQL schema over the store: no web framework in here, and building it does no I/O.
 
+mod batch;
 mod connection;
 mod ids;
 mod loaders;
@@ -18,16 +19,25 @@ pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
 
-/// The schema with its limits; the database handle is request data for resolvers and loaders.
+/// The schema with its limits; the database handle is schema data for the resolvers.
 pub fn schema(db: DatabaseConnection) -> AtlasSchema {
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(20)
-        .data(loaders::Loaders::new(db.clone()))
         .data(db)
         .finish()
+}
+
+/// Executes one request with a batcher of its own, sending its loads in waves.
+pub async fn execute(
+    schema: &AtlasSchema,
+    db: &DatabaseConnection,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    let batcher = loaders::Loaders::new(loaders::StoreLoader::new(db.clone()));
+    batch::run(batcher.clone(), schema.execute(request.data(batcher))).await
 }
 
 /// The schema's SDL, as checked in to `schema.graphql`.

@@ -18,7 +18,7 @@ pub struct QueryRoot;
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
     let gid = GlobalId::decode(&id).map_err(|e| e.extend())?;
-    let l = &loader(ctx)?.0;
+    let l = loader(ctx)?;
     use super::loaders::*;
     Ok(match gid.kind {
         "Cluster" => l

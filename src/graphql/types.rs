@@ -237,7 +237,6 @@ pub async fn news_mentioning(
         None => None,
     };
     let rows = loader(ctx)?
-        .0
         .load_one(NewsOf {
             parent,
             id,
@@ -276,7 +275,7 @@ impl NewsTotal {
     /// Number of items in the whole list, not just this page.
     async fn total_count(&self, ctx: &Context<'_>) -> Res<i64> {
         match self {
-            Self::Mentioning(k) => Ok(loader(ctx)?.0.load_one(*k).await?.unwrap_or(0)),
+            Self::Mentioning(k) => Ok(loader(ctx)?.load_one(*k).await?.unwrap_or(0)),
             Self::Filtered(f) => {
                 let db = ctx.data::<sea_orm::DatabaseConnection>()?;
                 let n = store::news::count(db, f)
@@ -291,7 +290,6 @@ impl NewsTotal {
 impl Cluster {
     async fn terms_of(&self, ctx: &Context<'_>, kind: Option<TaxonomyKind>) -> Res<Vec<Term>> {
         let rows = loader(ctx)?
-            .0
             .load_one(TermsOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -397,7 +395,6 @@ impl Cluster {
     /// The cluster management team, in profile order.
     async fn contacts(&self, ctx: &Context<'_>) -> Res<Vec<Contact>> {
         let rows = loader(ctx)?
-            .0
             .load_one(ContactsOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -443,7 +440,7 @@ impl Cluster {
     }
     /// Cooperation targets and activities, per scope.
     async fn cooperation(&self, ctx: &Context<'_>) -> Res<Vec<Cooperation>> {
-        let l = &loader(ctx)?.0;
+        let l = loader(ctx)?;
         let (countries, activities) = futures::try_join!(
             l.load_one(CountriesOf(self.0.id)),
             l.load_one(ActivitiesOf(self.0.id))
@@ -475,7 +472,6 @@ impl Cluster {
     /// Support services, grouped as the profile details them.
     async fn services(&self, ctx: &Context<'_>) -> Res<Vec<Service>> {
         let rows = loader(ctx)?
-            .0
             .load_one(ServicesOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -490,7 +486,6 @@ impl Cluster {
     /// Funded programmes the cluster took part in.
     async fn programmes(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
         let rows = loader(ctx)?
-            .0
             .load_one(ParticipationsOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -499,7 +494,6 @@ impl Cluster {
     /// Networks and partnerships the cluster belongs to.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
         let rows = loader(ctx)?
-            .0
             .load_one(MembershipsOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -533,7 +527,6 @@ impl ProgrammeParticipation {
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Res<Option<Programme>> {
         Ok(loader(ctx)?
-            .0
             .load_one(ProgrammeById(self.0.programme_id))
             .await?
             .map(Programme))
@@ -541,7 +534,6 @@ impl ProgrammeParticipation {
     /// The participating cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
         Ok(loader(ctx)?
-            .0
             .load_one(ClusterById(self.0.cluster_id))
             .await?
             .map(Cluster))
@@ -581,7 +573,6 @@ impl Programme {
     /// Every cluster's participation in it.
     async fn participants(&self, ctx: &Context<'_>) -> Res<Vec<ProgrammeParticipation>> {
         let rows = loader(ctx)?
-            .0
             .load_one(ParticipantsOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -622,7 +613,6 @@ impl Network {
     /// Member clusters.
     async fn members(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
         let rows = loader(ctx)?
-            .0
             .load_one(MembersOf(self.0.id))
             .await?
             .unwrap_or_default();
@@ -656,7 +646,6 @@ impl NetworkMembership {
     /// The network.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
         Ok(loader(ctx)?
-            .0
             .load_one(NetworkById(self.0.network_id))
             .await?
             .map(Network))
@@ -664,7 +653,6 @@ impl NetworkMembership {
     /// The member cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
         Ok(loader(ctx)?
-            .0
             .load_one(ClusterById(self.0.cluster_id))
             .await?
             .map(Cluster))
@@ -692,14 +680,14 @@ impl Mention {
     /// The cluster named, if it is in the directory.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
         match self.cluster_id {
-            Some(id) => Ok(loader(ctx)?.0.load_one(ClusterById(id)).await?.map(Cluster)),
+            Some(id) => Ok(loader(ctx)?.load_one(ClusterById(id)).await?.map(Cluster)),
             None => Ok(None),
         }
     }
     /// The network named, if known.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
         match self.network_id {
-            Some(id) => Ok(loader(ctx)?.0.load_one(NetworkById(id)).await?.map(Network)),
+            Some(id) => Ok(loader(ctx)?.load_one(NetworkById(id)).await?.map(Network)),
             None => Ok(None),
         }
     }
@@ -708,7 +696,6 @@ impl Mention {
 impl NewsItem {
     async fn mention_rows(&self, ctx: &Context<'_>) -> Res<Vec<store::news_mention::Model>> {
         Ok(loader(ctx)?
-            .0
             .load_one(MentionsOf(self.0.id))
             .await?
             .unwrap_or_default())
@@ -748,7 +735,7 @@ impl NewsItem {
     /// The network that published it.
     async fn publisher(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
         match self.0.publisher_id {
-            Some(id) => Ok(loader(ctx)?.0.load_one(NetworkById(id)).await?.map(Network)),
+            Some(id) => Ok(loader(ctx)?.load_one(NetworkById(id)).await?.map(Network)),
             None => Ok(None),
         }
     }
@@ -774,7 +761,6 @@ impl NewsItem {
             .filter_map(|m| m.cluster_id)
             .collect();
         let found = loader(ctx)?
-            .0
             .load_many(ids.iter().map(|&i| ClusterById(i)))
             .await?;
         Ok(ids
@@ -791,7 +777,6 @@ impl NewsItem {
             .filter_map(|m| m.network_id)
             .collect();
         let found = loader(ctx)?
-            .0
             .load_many(ids.iter().map(|&i| NetworkById(i)))
             .await?;
         Ok(ids

@@ -1,0 +1,267 @@
+//! Per-request batching in waves.
+//!
+//! Every key a resolver asks for joins the next wave. A wave is sent when the request can
+//! make no more progress without it, and the next one only once the whole wave has
+//! answered. A query therefore costs one statement per loader per nesting level, whatever
+//! the page size, and never depends on timing: a fixed delay window (async-graphql's
+//! DataLoader) splits a batch whenever polling a large page outlasts the window.
+
+use std::any::{Any, TypeId};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+
+use async_graphql::ErrorExtensions;
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::sync::oneshot;
+
+/// Fetches the values of many keys at once; keys without a value are left out.
+pub trait Fetch<K>: Send + Sync + 'static {
+    type Value: Clone + Send + Sync + 'static;
+
+    fn fetch(
+        &self,
+        keys: &[K],
+    ) -> impl Future<Output = Result<HashMap<K, Self::Value>, async_graphql::Error>> + Send;
+}
+
+type Answer<V> = Result<Option<V>, async_graphql::Error>;
+
+/// The keys of one type waiting for the next wave, and those answered in this request.
+struct Queue<K, V> {
+    waiting: Vec<(K, oneshot::Sender<Answer<V>>)>,
+    answered: HashMap<K, Option<V>>,
+}
+
+/// A queue with its key type erased, so one map holds them all.
+trait Queued<F>: Send {
+    fn as_any(&mut self) -> &mut dyn Any;
+    /// The fetch of every waiting key; `None` when none waits.
+    fn take(&mut self, fetcher: &Arc<F>, state: &Shared<F>) -> Option<BoxFuture<'static, ()>>;
+}
+
+struct State<F> {
+    queues: HashMap<TypeId, Box<dyn Queued<F>>>,
+}
+
+type Shared<F> = Arc<Mutex<State<F>>>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<F> State<F> {
+    fn queue<K>(&mut self) -> Option<&mut Queue<K, F::Value>>
+    where
+        F: Fetch<K>,
+        K: Clone + Eq + Hash + Send + Sync + 'static,
+    {
+        self.queues
+            .entry(TypeId::of::<K>())
+            .or_insert_with(|| {
+                Box::new(Queue::<K, F::Value> {
+                    waiting: Vec::new(),
+                    answered: HashMap::new(),
+                })
+            })
+            .as_any()
+            .downcast_mut()
+    }
+}
+
+impl<F, K> Queued<F> for Queue<K, F::Value>
+where
+    F: Fetch<K>,
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+{
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn take(&mut self, fetcher: &Arc<F>, state: &Shared<F>) -> Option<BoxFuture<'static, ()>> {
+        if self.waiting.is_empty() {
+            return None;
+        }
+        let waiting = std::mem::take(&mut self.waiting);
+        let keys: Vec<K> = waiting
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect::<HashSet<K>>()
+            .into_iter()
+            .collect();
+        let (fetcher, state) = (fetcher.clone(), state.clone());
+        Some(Box::pin(async move {
+            let fetched = fetcher.fetch(&keys).await;
+            let mut guard = lock(&state);
+            let Some(queue) = guard.queue::<K>() else {
+                return;
+            };
+            match fetched {
+                Ok(mut values) => {
+                    for k in keys {
+                        let v = values.remove(&k);
+                        queue.answered.insert(k, v);
+                    }
+                    for (k, tx) in waiting {
+                        let _ = tx.send(Ok(queue.answered.get(&k).cloned().flatten()));
+                    }
+                }
+                Err(e) => {
+                    for (_, tx) in waiting {
+                        let _ = tx.send(Err(e.clone()));
+                    }
+                }
+            }
+        }))
+    }
+}
+
+/// The batcher of one request; cheap to clone.
+pub struct Batcher<F> {
+    fetcher: Arc<F>,
+    state: Shared<F>,
+}
+
+impl<F> Clone for Batcher<F> {
+    fn clone(&self) -> Self {
+        Self {
+            fetcher: self.fetcher.clone(),
+            state: self.state.clone(),
+        }
+    }
+}
+
+impl<F: Send + 'static> Batcher<F> {
+    pub fn new(fetcher: F) -> Self {
+        Self {
+            fetcher: Arc::new(fetcher),
+            state: Arc::new(Mutex::new(State {
+                queues: HashMap::new(),
+            })),
+        }
+    }
+
+    /// The value of `key`, fetched with the next wave unless this request has it already.
+    pub async fn load_one<K>(&self, key: K) -> Answer<F::Value>
+    where
+        F: Fetch<K>,
+        K: Clone + Eq + Hash + Send + Sync + 'static,
+    {
+        let rx = {
+            let mut state = lock(&self.state);
+            let Some(queue) = state.queue::<K>() else {
+                return Err(
+                    crate::Error::Internal("batch queue of the wrong type".into()).extend(),
+                );
+            };
+            if let Some(v) = queue.answered.get(&key) {
+                return Ok(v.clone());
+            }
+            let (tx, rx) = oneshot::channel();
+            queue.waiting.push((key, tx));
+            rx
+        };
+        rx.await
+            .unwrap_or_else(|_| Err(crate::Error::Internal("batch dropped".into()).extend()))
+    }
+
+    /// The values of `keys` that exist, all in the same wave.
+    pub async fn load_many<K>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<HashMap<K, F::Value>, async_graphql::Error>
+    where
+        F: Fetch<K>,
+        K: Clone + Eq + Hash + Send + Sync + 'static,
+    {
+        let loads = keys.into_iter().map(|k| async move {
+            let v = self.load_one(k.clone()).await?;
+            Ok::<_, async_graphql::Error>(v.map(|v| (k, v)))
+        });
+        Ok(futures::future::try_join_all(loads)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// Takes every waiting key of every type as one wave of fetches.
+    fn take_wave(&self) -> Vec<BoxFuture<'static, ()>> {
+        let mut state = lock(&self.state);
+        state
+            .queues
+            .values_mut()
+            .filter_map(|q| q.take(&self.fetcher, &self.state))
+            .collect()
+    }
+}
+
+/// Tells whether anything woke the request while it was being polled: then it can still
+/// make progress (a resolver yielded, or a reply arrived), so the wave is not complete.
+struct Signal {
+    woken: AtomicBool,
+    task: Mutex<Waker>,
+}
+
+impl Wake for Signal {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        lock(&self.task).wake_by_ref();
+    }
+}
+
+/// Runs `request` (a GraphQL execution) and sends the batcher's waves as it goes quiet.
+pub async fn run<F: Send + 'static, T>(batcher: Batcher<F>, request: impl Future<Output = T>) -> T {
+    Waves {
+        batcher,
+        request: Box::pin(request),
+        fetches: FuturesUnordered::new(),
+        signal: Arc::new(Signal {
+            woken: AtomicBool::new(false),
+            task: Mutex::new(Waker::noop().clone()),
+        }),
+    }
+    .await
+}
+
+struct Waves<F, R> {
+    batcher: Batcher<F>,
+    request: Pin<Box<R>>,
+    fetches: FuturesUnordered<BoxFuture<'static, ()>>,
+    signal: Arc<Signal>,
+}
+
+impl<F: Send + 'static, R: Future> Future for Waves<F, R> {
+    type Output = R::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R::Output> {
+        let this = self.get_mut();
+        lock(&this.signal.task).clone_from(cx.waker());
+        loop {
+            // Fetches answer through their channels; the request sees it when polled next.
+            while let Poll::Ready(Some(())) = this.fetches.poll_next_unpin(cx) {}
+            this.signal.woken.store(false, Ordering::SeqCst);
+            let waker = Waker::from(this.signal.clone());
+            if let Poll::Ready(out) = this.request.as_mut().poll(&mut Context::from_waker(&waker)) {
+                return Poll::Ready(out);
+            }
+            if this.signal.woken.load(Ordering::SeqCst) || !this.fetches.is_empty() {
+                return Poll::Pending;
+            }
+            let wave = this.batcher.take_wave();
+            if wave.is_empty() {
+                return Poll::Pending;
+            }
+            this.fetches.extend(wave);
+        }
+    }
+}
