@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use indicatif::ProgressBar;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 
-use crate::import::{self, Manifest, PageReport};
+use crate::import::{self, Manifest};
 use crate::{graphql, http, store};
 
 /// The sample pages shipped in the binary: the three seed pages' facts in our own words.
@@ -44,39 +45,14 @@ pub async fn load_samples_if_empty(db: &DatabaseConnection) -> anyhow::Result<()
     }
     tracing::info!("empty store: loading the bundled sample pages");
     let manifest: Manifest = toml::from_str(SAMPLE_MANIFEST).context("the bundled manifest")?;
-    for report in import_texts(
-        db,
-        &manifest,
-        SAMPLES
-            .iter()
-            .map(|(f, t)| (PathBuf::from(f), (*t).to_owned())),
-    )
-    .await?
-    {
+    let pages = SAMPLES
+        .iter()
+        .map(|(f, t)| (PathBuf::from(f), (*t).to_owned()))
+        .collect();
+    for report in import::run(db, &manifest, pages, &ProgressBar::hidden()).await? {
         tracing::info!(file = %report.file.display(), kind = %report.kind, warnings = report.warnings.items.len(), "sample page loaded");
     }
     Ok(())
-}
-
-/// Imports pages given as (file, text), profiles first, then relinks mentions.
-pub async fn import_texts(
-    db: &DatabaseConnection,
-    manifest: &Manifest,
-    pages: impl IntoIterator<Item = (PathBuf, String)>,
-) -> anyhow::Result<Vec<PageReport>> {
-    import::register_networks(db, manifest)
-        .await
-        .context("registering networks")?;
-    let mut pages: Vec<(PathBuf, String)> = pages.into_iter().collect();
-    pages.sort_by_key(|(_, text)| import::detect(text).ok() != Some(import::PageKind::Profile));
-    let mut reports = Vec::new();
-    for (file, text) in pages {
-        reports.push(import::import_page(db, &file, &text, manifest).await?);
-    }
-    import::relink_mentions(db)
-        .await
-        .context("relinking mentions")?;
-    Ok(reports)
 }
 
 /// Imports page files, with a progress bar and a per-page report of warnings.
@@ -87,16 +63,15 @@ pub async fn import_files(
 ) -> anyhow::Result<()> {
     let manifest = import::manifests_for(paths, manifest)?;
     let files = import::page_files(paths).context("listing pages")?;
-    let bar = indicatif::ProgressBar::new(files.len() as u64);
     let mut texts = Vec::with_capacity(files.len());
     for f in &files {
         let text =
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
         texts.push((f.clone(), text));
-        bar.inc(1);
     }
+    let bar = ProgressBar::new(files.len() as u64);
+    let reports = import::run(db, &manifest, texts, &bar).await?;
     bar.finish_and_clear();
-    let reports = import_texts(db, &manifest, texts).await?;
     for r in &reports {
         println!(
             "{} ({}, {}): {} items, {} changes",

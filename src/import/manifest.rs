@@ -1,6 +1,7 @@
 //! The manifest beside a folder of pages: what the pages lack (names, countries, source
 //! addresses) and the networks they name.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -62,15 +63,17 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// The entry for a page file: the same path, or the same file on disk.
-    pub fn entry_for(&self, file: &Path) -> Option<&PageEntry> {
-        if let Some(e) = self.pages.iter().find(|p| p.file == file) {
-            return Some(e);
+    /// Entries by page path, as written and (for files that exist) canonical, so that a page
+    /// named either way finds its entry.
+    pub fn index(&self) -> HashMap<PathBuf, &PageEntry> {
+        let mut index = HashMap::with_capacity(self.pages.len() * 2);
+        for page in &self.pages {
+            if let Ok(canonical) = page.file.canonicalize() {
+                index.insert(canonical, page);
+            }
+            index.insert(page.file.clone(), page);
         }
-        let want = file.canonicalize().ok()?;
-        self.pages
-            .iter()
-            .find(|p| p.file.canonicalize().ok().as_deref() == Some(want.as_path()))
+        index
     }
 
     pub fn merge(&mut self, other: Manifest) {

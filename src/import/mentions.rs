@@ -1,7 +1,7 @@
 //! Which organisations a news item names: known clusters and networks found by any of their
 //! names, and other organisation-like names kept as plain mentions.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -25,31 +25,39 @@ pub struct Mention {
 
 /// Every known name of every cluster and network, folded, in one automaton.
 pub struct Directory {
-    names: Vec<(String, Target)>,
+    /// Folded names, in the automaton's pattern order.
+    keys: Vec<String>,
+    targets: HashMap<String, Target>,
     matcher: Option<AhoCorasick>,
 }
 
 impl Directory {
     /// `names` are (name as written, target); spellings that fold alike are one pattern.
     pub fn new(names: impl IntoIterator<Item = (String, Target)>) -> Self {
-        let mut seen = HashSet::new();
-        let names: Vec<(String, Target)> = names
-            .into_iter()
-            .map(|(n, t)| (name_key(&n), t))
-            .filter(|(k, _)| !k.is_empty() && seen.insert(k.clone()))
-            .collect();
-        let patterns = names.iter().map(|(k, _)| format!(" {k} "));
+        let mut keys = Vec::new();
+        let mut targets = HashMap::new();
+        for (name, target) in names {
+            let key = name_key(&name);
+            if !key.is_empty() && !targets.contains_key(&key) {
+                targets.insert(key.clone(), target);
+                keys.push(key);
+            }
+        }
+        let patterns = keys.iter().map(|k| format!(" {k} "));
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns)
             .ok();
-        Self { names, matcher }
+        Self {
+            keys,
+            targets,
+            matcher,
+        }
     }
 
     /// The target a name resolves to, compared folded.
     pub fn resolve(&self, name: &str) -> Option<Target> {
-        let key = name_key(name);
-        self.names.iter().find(|(k, _)| *k == key).map(|&(_, t)| t)
+        self.targets.get(&name_key(name)).copied()
     }
 
     /// Mentions in `text`: resolved ones first (one per target), then plain candidates not
@@ -61,11 +69,14 @@ impl Directory {
         let mut targets = HashSet::new();
         if let Some(matcher) = &self.matcher {
             for m in scan(matcher, &folded) {
-                let (key, target) = &self.names[m];
-                if targets.insert(*target) {
+                let key = &self.keys[m];
+                let Some(&target) = self.targets.get(key) else {
+                    continue;
+                };
+                if targets.insert(target) {
                     found.push(Mention {
                         name: written_form(text, key),
-                        target: Some(*target),
+                        target: Some(target),
                     });
                 }
                 resolved_keys.push(key.clone());

@@ -2,6 +2,7 @@
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
 pub mod dates;
+mod known;
 pub mod lines;
 pub mod manifest;
 pub mod mentions;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-pub use manifest::Manifest;
+pub use manifest::{Manifest, PageEntry};
 
 /// What a page made the importer doubt or skip, by line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -131,20 +132,94 @@ pub fn page_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Imports one page in its own transaction: all of it or nothing.
-pub async fn import_page(
+/// An import run that stopped: a page that could not be imported at all (nothing of it
+/// was written; earlier pages stay), or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Page(#[from] PageError),
+    #[error("database: {0}")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+/// Imports pages given as (file, text): the manifest's networks first, then the profiles,
+/// then the news pages (so that news resolve the clusters they name), each page in its own
+/// transaction; finally plain mentions that now name a known cluster or network are linked.
+pub async fn run(
     db: &DatabaseConnection,
+    manifest: &Manifest,
+    pages: Vec<(PathBuf, String)>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<PageReport>, RunError> {
+    let tx = db.begin().await?;
+    write::networks(&tx, manifest).await?;
+    tx.commit().await?;
+
+    let mut classified = Vec::with_capacity(pages.len());
+    for (file, text) in pages {
+        match detect(&text) {
+            Ok(kind) => classified.push((kind, file, text)),
+            Err((line, message)) => {
+                return Err(PageError {
+                    file,
+                    line,
+                    message,
+                }
+                .into());
+            }
+        }
+    }
+    classified.sort_by_key(|(kind, ..)| *kind != PageKind::Profile);
+
+    let entries = manifest.index();
+    let mut known = known::Known::default();
+    let mut reports = Vec::with_capacity(classified.len());
+    progress.set_length(classified.len() as u64);
+    for (kind, file, text) in classified {
+        let entry = entries
+            .get(&file)
+            .copied()
+            .or_else(|| {
+                file.canonicalize()
+                    .ok()
+                    .and_then(|c| entries.get(&c).copied())
+            })
+            .cloned()
+            .unwrap_or_default();
+        let report = import_page(db, &mut known, kind, &file, &text, &entry).await;
+        match report {
+            Ok(r) => {
+                known.page_committed();
+                reports.push(r);
+            }
+            Err(e) => {
+                known.page_rolled_back();
+                return Err(e.into());
+            }
+        }
+        progress.inc(1);
+    }
+
+    let tx = db.begin().await?;
+    write::relink(&tx, &mut known).await?;
+    tx.commit().await?;
+    Ok(reports)
+}
+
+/// Imports one page in its own transaction: all of it or nothing.
+async fn import_page(
+    db: &DatabaseConnection,
+    known: &mut known::Known,
+    kind: PageKind,
     file: &Path,
     text: &str,
-    manifest: &Manifest,
+    entry: &PageEntry,
 ) -> Result<PageReport, PageError> {
     let fail = |line: usize, message: String| PageError {
         file: file.to_path_buf(),
         line,
         message,
     };
-    let kind = detect(text).map_err(|(line, m)| fail(line, m))?;
-    let entry = manifest.entry_for(file).cloned().unwrap_or_default();
     let lines = lines::split(text);
     let mut warnings = Warnings::default();
     let tx = db
@@ -154,14 +229,14 @@ pub async fn import_page(
     let outcome = match kind {
         PageKind::Profile => {
             let parsed = profile::parse(&lines, &mut warnings);
-            write::profile(&tx, parsed, &entry, manifest, &mut warnings).await
+            write::profile(&tx, known, parsed, entry, &mut warnings).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, &mut warnings);
             if rows.is_empty() {
                 return Err(fail(1, "news page without any dated item".into()));
             }
-            write::news_page(&tx, rows, &entry, manifest, &mut warnings).await
+            write::news_page(&tx, known, rows, entry, &mut warnings).await
         }
     };
     let (subject, changed, items) = outcome.map_err(|e| match e {
@@ -179,22 +254,4 @@ pub async fn import_page(
         items,
         warnings,
     })
-}
-
-/// Registers the manifest's networks and their aliases.
-pub async fn register_networks(
-    db: &DatabaseConnection,
-    manifest: &Manifest,
-) -> Result<(), sea_orm::DbErr> {
-    let tx = db.begin().await?;
-    write::networks(&tx, manifest).await?;
-    tx.commit().await
-}
-
-/// Points plain mentions at clusters or networks imported after the news that named them.
-pub async fn relink_mentions(db: &DatabaseConnection) -> Result<usize, sea_orm::DbErr> {
-    let tx = db.begin().await?;
-    let n = write::relink(&tx).await?;
-    tx.commit().await?;
-    Ok(n)
 }

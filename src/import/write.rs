@@ -7,8 +7,9 @@ use sea_orm::{ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
 
 use super::Warnings;
+use super::known::Known;
 use super::manifest::{Manifest, PageEntry};
-use super::mentions::{Directory, Target};
+use super::mentions::Target;
 use super::news::NewsRow;
 use super::profile::Profile;
 use crate::store::{self, TermKind};
@@ -53,29 +54,11 @@ pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<
     Ok(())
 }
 
-/// Every known name of every cluster and network.
-async fn directory(db: &impl ConnectionTrait) -> Result<Directory, DbErr> {
-    let mut names: Vec<(String, Target)> = Vec::new();
-    for (id, name) in store::cluster::names(db).await? {
-        names.push((name, Target::Cluster(id)));
-    }
-    for a in store::cluster_alias::all(db).await? {
-        names.push((a.alias, Target::Cluster(a.cluster_id)));
-    }
-    for n in store::network::all(db).await? {
-        names.push((n.name, Target::Network(n.id)));
-    }
-    for a in store::network_alias::all(db).await? {
-        names.push((a.alias, Target::Network(a.network_id)));
-    }
-    Ok(Directory::new(names))
-}
-
 pub async fn profile(
     db: &impl ConnectionTrait,
+    known: &mut Known,
     p: Profile,
     entry: &PageEntry,
-    _manifest: &Manifest,
     warnings: &mut Warnings,
 ) -> Result<Outcome, Error> {
     let name = match (&entry.name, &p.name) {
@@ -152,6 +135,7 @@ pub async fn profile(
             format!("alias {alias:?} belongs to another cluster; skipped"),
         );
     }
+    known.clusters_written();
     let contacts = p
         .contacts
         .iter()
@@ -168,7 +152,7 @@ pub async fn profile(
 
     let mut term_ids = BTreeSet::new();
     for (kind, value) in &p.terms {
-        term_ids.insert(store::term::get_or_create(db, *kind, value).await?);
+        term_ids.insert(known.term(db, *kind, value).await?);
     }
     changed += usize::from(store::cluster_term::set(db, cluster_id, &term_ids).await?);
 
@@ -180,7 +164,7 @@ pub async fn profile(
     changed += usize::from(store::cooperation_country::set(db, cluster_id, &countries).await?);
     let mut activities = BTreeSet::new();
     for (scope, value) in &p.cooperation_activities {
-        let term = store::term::get_or_create(db, TermKind::ActivityType, value).await?;
+        let term = known.term(db, TermKind::ActivityType, value).await?;
         activities.insert((scope.as_str().to_owned(), term));
     }
     changed += usize::from(store::cooperation_activity::set(db, cluster_id, &activities).await?);
@@ -209,12 +193,30 @@ pub async fn profile(
     }
     changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
 
-    let dir = directory(db).await?;
+    let dir = known.networks(db).await?;
+    let stated: Vec<(&String, Option<i32>)> = p
+        .networks
+        .iter()
+        .map(|written| match dir.resolve(written) {
+            Some(Target::Network(id)) => (written, Some(id)),
+            _ => (written, None),
+        })
+        .collect();
+    // "Which clusters do you collaborate with?" often names the network the cluster is in.
+    let collaborating: Vec<(i32, String)> = p
+        .collaborates_with
+        .iter()
+        .flat_map(|text| dir.mentions(text))
+        .filter_map(|m| match m.target {
+            Some(Target::Network(id)) => Some((id, m.name)),
+            _ => None,
+        })
+        .collect();
     let mut memberships = Vec::new();
-    for written in &p.networks {
-        let network_id = match dir.resolve(written) {
-            Some(Target::Network(id)) => id,
-            _ => {
+    for (written, id) in stated {
+        let network_id = match id {
+            Some(id) => id,
+            None => {
                 warnings.push(
                     1,
                     format!("network {written:?} is not known; recorded as a new network"),
@@ -230,18 +232,14 @@ pub async fn profile(
                     },
                 )
                 .await?;
+                known.networks_written();
                 store::network_alias::add(db, id, written).await?
             }
         };
         memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
     }
-    // "Which clusters do you collaborate with?" often names the network the cluster is in.
-    if let Some(text) = &p.collaborates_with {
-        for m in dir.mentions(text) {
-            if let Some(Target::Network(id)) = m.target {
-                memberships.push((id, "COLLABORATION_FIELD".to_owned(), m.name));
-            }
-        }
+    for (id, name) in collaborating {
+        memberships.push((id, "COLLABORATION_FIELD".to_owned(), name));
     }
     changed += usize::from(store::membership::replace(db, cluster_id, memberships).await?);
     Ok((slug, changed, 1))
@@ -249,9 +247,9 @@ pub async fn profile(
 
 pub async fn news_page(
     db: &impl ConnectionTrait,
+    known: &mut Known,
     rows: Vec<NewsRow>,
     entry: &PageEntry,
-    _manifest: &Manifest,
     warnings: &mut Warnings,
 ) -> Result<Outcome, Error> {
     let Some(source) = entry.source.clone() else {
@@ -275,7 +273,7 @@ pub async fn news_page(
             None
         }
     };
-    let dir = directory(db).await?;
+    let dir = known.everyone(db).await?;
     let mut keep = Vec::with_capacity(rows.len());
     let mut changed = 0;
     let mut keys = HashSet::new();
@@ -347,8 +345,8 @@ fn news_key(source: &str, published_as: &str, body: &str) -> String {
         .collect()
 }
 
-pub async fn relink(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
-    let dir = directory(db).await?;
+pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usize, DbErr> {
+    let dir = known.everyone(db).await?;
     let mut linked = 0;
     for m in store::news_mention::unresolved(db).await? {
         let (cluster, network) = match dir.resolve(&m.name) {

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cluster_atlas::app;
-use cluster_atlas::import::Manifest;
+use cluster_atlas::import::{self, Manifest};
+use indicatif::ProgressBar;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
@@ -114,7 +115,7 @@ impl TestServer {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let (manifest, pages) = pages(seeds);
-        app::import_texts(&db, &manifest, pages)
+        import::run(&db, &manifest, pages, &ProgressBar::hidden())
             .await
             .expect("pages import");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -179,7 +180,7 @@ impl TestServer {
     /// Imports the seed pages again; the number of changed rows.
     pub async fn reimport_seeds(&self) -> usize {
         let (manifest, pages) = pages(true);
-        let reports = app::import_texts(&self.db, &manifest, pages)
+        let reports = import::run(&self.db, &manifest, pages, &ProgressBar::hidden())
             .await
             .expect("re-import");
         reports.iter().map(|r| r.changed).sum()
@@ -208,21 +209,19 @@ impl TestServer {
                 &format!("Total number of members:\u{a0}\n{members}"),
             );
             let file = PathBuf::from(format!("variant-{i}.txt"));
-            manifest
-                .pages
-                .push(cluster_atlas::import::manifest::PageEntry {
-                    file: file.clone(),
-                    slug: Some(format!("ict-net-{i:02}")),
-                    name: Some(format!(
-                        "ICT NET {}",
-                        ["Nis", "Niš", "Novi Sad", "Subotica"][i % 4]
-                    )),
-                    country: Some("RS".into()),
-                    ..Default::default()
-                });
+            manifest.pages.push(import::PageEntry {
+                file: file.clone(),
+                slug: Some(format!("ict-net-{i:02}")),
+                name: Some(format!(
+                    "ICT NET {}",
+                    ["Nis", "Niš", "Novi Sad", "Subotica"][i % 4]
+                )),
+                country: Some("RS".into()),
+                ..Default::default()
+            });
             texts.push((file, text));
         }
-        app::import_texts(&self.db, &manifest, texts)
+        import::run(&self.db, &manifest, texts, &ProgressBar::hidden())
             .await
             .expect("variants import");
     }

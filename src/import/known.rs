@@ -1,0 +1,101 @@
+//! What an import run knows of the store: the names that mentions resolve against and the
+//! ids of taxonomy terms. Read once per run and kept current by the run's own writes, so a
+//! page costs the same whether the store holds ten clusters or a hundred thousand.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DbErr};
+
+use super::mentions::{Directory, Target};
+use crate::store::{self, TermKind};
+
+#[derive(Default)]
+pub struct Known {
+    /// Network names only: all a profile resolves.
+    networks: Option<Directory>,
+    /// Cluster and network names, for news; rebuilt after clusters were written.
+    everyone: Option<Directory>,
+    terms: HashMap<(TermKind, String), i32>,
+    /// Terms created by the page in progress: forgotten if its transaction rolls back.
+    fresh: Vec<(TermKind, String)>,
+}
+
+impl Known {
+    pub async fn networks(&mut self, db: &impl ConnectionTrait) -> Result<&Directory, DbErr> {
+        let directory = match self.networks.take() {
+            Some(d) => d,
+            None => Directory::new(network_names(db).await?),
+        };
+        Ok(self.networks.insert(directory))
+    }
+
+    pub async fn everyone(&mut self, db: &impl ConnectionTrait) -> Result<&Directory, DbErr> {
+        let directory = match self.everyone.take() {
+            Some(d) => d,
+            None => {
+                let mut names = network_names(db).await?;
+                for (id, name) in store::cluster::names(db).await? {
+                    names.push((name, Target::Cluster(id)));
+                }
+                for a in store::cluster_alias::all(db).await? {
+                    names.push((a.alias, Target::Cluster(a.cluster_id)));
+                }
+                Directory::new(names)
+            }
+        };
+        Ok(self.everyone.insert(directory))
+    }
+
+    /// A cluster's names may have changed.
+    pub fn clusters_written(&mut self) {
+        self.everyone = None;
+    }
+
+    /// A network was added.
+    pub fn networks_written(&mut self) {
+        self.networks = None;
+        self.everyone = None;
+    }
+
+    /// The term's id, creating the term on first sight.
+    pub async fn term(
+        &mut self,
+        db: &impl ConnectionTrait,
+        kind: TermKind,
+        name: &str,
+    ) -> Result<i32, DbErr> {
+        let key = (kind, name.to_owned());
+        if let Some(&id) = self.terms.get(&key) {
+            return Ok(id);
+        }
+        let id = store::term::get_or_create(db, kind, name).await?;
+        self.fresh.push(key.clone());
+        self.terms.insert(key, id);
+        Ok(id)
+    }
+
+    /// The page's transaction committed: what it created is real.
+    pub fn page_committed(&mut self) {
+        self.fresh.clear();
+    }
+
+    /// The page's transaction rolled back: forget what it created.
+    pub fn page_rolled_back(&mut self) {
+        for key in self.fresh.drain(..) {
+            self.terms.remove(&key);
+        }
+        self.networks = None;
+        self.everyone = None;
+    }
+}
+
+async fn network_names(db: &impl ConnectionTrait) -> Result<Vec<(String, Target)>, DbErr> {
+    let mut names = Vec::new();
+    for n in store::network::all(db).await? {
+        names.push((n.name, Target::Network(n.id)));
+    }
+    for a in store::network_alias::all(db).await? {
+        names.push((a.alias, Target::Network(a.network_id)));
+    }
+    Ok(names)
+}
