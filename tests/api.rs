@@ -267,6 +267,48 @@ async fn a_page_of_clusters_costs_a_constant_number_of_statements(backend: Backe
     assert!(large <= 25, "{large} statements");
 }
 
+async fn nodes_come_back_in_order_and_load_together(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let ids = |data: &Value, list: &str| -> Vec<Value> {
+        data[list]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].clone())
+            .collect()
+    };
+    let data = server
+        .data("{ clusters(first: 2) { edges { node { id } } } news(first: 5) { edges { node { id } } } }", json!({}))
+        .await;
+    let missing = json!(cluster_atlas::graphql::GlobalId::encode("Cluster", 999_999).0);
+    let mut asked = ids(&data, "news");
+    asked.insert(2, missing);
+    asked.extend(ids(&data, "clusters"));
+    let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+    let nodes = server.data(q, json!({ "ids": asked })).await;
+    let got: Vec<Value> = nodes["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].clone())
+        .collect();
+    let mut expected = asked.clone();
+    expected[2] = Value::Null;
+    assert_eq!(
+        got, expected,
+        "in the order asked, null for the missing one"
+    );
+    let one = server
+        .count_statements(q, json!({ "ids": [asked[0]] }))
+        .await;
+    let all = server.count_statements(q, json!({ "ids": asked })).await;
+    assert_eq!(
+        (one, all),
+        (1, 2),
+        "one statement per node type, not per id"
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $body:expr;)*) => {
         mod sqlite {
@@ -294,6 +336,7 @@ on_both_backends! {
     filters_and_pages_walk_the_filtered_set_exactly_once => super::filters_and_pages_walk_the_filtered_set_exactly_once;
     bad_input_gets_a_clear_error_code => super::bad_input_gets_a_clear_error_code;
     a_page_of_clusters_costs_a_constant_number_of_statements => super::a_page_of_clusters_costs_a_constant_number_of_statements;
+    nodes_come_back_in_order_and_load_together => super::nodes_come_back_in_order_and_load_together;
 }
 
 #[test]

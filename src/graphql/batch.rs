@@ -170,19 +170,16 @@ impl<F: Send + 'static> Batcher<F> {
             .unwrap_or_else(|_| Err(crate::Error::Internal("batch dropped".into()).extend()))
     }
 
-    /// The values of `keys` that exist, all in the same wave.
-    pub async fn load_many<K>(
+    /// The values of `keys` that exist, in key order, all in the same wave.
+    pub async fn load_each<K>(
         &self,
         keys: impl IntoIterator<Item = K>,
-    ) -> Result<HashMap<K, F::Value>, async_graphql::Error>
+    ) -> Result<Vec<F::Value>, async_graphql::Error>
     where
         F: Fetch<K>,
         K: Clone + Eq + Hash + Send + Sync + 'static,
     {
-        let loads = keys.into_iter().map(|k| async move {
-            let v = self.load_one(k.clone()).await?;
-            Ok::<_, async_graphql::Error>(v.map(|v| (k, v)))
-        });
+        let loads = keys.into_iter().map(|k| self.load_one(k));
         Ok(futures::future::try_join_all(loads)
             .await?
             .into_iter()

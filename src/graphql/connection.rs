@@ -1,10 +1,12 @@
 //! Relay connection arguments: page-size caps, cursor codecs and the store window they make.
 
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ObjectType, OutputType};
 use sea_orm::Value;
 use serde_json::json;
 
 use super::ids::{decode_cursor, encode_cursor};
-use crate::store::window::{Key, Window};
+use crate::store::window::{Key, Page, Window};
 use crate::{Error, Result};
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -89,6 +91,24 @@ pub fn window(
         limit,
         from_end,
     })
+}
+
+/// The Relay connection of a store page: each row becomes a node with its cursor in the
+/// ordering `tag`; `total` answers `totalCount` (and only when asked).
+pub fn of_page<M, N: OutputType, T: ObjectType>(
+    page: Page<M>,
+    tag: &str,
+    key: impl Fn(&M) -> Key,
+    node: impl Fn(M) -> N,
+    total: T,
+) -> Connection<String, N, T> {
+    let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, total);
+    conn.edges.extend(
+        page.rows
+            .into_iter()
+            .map(|row| Edge::new(cursor(tag, &key(&row)), node(row))),
+    );
+    conn
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@ macro_rules! children {
 by_id!(ClusterById, cluster::Model, cluster::find_by_ids);
 by_id!(NetworkById, network::Model, network::find_by_ids);
 by_id!(ProgrammeById, programme::Model, programme::find_by_ids);
+by_id!(NewsById, news::Model, news::find_by_ids);
 children!(
     ContactsOf,
     contact::Model,

@@ -1,7 +1,7 @@
 //! The query root: directory lookups, filtered lists and taxonomy facets.
 
 use async_graphql::ErrorExtensions;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -17,29 +17,19 @@ pub struct QueryRoot;
 
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
-    let gid = GlobalId::decode(&id).map_err(|e| e.extend())?;
-    let l = loader(ctx)?;
-    use super::loaders::*;
-    Ok(match gid.kind {
-        "Cluster" => l
-            .load_one(ClusterById(gid.id))
-            .await?
-            .map(|m| Node::Cluster(Cluster(m))),
-        "Network" => l
-            .load_one(NetworkById(gid.id))
-            .await?
-            .map(|m| Node::Network(Network(m))),
-        "Programme" => l
-            .load_one(ProgrammeById(gid.id))
-            .await?
-            .map(|m| Node::Programme(Programme(m))),
-        _ => store::news::find_by_ids(db(ctx)?, &[gid.id])
+    use super::loaders::{ClusterById, NetworkById, NewsById, ProgrammeById};
+    let GlobalId { kind, id } = GlobalId::decode(&id).map_err(|e| e.extend())?;
+    match kind {
+        "Cluster" => load(ctx, Some(ClusterById(id)), |m| Node::Cluster(Cluster(m))).await,
+        "Network" => load(ctx, Some(NetworkById(id)), |m| Node::Network(Network(m))).await,
+        "Programme" => {
+            load(ctx, Some(ProgrammeById(id)), |m| {
+                Node::Programme(Programme(m))
+            })
             .await
-            .map_err(internal)?
-            .into_iter()
-            .next()
-            .map(|m| Node::NewsItem(NewsItem(m))),
-    })
+        }
+        _ => load(ctx, Some(NewsById(id)), |m| Node::NewsItem(NewsItem(m))).await,
+    }
 }
 
 fn db<'a>(ctx: &Context<'a>) -> Res<&'a DatabaseConnection> {
@@ -200,22 +190,16 @@ impl QueryRoot {
         let page = store::cluster::page(db(ctx)?, &filter, sort, direction, &window)
             .await
             .map_err(internal)?;
-        let mut conn = Connection::with_additional_fields(
-            page.has_previous,
-            page.has_next,
+        Ok(connection::of_page(
+            page,
+            &tag,
+            |c| Key {
+                value: sort.value_of(c),
+                id: c.id,
+            },
+            Cluster,
             ClusterTotal(filter),
-        );
-        conn.edges.extend(page.rows.into_iter().map(|c| {
-            let cursor = connection::cursor(
-                &tag,
-                &Key {
-                    value: sort.value_of(&c),
-                    id: c.id,
-                },
-            );
-            Edge::new(cursor, Cluster(c))
-        }));
-        Ok(conn)
+        ))
     }
 
     /// A network or partnership by its slug; null when there is none.
@@ -286,22 +270,16 @@ impl QueryRoot {
         let page = store::news::page(db(ctx)?, &filter, direction, &window)
             .await
             .map_err(internal)?;
-        let mut conn = Connection::with_additional_fields(
-            page.has_previous,
-            page.has_next,
+        Ok(connection::of_page(
+            page,
+            &tag,
+            |n| Key {
+                value: n.published_on.into(),
+                id: n.id,
+            },
+            NewsItem,
             NewsTotal::Filtered(filter),
-        );
-        conn.edges.extend(page.rows.into_iter().map(|n| {
-            let cursor = connection::cursor(
-                &tag,
-                &Key {
-                    value: n.published_on.into(),
-                    id: n.id,
-                },
-            );
-            Edge::new(cursor, NewsItem(n))
-        }));
-        Ok(conn)
+        ))
     }
 
     /// The terms of one taxonomy with the number of clusters that picked each, most used first.
@@ -329,10 +307,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(validator(max_items = 100))] ids: Vec<ID>,
     ) -> Res<Vec<Option<Node>>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(load_node(ctx, id).await?);
-        }
-        Ok(out)
+        // All at once, so they load in one wave.
+        futures::future::try_join_all(ids.into_iter().map(|id| load_node(ctx, id))).await
     }
 }

@@ -1,10 +1,13 @@
 //! API types: each wraps a store row and resolves its relations through the loaders.
 
 use async_graphql::ErrorExtensions;
-use async_graphql::connection::{Connection, Edge};
+use std::hash::Hash;
+
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Object, SimpleObject};
 use chrono::NaiveDate;
 
+use super::batch::Fetch;
 use super::connection::{self, ValueKind};
 use super::ids::GlobalId;
 use super::loaders::*;
@@ -16,6 +19,22 @@ pub type Res<T> = async_graphql::Result<T>;
 
 pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
     ctx.data::<Loaders>()
+}
+
+/// The row behind `key` as an API type; `None` when there is no key or no such row.
+pub async fn load<K, T>(
+    ctx: &Context<'_>,
+    key: Option<K>,
+    wrap: impl FnOnce(<StoreLoader as Fetch<K>>::Value) -> T,
+) -> Res<Option<T>>
+where
+    StoreLoader: Fetch<K>,
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+{
+    match key {
+        Some(key) => Ok(loader(ctx)?.load_one(key).await?.map(wrap)),
+        None => Ok(None),
+    }
 }
 
 /// Anything with a global id, fetchable with `node(id:)`.
@@ -246,22 +265,16 @@ pub async fn news_mentioning(
         .await?
         .unwrap_or_default();
     let page = store::window::finish(rows, &window);
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous,
-        page.has_next,
+    Ok(connection::of_page(
+        page,
+        TAG,
+        |n| Key {
+            value: n.published_on.into(),
+            id: n.id,
+        },
+        NewsItem,
         NewsTotal::Mentioning(NewsCountOf { parent, id }),
-    );
-    conn.edges.extend(page.rows.into_iter().map(|n| {
-        let cursor = connection::cursor(
-            TAG,
-            &Key {
-                value: n.published_on.into(),
-                id: n.id,
-            },
-        );
-        Edge::new(cursor, NewsItem(n))
-    }));
-    Ok(conn)
+    ))
 }
 
 /// How a news connection counts its whole set.
@@ -526,17 +539,11 @@ impl ProgrammeParticipation {
     }
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Res<Option<Programme>> {
-        Ok(loader(ctx)?
-            .load_one(ProgrammeById(self.0.programme_id))
-            .await?
-            .map(Programme))
+        load(ctx, Some(ProgrammeById(self.0.programme_id)), Programme).await
     }
     /// The participating cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
-        Ok(loader(ctx)?
-            .load_one(ClusterById(self.0.cluster_id))
-            .await?
-            .map(Cluster))
+        load(ctx, Some(ClusterById(self.0.cluster_id)), Cluster).await
     }
 }
 
@@ -645,17 +652,11 @@ impl NetworkMembership {
     }
     /// The network.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
-        Ok(loader(ctx)?
-            .load_one(NetworkById(self.0.network_id))
-            .await?
-            .map(Network))
+        load(ctx, Some(NetworkById(self.0.network_id)), Network).await
     }
     /// The member cluster.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
-        Ok(loader(ctx)?
-            .load_one(ClusterById(self.0.cluster_id))
-            .await?
-            .map(Cluster))
+        load(ctx, Some(ClusterById(self.0.cluster_id)), Cluster).await
     }
 }
 
@@ -679,17 +680,11 @@ pub struct Mention {
 impl Mention {
     /// The cluster named, if it is in the directory.
     async fn cluster(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
-        match self.cluster_id {
-            Some(id) => Ok(loader(ctx)?.load_one(ClusterById(id)).await?.map(Cluster)),
-            None => Ok(None),
-        }
+        load(ctx, self.cluster_id.map(ClusterById), Cluster).await
     }
     /// The network named, if known.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
-        match self.network_id {
-            Some(id) => Ok(loader(ctx)?.load_one(NetworkById(id)).await?.map(Network)),
-            None => Ok(None),
-        }
+        load(ctx, self.network_id.map(NetworkById), Network).await
     }
 }
 
@@ -734,10 +729,7 @@ impl NewsItem {
     }
     /// The network that published it.
     async fn publisher(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
-        match self.0.publisher_id {
-            Some(id) => Ok(loader(ctx)?.load_one(NetworkById(id)).await?.map(Network)),
-            None => Ok(None),
-        }
+        load(ctx, self.0.publisher_id.map(NetworkById), Network).await
     }
     /// Every organisation the item names, resolved or not.
     async fn mentions(&self, ctx: &Context<'_>) -> Res<Vec<Mention>> {
@@ -754,34 +746,28 @@ impl NewsItem {
     }
     /// Clusters of the directory the item names.
     async fn clusters(&self, ctx: &Context<'_>) -> Res<Vec<Cluster>> {
-        let ids: Vec<i32> = self
-            .mention_rows(ctx)
+        let mentions = self.mention_rows(ctx).await?;
+        let keys = mentions
+            .iter()
+            .filter_map(|m| m.cluster_id.map(ClusterById));
+        Ok(loader(ctx)?
+            .load_each(keys)
             .await?
-            .iter()
-            .filter_map(|m| m.cluster_id)
-            .collect();
-        let found = loader(ctx)?
-            .load_many(ids.iter().map(|&i| ClusterById(i)))
-            .await?;
-        Ok(ids
-            .iter()
-            .filter_map(|i| found.get(&ClusterById(*i)).cloned().map(Cluster))
+            .into_iter()
+            .map(Cluster)
             .collect())
     }
     /// Networks the item names.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
-        let ids: Vec<i32> = self
-            .mention_rows(ctx)
+        let mentions = self.mention_rows(ctx).await?;
+        let keys = mentions
+            .iter()
+            .filter_map(|m| m.network_id.map(NetworkById));
+        Ok(loader(ctx)?
+            .load_each(keys)
             .await?
-            .iter()
-            .filter_map(|m| m.network_id)
-            .collect();
-        let found = loader(ctx)?
-            .load_many(ids.iter().map(|&i| NetworkById(i)))
-            .await?;
-        Ok(ids
-            .iter()
-            .filter_map(|i| found.get(&NetworkById(*i)).cloned().map(Network))
+            .into_iter()
+            .map(Network)
             .collect())
     }
 }
