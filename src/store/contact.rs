@@ -40,20 +40,18 @@ pub async fn replace(
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let existing: Vec<Row> = for_clusters(db, &[cluster_id])
+    let existing = for_clusters(db, &[cluster_id])
         .await?
         .into_iter()
         .map(|m| (m.role, m.name, m.phone, m.email))
         .collect();
-    if existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
-    for (position, (role, name, phone, email)) in (0..).zip(rows) {
-        ActiveModel {
+    let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
+    super::children::replace(
+        db,
+        existing,
+        rows,
+        delete,
+        |position, (role, name, phone, email)| ActiveModel {
             cluster_id: Set(cluster_id),
             position: Set(position),
             role: Set(role),
@@ -61,9 +59,7 @@ pub async fn replace(
             phone: Set(phone),
             email: Set(email),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(true)
+        },
+    )
+    .await
 }

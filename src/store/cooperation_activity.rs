@@ -70,23 +70,17 @@ pub async fn set(
         .await?
         .into_iter()
         .collect();
-    if &existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
-    let new: Vec<ActiveModel> = rows
-        .iter()
-        .map(|(scope, t)| ActiveModel {
+    let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
+    let (existing, wanted) = (
+        existing.into_iter().collect(),
+        rows.iter().cloned().collect(),
+    );
+    super::children::replace(db, existing, wanted, delete, |_, (scope, term_id)| {
+        ActiveModel {
             cluster_id: Set(cluster_id),
-            scope: Set(scope.clone()),
-            term_id: Set(*t),
-        })
-        .collect();
-    if !new.is_empty() {
-        Entity::insert_many(new).exec(db).await?;
-    }
-    Ok(true)
+            scope: Set(scope),
+            term_id: Set(term_id),
+        }
+    })
+    .await
 }

@@ -42,23 +42,17 @@ pub async fn set(
         .into_iter()
         .map(|m| (m.scope, m.country_code))
         .collect();
-    if &existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
-    let new: Vec<ActiveModel> = rows
-        .iter()
-        .map(|(scope, code)| ActiveModel {
+    let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
+    let (existing, wanted) = (
+        existing.into_iter().collect(),
+        rows.iter().cloned().collect(),
+    );
+    super::children::replace(db, existing, wanted, delete, |_, (scope, code)| {
+        ActiveModel {
             cluster_id: Set(cluster_id),
-            scope: Set(scope.clone()),
-            country_code: Set(code.clone()),
-        })
-        .collect();
-    if !new.is_empty() {
-        Entity::insert_many(new).exec(db).await?;
-    }
-    Ok(true)
+            scope: Set(scope),
+            country_code: Set(code),
+        }
+    })
+    .await
 }

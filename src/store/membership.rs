@@ -51,29 +51,23 @@ pub async fn replace(
     let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
     rows.sort();
-    let existing: Vec<Row> = for_clusters(db, &[cluster_id])
+    let existing = for_clusters(db, &[cluster_id])
         .await?
         .into_iter()
         .map(|m| (m.network_id, m.basis, m.as_written))
         .collect();
-    if existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
-    let new: Vec<ActiveModel> = rows
-        .into_iter()
-        .map(|(network_id, basis, as_written)| ActiveModel {
+    let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
+    super::children::replace(
+        db,
+        existing,
+        rows,
+        delete,
+        |_, (network_id, basis, as_written)| ActiveModel {
             cluster_id: Set(cluster_id),
             network_id: Set(network_id),
             basis: Set(basis),
             as_written: Set(as_written),
-        })
-        .collect();
-    if !new.is_empty() {
-        Entity::insert_many(new).exec(db).await?;
-    }
-    Ok(true)
+        },
+    )
+    .await
 }

@@ -20,6 +20,7 @@ pub mod service_group;
 pub mod service_item;
 pub mod term;
 
+mod children;
 mod connect;
 pub mod window;
 

@@ -241,45 +241,57 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
         .filter(Column::Key.eq(&f.key))
         .one(db)
         .await?;
-    let mut a = match existing {
+    match existing {
+        Some(e) if Fields::of(&e) == f => Ok(e.id),
         Some(e) => {
-            let same = Fields {
-                key: e.key.clone(),
-                source_url: e.source_url.clone(),
-                publisher_id: e.publisher_id,
-                position: e.position,
-                title: e.title.clone(),
-                published_on: e.published_on,
-                published_as: e.published_as.clone(),
-                date_suspect: e.date_suspect,
-                body: e.body.clone(),
-            } == f;
-            if same {
-                return Ok(e.id);
-            }
-            let version = e.version;
+            let (id, version) = (e.id, e.version);
             let mut a: ActiveModel = e.into();
+            f.apply(&mut a);
             a.version = Set(version + 1);
-            a
+            a.updated_at = Set(now);
+            a.update(db).await?;
+            Ok(id)
         }
-        None => ActiveModel {
-            version: Set(1),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    a.key = Set(f.key);
-    a.source_url = Set(f.source_url);
-    a.publisher_id = Set(f.publisher_id);
-    a.position = Set(f.position);
-    a.title = Set(f.title);
-    a.published_on = Set(f.published_on);
-    a.published_as = Set(f.published_as);
-    a.date_suspect = Set(f.date_suspect);
-    a.body = Set(f.body);
-    a.updated_at = Set(now);
-    use sea_orm::TryIntoModel;
-    Ok(a.save(db).await?.try_into_model()?.id)
+        None => {
+            let mut a = ActiveModel {
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            f.apply(&mut a);
+            Ok(a.insert(db).await?.id)
+        }
+    }
+}
+
+impl Fields {
+    fn of(m: &Model) -> Self {
+        Self {
+            key: m.key.clone(),
+            source_url: m.source_url.clone(),
+            publisher_id: m.publisher_id,
+            position: m.position,
+            title: m.title.clone(),
+            published_on: m.published_on,
+            published_as: m.published_as.clone(),
+            date_suspect: m.date_suspect,
+            body: m.body.clone(),
+        }
+    }
+
+    fn apply(self, a: &mut ActiveModel) {
+        use sea_orm::ActiveValue::Set;
+        a.key = Set(self.key);
+        a.source_url = Set(self.source_url);
+        a.publisher_id = Set(self.publisher_id);
+        a.position = Set(self.position);
+        a.title = Set(self.title);
+        a.published_on = Set(self.published_on);
+        a.published_as = Set(self.published_as);
+        a.date_suspect = Set(self.date_suspect);
+        a.body = Set(self.body);
+    }
 }
 
 /// Removes the items of `source_url` that are not in `keep`: the page no longer has them.

@@ -46,32 +46,26 @@ pub async fn replace(
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let existing: Vec<Row> = for_news(db, &[news_id])
+    let existing = for_news(db, &[news_id])
         .await?
         .into_iter()
         .map(|m| (m.name, m.cluster_id, m.network_id))
         .collect();
-    if existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::NewsId.eq(news_id))
-        .exec(db)
-        .await?;
-    let new: Vec<ActiveModel> = rows
-        .into_iter()
-        .map(|(name, cluster_id, network_id)| ActiveModel {
+    let delete = Entity::delete_many().filter(Column::NewsId.eq(news_id));
+    super::children::replace(
+        db,
+        existing,
+        rows,
+        delete,
+        |_, (name, cluster_id, network_id)| ActiveModel {
             news_id: Set(news_id),
             name: Set(name),
             cluster_id: Set(cluster_id),
             network_id: Set(network_id),
             ..Default::default()
-        })
-        .collect();
-    if !new.is_empty() {
-        Entity::insert_many(new).exec(db).await?;
-    }
-    Ok(true)
+        },
+    )
+    .await
 }
 
 /// Mentions no cluster or network claims yet.

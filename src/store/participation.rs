@@ -66,29 +66,25 @@ pub async fn replace(
     use sea_orm::ActiveValue::Set;
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
-    let existing: Vec<Row> = for_clusters(db, &[cluster_id])
+    let existing = for_clusters(db, &[cluster_id])
         .await?
         .into_iter()
         .map(|m| (m.programme_id, m.scope, m.as_written))
         .collect();
-    if existing == rows {
-        return Ok(false);
-    }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
-    for (position, (programme_id, scope, as_written)) in (0..).zip(rows) {
-        ActiveModel {
+    let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
+    super::children::replace(
+        db,
+        existing,
+        rows,
+        delete,
+        |position, (programme_id, scope, as_written)| ActiveModel {
             cluster_id: Set(cluster_id),
             programme_id: Set(programme_id),
             position: Set(position),
             scope: Set(scope),
             as_written: Set(as_written),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(true)
+        },
+    )
+    .await
 }
