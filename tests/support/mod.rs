@@ -43,6 +43,8 @@ pub struct TestServer {
     client: reqwest::Client,
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// Declared last: dropped after the server has been told to stop.
+    _database: Option<PgDatabase>,
 }
 
 /// The pages to load: the real seeds with the fixture manifest, or the bundled sample data.
@@ -72,9 +74,43 @@ fn pages(seeds: bool) -> (Manifest, Vec<(PathBuf, String)>) {
     (manifest, pages)
 }
 
-async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String {
+/// A PostgreSQL database made for one test, dropped when the test ends (passed or not:
+/// a failing test unwinds through `Drop` too).
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop cannot await, and the test's runtime may be shutting down: use a thread of
+        // its own. FORCE ends the server's pooled connections.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let admin = sea_orm::Database::connect(&admin_url).await?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: test database {} was not dropped", self.name);
+        }
+    }
+}
+
+async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> (String, Option<PgDatabase>) {
     match backend {
-        Backend::Sqlite => format!("sqlite://{}", dir.path().join("atlas.db").display()),
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("atlas.db").display()),
+            None,
+        ),
         Backend::Postgres => {
             let base = postgres_url().expect("TEST_DATABASE_URL");
             let admin = sea_orm::Database::connect(&base)
@@ -93,7 +129,14 @@ async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String {
                 .await
                 .expect("create database");
             let (prefix, _) = base.rsplit_once('/').expect("database URL with a path");
-            format!("{prefix}/{name}")
+            let url = format!("{prefix}/{name}");
+            (
+                url,
+                Some(PgDatabase {
+                    admin_url: base,
+                    name,
+                }),
+            )
         }
     }
 }
@@ -101,7 +144,7 @@ async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> String {
 impl TestServer {
     pub async fn start(backend: Backend, seeds: bool) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = fresh_database(backend, &dir).await;
+        let (url, database) = fresh_database(backend, &dir).await;
         let mut db = app::open_store(&url).await.expect("store opens");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
@@ -137,6 +180,7 @@ impl TestServer {
             client: reqwest::Client::new(),
             _dir: dir,
             _shutdown: tx,
+            _database: database,
         }
     }
 
