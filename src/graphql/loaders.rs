@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::ErrorExtensions;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
@@ -15,6 +14,7 @@ use crate::store::{
 };
 
 use super::batch::{Batcher, Fetch};
+use super::types::internal;
 
 /// The batcher every resolver loads through; one per request.
 pub type Loaders = Batcher<StoreLoader>;
@@ -29,10 +29,6 @@ impl StoreLoader {
     }
 }
 
-fn db_err(e: sea_orm::DbErr) -> async_graphql::Error {
-    crate::Error::Database(e).extend()
-}
-
 type Loaded<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
 
 macro_rules! by_id {
@@ -45,7 +41,7 @@ macro_rules! by_id {
 
             async fn fetch(&self, keys: &[$key]) -> Loaded<$key, $model> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-                let rows = $fetch(&self.db, &ids).await.map_err(db_err)?;
+                let rows = $fetch(&self.db, &ids).await.map_err(internal)?;
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
             }
         }
@@ -62,7 +58,7 @@ macro_rules! children {
 
             async fn fetch(&self, keys: &[$key]) -> Loaded<$key, Vec<$model>> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-                let rows = $fetch(&self.db, &ids).await.map_err(db_err)?;
+                let rows = $fetch(&self.db, &ids).await.map_err(internal)?;
                 let mut map: HashMap<$key, Vec<$model>> =
                     keys.iter().map(|k| (*k, Vec::new())).collect();
                 for r in rows {
@@ -132,7 +128,7 @@ impl Fetch<TermsOf> for StoreLoader {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let mut map: HashMap<TermsOf, Vec<term::Model>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (c, t) in term::for_clusters(&self.db, &ids).await.map_err(db_err)? {
+        for (c, t) in term::for_clusters(&self.db, &ids).await.map_err(internal)? {
             map.entry(TermsOf(c)).or_default().push(t);
         }
         Ok(map)
@@ -152,7 +148,7 @@ impl Fetch<ActivitiesOf> for StoreLoader {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for (c, scope, t) in cooperation_activity::for_clusters(&self.db, &ids)
             .await
-            .map_err(db_err)?
+            .map_err(internal)?
         {
             map.entry(ActivitiesOf(c)).or_default().push((scope, t));
         }
@@ -171,12 +167,12 @@ impl Fetch<ServicesOf> for StoreLoader {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let groups = service_group::for_clusters(&self.db, &ids)
             .await
-            .map_err(db_err)?;
+            .map_err(internal)?;
         let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
         let mut items: HashMap<i32, Vec<String>> = HashMap::new();
         for i in service_item::for_groups(&self.db, &group_ids)
             .await
-            .map_err(db_err)?
+            .map_err(internal)?
         {
             items.entry(i.group_id).or_default().push(i.text);
         }
@@ -223,7 +219,7 @@ impl Fetch<NewsOf> for StoreLoader {
             });
             let rows = news::latest_mentioning(&self.db, parent, &ids, limit, key.as_ref())
                 .await
-                .map_err(db_err)?;
+                .map_err(internal)?;
             for (pid, row) in rows {
                 map.entry(NewsOf {
                     parent,
@@ -262,7 +258,7 @@ impl Fetch<NewsCountOf> for StoreLoader {
             }
             for (id, n) in news::count_mentioning(&self.db, parent, &ids)
                 .await
-                .map_err(db_err)?
+                .map_err(internal)?
             {
                 map.insert(NewsCountOf { parent, id }, n);
             }

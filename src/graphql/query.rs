@@ -4,7 +4,6 @@ use async_graphql::ErrorExtensions;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
 
 use super::connection::{self, ValueKind};
 use super::ids::GlobalId;
@@ -30,14 +29,6 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
         }
         _ => load(ctx, Some(NewsById(id)), |m| Node::NewsItem(NewsItem(m))).await,
     }
-}
-
-fn db<'a>(ctx: &Context<'a>) -> Res<&'a DatabaseConnection> {
-    ctx.data::<DatabaseConnection>()
-}
-
-fn internal(e: sea_orm::DbErr) -> async_graphql::Error {
-    crate::Error::Database(e).extend()
 }
 
 /// Cluster filters: fields are ANDed; several values of one field are ORed.

@@ -21,6 +21,15 @@ pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
     ctx.data::<Loaders>()
 }
 
+pub fn db<'a>(ctx: &Context<'a>) -> Res<&'a sea_orm::DatabaseConnection> {
+    ctx.data::<sea_orm::DatabaseConnection>()
+}
+
+/// A store failure as the client sees it: "internal error", the cause logged.
+pub fn internal(e: sea_orm::DbErr) -> async_graphql::Error {
+    crate::Error::Database(e).extend()
+}
+
 /// The row behind `key` as an API type; `None` when there is no key or no such row.
 pub async fn load<K, T>(
     ctx: &Context<'_>,
@@ -290,10 +299,8 @@ impl NewsTotal {
         match self {
             Self::Mentioning(k) => Ok(loader(ctx)?.load_one(*k).await?.unwrap_or(0)),
             Self::Filtered(f) => {
-                let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-                let n = store::news::count(db, f)
-                    .await
-                    .map_err(|e| crate::Error::Database(e).extend())?;
+                let db = db(ctx)?;
+                let n = store::news::count(db, f).await.map_err(internal)?;
                 Ok(i64::try_from(n).unwrap_or(i64::MAX))
             }
         }
