@@ -121,3 +121,42 @@ pub async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutting down");
 }
+
+/// Generates the plan's pages into `out`, or loads them into the store, with a progress bar.
+pub async fn generate(
+    database_url: &str,
+    plan: &crate::generate::Plan,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+        "{msg} {wide_bar} {pos}/{len} pages, {per_sec}, {elapsed} (eta {eta})",
+    )?);
+    let started = std::time::Instant::now();
+    match out {
+        Some(dir) => {
+            bar.set_message("writing");
+            let pages = crate::generate::write(dir, plan, &bar)?;
+            bar.finish_and_clear();
+            println!(
+                "wrote {pages} pages and manifest.toml to {} in {:.1?}",
+                dir.display(),
+                started.elapsed()
+            );
+        }
+        None => {
+            let db = open_store(database_url).await?;
+            bar.set_message("loading");
+            let loaded = crate::generate::load(&db, plan, &bar).await?;
+            bar.finish_and_clear();
+            println!(
+                "loaded {} pages ({} clusters, {} news items) with {} warnings in {:.1?}",
+                loaded.pages,
+                plan.clusters,
+                plan.news,
+                loaded.warnings,
+                started.elapsed()
+            );
+        }
+    }
+    Ok(())
+}

@@ -50,6 +50,22 @@ pub enum Command {
         #[arg(long)]
         manifest: Option<PathBuf>,
     },
+    /// Generate synthetic pages (profiles and news) for scale tests and load them into the
+    /// store, or write them as page files with their manifest.
+    Generate {
+        /// Cluster profiles to generate (the platform holds about 1,400).
+        #[arg(long, default_value_t = 1_400)]
+        clusters: usize,
+        /// News items to generate, a hundred to a page.
+        #[arg(long, default_value_t = 2_800)]
+        news: usize,
+        /// Seed of the random streams: the same seed gives the same pages.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write page files and manifest.toml into this folder instead of loading the store.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write the GraphQL schema (SDL) to a file, or to standard output.
     ExportSchema {
         /// Output file; standard output when omitted.

@@ -4,11 +4,13 @@
 //! writes through [`store`] (SeaORM over SQLite or PostgreSQL). [`graphql`] serves the store
 //! as a schema with no web framework in it; [`http`] mounts that schema on axum and owns the
 //! GraphQL-over-HTTP rules and error codes; [`app`] wires configuration, database and server.
-//! Dependencies run one way: `http -> graphql -> store`, `import -> store`.
+//! [`generate`] writes synthetic pages at scale and loads them through [`import`].
+//! Dependencies run one way: `http -> graphql -> store`, `generate -> import -> store`.
 
 pub mod app;
 pub mod cli;
 pub mod error;
+pub mod generate;
 pub mod geo;
 pub mod graphql;
 pub mod http;

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
-use cluster_atlas::{app, graphql};
+use cluster_atlas::{app, generate, graphql};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -32,6 +32,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { paths, manifest } => {
             let db = app::open_store(&cli.database_url).await?;
             app::import_files(&db, &paths, manifest.as_deref()).await
+        }
+        Command::Generate {
+            clusters,
+            news,
+            seed,
+            out,
+        } => {
+            let plan = generate::Plan {
+                clusters,
+                news,
+                seed,
+            };
+            app::generate(&cli.database_url, &plan, out.as_deref()).await
         }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();
