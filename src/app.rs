@@ -65,9 +65,7 @@ pub async fn import_files(
     let files = import::page_files(paths).context("listing pages")?;
     let mut texts = Vec::with_capacity(files.len());
     for f in &files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
-        texts.push((f.clone(), text));
+        texts.push((f.clone(), import::read_page(f)?));
     }
     let bar = ProgressBar::new(files.len() as u64);
     let reports = import::run(db, &manifest, texts, &bar).await?;

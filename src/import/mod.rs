@@ -77,19 +77,46 @@ impl fmt::Display for PageKind {
     }
 }
 
-/// Tells what a page is, or why it is neither.
+/// Tells what a page is, or the line and message saying why it is no page we can read.
 pub fn detect(page: &str) -> Result<PageKind, (usize, String)> {
-    let lines = lines::split(page);
-    if profile::looks_like_profile(&lines) {
-        Ok(PageKind::Profile)
-    } else if news::looks_like_news(&lines) {
-        Ok(PageKind::News)
-    } else {
-        Err((
-            1,
-            "neither a cluster profile (no known labels) nor a news page (no dated items)".into(),
-        ))
+    if let Some(fault) = lines::first_control(page) {
+        return Err(fault);
     }
+    let lines = lines::split(page);
+    let Some(first) = lines.iter().find(|l| !l.is_blank()) else {
+        return Err((1, "empty page".into()));
+    };
+    let labels = profile::label_lines(&lines);
+    match labels.as_slice() {
+        [_, _, _, ..] => Ok(PageKind::Profile),
+        // A profile shows all its labels, filled or not: one or two mean a page cut short,
+        // which must not pass for a news page because it holds a date.
+        [at, ..] => Err((
+            *at,
+            format!(
+                "only {} of a profile's labels: a profile cut short?",
+                labels.len()
+            ),
+        )),
+        [] if news::looks_like_news(&lines) => Ok(PageKind::News),
+        [] => Err((
+            first.number,
+            "neither a cluster profile (no known labels) nor a news page (no line is a date)"
+                .into(),
+        )),
+    }
+}
+
+/// Reads a page file as text; the error names the file and, for bytes that are not text,
+/// the line.
+pub fn read_page(file: &Path) -> Result<String, PageError> {
+    let fail = |line, message| PageError {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(1, format!("cannot read: {e}")))?;
+    lines::decode(bytes).map_err(|(line, message)| fail(line, message))
 }
 
 /// The manifests that apply to `paths`: an explicit one, else `manifest.toml` beside each page.
@@ -254,4 +281,34 @@ async fn import_page(
         items,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_that_are_neither_kind_are_refused_at_the_line_that_shows_it() {
+        assert_eq!(detect(""), Err((1, "empty page".into())));
+        assert_eq!(detect("\n \n").map_err(|e| e.0), Err(1));
+        assert_eq!(
+            detect("\n\nJust prose.\n").map_err(|e| e.0),
+            Err(3),
+            "the first line with text"
+        );
+        assert_eq!(detect("Title\nMore\u{1}\n").map_err(|e| e.0), Err(2));
+    }
+
+    #[test]
+    fn a_profile_cut_short_is_not_taken_for_a_news_page_because_it_holds_a_date() {
+        let page = "Title\n\nThe date when the cluster organisation was established:\u{a0}\nSaturday, 26 February, 2000\nLanguages spoken:\u{a0}\nEnglish\n";
+        assert_eq!(
+            detect(page),
+            Err((
+                3,
+                "only 2 of a profile's labels: a profile cut short?".into()
+            ))
+        );
+        assert_eq!(detect("March 23, 2016\n\nA."), Ok(PageKind::News));
+    }
 }

@@ -192,13 +192,13 @@ const HEADINGS: &[(&str, Option<Scope>)] = &[
     ("Support Programmes", None),
 ];
 
-/// True when the page carries the profile's labels.
-pub fn looks_like_profile(lines: &[Line<'_>]) -> bool {
+/// Line numbers of the profile labels on the page: a profile shows every label, even empty.
+pub fn label_lines(lines: &[Line<'_>]) -> Vec<usize> {
     lines
         .iter()
         .filter(|l| label_key(&l.text).is_some_and(|k| field_of(&k).is_some()))
-        .count()
-        >= 3
+        .map(|l| l.number)
+        .collect()
 }
 
 fn field_of(key: &str) -> Option<Field> {
