@@ -1,6 +1,11 @@
 //! A page as numbered lines, with the site's chrome recognised and the label dictionary's
 //! notion of a label line.
 
+/// The longest value kept as a name (a term, a network, a region, a programme). Names are
+/// indexed, and PostgreSQL refuses an index entry beyond about 2,700 bytes: a longer "name" is
+/// a paragraph that lost its line breaks, not a name.
+pub const NAME_MAX_CHARS: usize = 200;
+
 /// One line of a page: its 1-based number and its text with non-breaking spaces made plain
 /// and trailing blanks removed.
 #[derive(Clone, Debug, PartialEq, Eq)]

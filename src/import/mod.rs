@@ -259,10 +259,7 @@ async fn import_page(
             write::profile(&tx, known, parsed, entry, &mut warnings).await
         }
         PageKind::News => {
-            let rows = news::parse(&lines, &mut warnings);
-            if rows.is_empty() {
-                return Err(fail(1, "news page without any dated item".into()));
-            }
+            let rows = news::parse(&lines, &mut warnings).map_err(|(line, m)| fail(line, m))?;
             write::news_page(&tx, known, rows, entry, &mut warnings).await
         }
     };

@@ -194,12 +194,12 @@ pub async fn profile(
     changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
 
     let dir = known.networks(db).await?;
-    let stated: Vec<(&String, Option<i32>)> = p
+    let stated: Vec<(usize, &String, Option<i32>)> = p
         .networks
         .iter()
-        .map(|written| match dir.resolve(written) {
-            Some(Target::Network(id)) => (written, Some(id)),
-            _ => (written, None),
+        .map(|(line, written)| match dir.resolve(written) {
+            Some(Target::Network(id)) => (*line, written, Some(id)),
+            _ => (*line, written, None),
         })
         .collect();
     // "Which clusters do you collaborate with?" often names the network the cluster is in.
@@ -213,12 +213,17 @@ pub async fn profile(
         })
         .collect();
     let mut memberships = Vec::new();
-    for (written, id) in stated {
+    for (line, written, id) in stated {
         let network_id = match id {
             Some(id) => id,
+            // No letters or digits: no slug, and no name to show.
+            None if slugify(written).is_empty() => {
+                warnings.push(line, format!("network {written:?} is no name; skipped"));
+                continue;
+            }
             None => {
                 warnings.push(
-                    1,
+                    line,
                     format!("network {written:?} is not known; recorded as a new network"),
                 );
                 let id = store::network::upsert(
