@@ -14,7 +14,7 @@ mod write;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 pub use manifest::{Manifest, PageEntry};
 
@@ -159,19 +159,32 @@ pub fn page_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// An import run that stopped: a page that could not be imported at all (nothing of it
-/// was written; earlier pages stay), or the database.
+/// An import run that did not import every page.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error(transparent)]
-    Page(#[from] PageError),
+    /// Some pages could not be imported; nothing of them was written, and the other pages
+    /// were imported.
+    #[error("{} pages not imported:{}", failed.len(), failed.iter().map(|e| format!("\n  {e}")).collect::<String>())]
+    Pages {
+        imported: Vec<PageReport>,
+        failed: Vec<PageError>,
+    },
+    /// The database failed outside any one page: the run stopped there.
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+impl PageError {
+    /// File and line, to sort failures in reading order.
+    pub fn place(&self) -> (&Path, usize) {
+        (&self.file, self.line)
+    }
 }
 
 /// Imports pages given as (file, text): the manifest's networks first, then the profiles,
 /// then the news pages (so that news resolve the clusters they name), each page in its own
 /// transaction; finally plain mentions that now name a known cluster or network are linked.
+/// A page that fails is rolled back and the run goes on; the failures come back together.
 pub async fn run(
     db: &DatabaseConnection,
     manifest: &Manifest,
@@ -182,18 +195,16 @@ pub async fn run(
     write::networks(&tx, manifest).await?;
     tx.commit().await?;
 
+    let mut failed = Vec::new();
     let mut classified = Vec::with_capacity(pages.len());
     for (file, text) in pages {
         match detect(&text) {
             Ok(kind) => classified.push((kind, file, text)),
-            Err((line, message)) => {
-                return Err(PageError {
-                    file,
-                    line,
-                    message,
-                }
-                .into());
-            }
+            Err((line, message)) => failed.push(PageError {
+                file,
+                line,
+                message,
+            }),
         }
     }
     classified.sort_by_key(|(kind, ..)| *kind != PageKind::Profile);
@@ -213,15 +224,14 @@ pub async fn run(
             })
             .cloned()
             .unwrap_or_default();
-        let report = import_page(db, &mut known, kind, &file, &text, &entry).await;
-        match report {
+        match import_page(db, &mut known, kind, &file, &text, &entry).await? {
             Ok(r) => {
                 known.page_committed();
                 reports.push(r);
             }
             Err(e) => {
                 known.page_rolled_back();
-                return Err(e.into());
+                failed.push(e);
             }
         }
         progress.inc(1);
@@ -230,10 +240,46 @@ pub async fn run(
     let tx = db.begin().await?;
     write::relink(&tx, &mut known).await?;
     tx.commit().await?;
-    Ok(reports)
+    if failed.is_empty() {
+        return Ok(reports);
+    }
+    failed.sort_by(|a, b| a.place().cmp(&b.place()));
+    Err(RunError::Pages {
+        imported: reports,
+        failed,
+    })
 }
 
-/// Imports one page in its own transaction: all of it or nothing.
+/// Reads `files` and imports them as `run` does; a file that cannot be read as text is one
+/// more failed page.
+pub async fn run_files(
+    db: &DatabaseConnection,
+    manifest: &Manifest,
+    files: &[PathBuf],
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<PageReport>, RunError> {
+    let mut unreadable = Vec::new();
+    let mut pages = Vec::with_capacity(files.len());
+    for f in files {
+        match read_page(f) {
+            Ok(text) => pages.push((f.clone(), text)),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    let (imported, mut failed) = match run(db, manifest, pages, progress).await {
+        Ok(reports) if unreadable.is_empty() => return Ok(reports),
+        Ok(reports) => (reports, Vec::new()),
+        Err(RunError::Pages { imported, failed }) => (imported, failed),
+        Err(e) => return Err(e),
+    };
+    failed.append(&mut unreadable);
+    failed.sort_by(|a, b| a.place().cmp(&b.place()));
+    Err(RunError::Pages { imported, failed })
+}
+
+/// Imports one page in its own transaction: all of it or nothing. The inner error is the
+/// page's failure, its transaction rolled back; the outer one is a database that cannot go
+/// on (no connection, or a failed commit or rollback), which stops the run.
 async fn import_page(
     db: &DatabaseConnection,
     known: &mut known::Known,
@@ -241,43 +287,62 @@ async fn import_page(
     file: &Path,
     text: &str,
     entry: &PageEntry,
-) -> Result<PageReport, PageError> {
-    let fail = |line: usize, message: String| PageError {
+) -> Result<Result<PageReport, PageError>, DbErr> {
+    let mut warnings = Warnings::default();
+    let tx = db.begin().await?;
+    let (line, message) = match write_page(&tx, known, kind, text, entry, &mut warnings).await {
+        Ok((subject, changed, items)) => {
+            tx.commit().await?;
+            return Ok(Ok(PageReport {
+                file: file.to_path_buf(),
+                kind,
+                subject,
+                changed,
+                items,
+                warnings,
+            }));
+        }
+        Err(write::Error::Db { source, .. }) if lost_connection(&source) => return Err(source),
+        Err(write::Error::Page { line, message }) => (line, message),
+        Err(write::Error::Db { line, source }) => {
+            (line, format!("the database refused it: {source}"))
+        }
+    };
+    tx.rollback().await?;
+    Ok(Err(PageError {
         file: file.to_path_buf(),
         line,
         message,
-    };
+    }))
+}
+
+/// Parses the page and writes it through `tx`.
+async fn write_page(
+    tx: &DatabaseTransaction,
+    known: &mut known::Known,
+    kind: PageKind,
+    text: &str,
+    entry: &PageEntry,
+    warnings: &mut Warnings,
+) -> Result<write::Outcome, write::Error> {
     let lines = lines::split(text);
-    let mut warnings = Warnings::default();
-    let tx = db
-        .begin()
-        .await
-        .map_err(|e| fail(0, format!("database: {e}")))?;
-    let outcome = match kind {
+    match kind {
         PageKind::Profile => {
-            let parsed = profile::parse(&lines, &mut warnings);
-            write::profile(&tx, known, parsed, entry, &mut warnings).await
+            let parsed = profile::parse(&lines, warnings);
+            write::profile(tx, known, parsed, entry, warnings).await
         }
         PageKind::News => {
-            let rows = news::parse(&lines, &mut warnings).map_err(|(line, m)| fail(line, m))?;
-            write::news_page(&tx, known, rows, entry, &mut warnings).await
+            let rows = news::parse(&lines, warnings)
+                .map_err(|(line, message)| write::Error::Page { line, message })?;
+            write::news_page(tx, known, rows, entry, warnings).await
         }
-    };
-    let (subject, changed, items) = outcome.map_err(|e| match e {
-        write::Error::Page { line, message } => fail(line, message),
-        write::Error::Db(e) => fail(0, format!("database: {e}")),
-    })?;
-    tx.commit()
-        .await
-        .map_err(|e| fail(0, format!("database: {e}")))?;
-    Ok(PageReport {
-        file: file.to_path_buf(),
-        kind,
-        subject,
-        changed,
-        items,
-        warnings,
-    })
+    }
+}
+
+/// Errors that say the database is gone rather than that it refused this page: every page
+/// after would fail the same way.
+fn lost_connection(e: &DbErr) -> bool {
+    matches!(e, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
 }
 
 #[cfg(test)]

@@ -18,21 +18,30 @@ use crate::text::{name_key, slugify};
 #[derive(Debug)]
 pub enum Error {
     /// The page lacks something nothing else supplies.
-    Page {
-        line: usize,
-        message: String,
-    },
-    Db(DbErr),
+    Page { line: usize, message: String },
+    /// The store refused a row; `line` is where the page states it (1: the page as a whole).
+    Db { line: usize, source: DbErr },
 }
 
 impl From<DbErr> for Error {
-    fn from(e: DbErr) -> Self {
-        Self::Db(e)
+    fn from(source: DbErr) -> Self {
+        Self::Db { line: 1, source }
+    }
+}
+
+/// Places a store error at the line of the row being written.
+trait At<T> {
+    fn at(self, line: usize) -> Result<T, Error>;
+}
+
+impl<T> At<T> for Result<T, DbErr> {
+    fn at(self, line: usize) -> Result<T, Error> {
+        self.map_err(|source| Error::Db { line, source })
     }
 }
 
 /// (subject, rows changed, items written)
-type Outcome = (String, usize, usize);
+pub type Outcome = (String, usize, usize);
 
 pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
     for n in &manifest.networks {
@@ -188,7 +197,8 @@ pub async fn profile(
                 description: row.description.clone(),
             },
         )
-        .await?;
+        .await
+        .at(row.line)?;
         participations.push((id, row.scope.as_str().to_owned(), row.as_written.clone()));
     }
     changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
@@ -236,9 +246,10 @@ pub async fn profile(
                         website: None,
                     },
                 )
-                .await?;
+                .await
+                .at(line)?;
                 known.networks_written();
-                store::network_alias::add(db, id, written).await?
+                store::network_alias::add(db, id, written).await.at(line)?
             }
         };
         memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
@@ -305,7 +316,8 @@ pub async fn news_page(
                 body: row.body.clone(),
             },
         )
-        .await?;
+        .await
+        .at(row.line)?;
         keep.push(id);
         let text = match &row.title {
             Some(t) => format!("{t}\n\n{}", row.body),
@@ -320,7 +332,11 @@ pub async fn news_page(
                 None => (m.name, None, None),
             })
             .collect();
-        changed += usize::from(store::news_mention::replace(db, id, mentions).await?);
+        changed += usize::from(
+            store::news_mention::replace(db, id, mentions)
+                .await
+                .at(row.line)?,
+        );
     }
     let removed = store::news::delete_others(db, &source, &keep).await?;
     if removed > 0 {
