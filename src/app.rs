@@ -8,7 +8,7 @@ use indicatif::ProgressBar;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 
-use crate::import::{self, Manifest};
+use crate::import::{self, Manifest, RunError};
 use crate::{graphql, http, store};
 
 /// The sample pages shipped in the binary: the three seed pages' facts in our own words.
@@ -55,7 +55,9 @@ pub async fn load_samples_if_empty(db: &DatabaseConnection) -> anyhow::Result<()
     Ok(())
 }
 
-/// Imports page files, with a progress bar and a per-page report of warnings.
+/// Imports page files, with a progress bar and a per-page report of warnings. A page that
+/// cannot be imported does not stop the others: each failure is printed as `FILE:LINE:
+/// message` on standard error once the rest are in, and then the command fails.
 pub async fn import_files(
     db: &DatabaseConnection,
     paths: &[PathBuf],
@@ -63,14 +65,12 @@ pub async fn import_files(
 ) -> anyhow::Result<()> {
     let manifest = import::manifests_for(paths, manifest)?;
     let files = import::page_files(paths).context("listing pages")?;
-    let mut texts = Vec::with_capacity(files.len());
-    for f in &files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
-        texts.push((f.clone(), text));
-    }
     let bar = ProgressBar::new(files.len() as u64);
-    let reports = import::run(db, &manifest, texts, &bar).await?;
+    let (reports, failed) = match import::run_files(db, &manifest, &files, &bar).await {
+        Ok(reports) => (reports, Vec::new()),
+        Err(RunError::Pages { imported, failed }) => (imported, failed),
+        Err(e) => return Err(e.into()),
+    };
     bar.finish_and_clear();
     for r in &reports {
         println!(
@@ -85,7 +85,17 @@ pub async fn import_files(
             println!("  warning {}:{}: {}", r.file.display(), w.line, w.message);
         }
     }
-    Ok(())
+    if failed.is_empty() {
+        return Ok(());
+    }
+    for e in &failed {
+        eprintln!("{e}");
+    }
+    anyhow::bail!(
+        "{} of {} pages not imported; nothing of them was written",
+        failed.len(),
+        files.len()
+    )
 }
 
 /// Serves on `listener` until `shutdown` resolves.

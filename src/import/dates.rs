@@ -45,6 +45,13 @@ pub fn parse(text: &str) -> Option<Dated> {
     })
 }
 
+/// True for the years a page means and the store can order: four digits. SQLite keeps a
+/// date as text, which sorts right only for those, and "December 04, 16" is a year cut short,
+/// not the year 16.
+pub fn four_digit_year(date: NaiveDate) -> bool {
+    (1000..=9999).contains(&date.year())
+}
+
 /// Indexes of the dates that break a newest-first order: those outside one longest
 /// non-increasing run through the list. Where several runs are equally long the earliest
 /// dates are kept, so a lone far-future date is the one flagged.
@@ -95,6 +102,15 @@ mod tests {
         assert_eq!(date("4 December 2016"), Some(d(2016, 12, 4)));
         assert_eq!(date("The meeting was on December 04, 2016"), None);
         assert_eq!(date("February 30, 2016"), None);
+    }
+
+    #[test]
+    fn a_year_cut_short_parses_but_is_not_four_digits() {
+        let short = parse("December 04, 16").map(|p| p.date);
+        assert_eq!(short, Some(d(16, 12, 4)));
+        assert!(!short.is_some_and(four_digit_year));
+        assert!(four_digit_year(d(2016, 12, 4)));
+        assert_eq!(date("December 04, 20166"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod write;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 pub use manifest::{Manifest, PageEntry};
 
@@ -77,19 +77,46 @@ impl fmt::Display for PageKind {
     }
 }
 
-/// Tells what a page is, or why it is neither.
+/// Tells what a page is, or the line and message saying why it is no page we can read.
 pub fn detect(page: &str) -> Result<PageKind, (usize, String)> {
-    let lines = lines::split(page);
-    if profile::looks_like_profile(&lines) {
-        Ok(PageKind::Profile)
-    } else if news::looks_like_news(&lines) {
-        Ok(PageKind::News)
-    } else {
-        Err((
-            1,
-            "neither a cluster profile (no known labels) nor a news page (no dated items)".into(),
-        ))
+    if let Some(fault) = lines::first_control(page) {
+        return Err(fault);
     }
+    let lines = lines::split(page);
+    let Some(first) = lines.iter().find(|l| !l.is_blank()) else {
+        return Err((1, "empty page".into()));
+    };
+    let labels = profile::label_lines(&lines);
+    match labels.as_slice() {
+        [_, _, _, ..] => Ok(PageKind::Profile),
+        // A profile shows all its labels, filled or not: one or two mean a page cut short,
+        // which must not pass for a news page because it holds a date.
+        [at, ..] => Err((
+            *at,
+            format!(
+                "only {} of a profile's labels: a profile cut short?",
+                labels.len()
+            ),
+        )),
+        [] if news::looks_like_news(&lines) => Ok(PageKind::News),
+        [] => Err((
+            first.number,
+            "neither a cluster profile (no known labels) nor a news page (no line is a date)"
+                .into(),
+        )),
+    }
+}
+
+/// Reads a page file as text; the error names the file and, for bytes that are not text,
+/// the line.
+pub fn read_page(file: &Path) -> Result<String, PageError> {
+    let fail = |line, message| PageError {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(1, format!("cannot read: {e}")))?;
+    lines::decode(bytes).map_err(|(line, message)| fail(line, message))
 }
 
 /// The manifests that apply to `paths`: an explicit one, else `manifest.toml` beside each page.
@@ -132,19 +159,32 @@ pub fn page_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// An import run that stopped: a page that could not be imported at all (nothing of it
-/// was written; earlier pages stay), or the database.
+/// An import run that did not import every page.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error(transparent)]
-    Page(#[from] PageError),
+    /// Some pages could not be imported; nothing of them was written, and the other pages
+    /// were imported.
+    #[error("{} pages not imported:{}", failed.len(), failed.iter().map(|e| format!("\n  {e}")).collect::<String>())]
+    Pages {
+        imported: Vec<PageReport>,
+        failed: Vec<PageError>,
+    },
+    /// The database failed outside any one page: the run stopped there.
     #[error("database: {0}")]
     Db(#[from] sea_orm::DbErr),
+}
+
+impl PageError {
+    /// File and line, to sort failures in reading order.
+    pub fn place(&self) -> (&Path, usize) {
+        (&self.file, self.line)
+    }
 }
 
 /// Imports pages given as (file, text): the manifest's networks first, then the profiles,
 /// then the news pages (so that news resolve the clusters they name), each page in its own
 /// transaction; finally plain mentions that now name a known cluster or network are linked.
+/// A page that fails is rolled back and the run goes on; the failures come back together.
 pub async fn run(
     db: &DatabaseConnection,
     manifest: &Manifest,
@@ -155,18 +195,16 @@ pub async fn run(
     write::networks(&tx, manifest).await?;
     tx.commit().await?;
 
+    let mut failed = Vec::new();
     let mut classified = Vec::with_capacity(pages.len());
     for (file, text) in pages {
         match detect(&text) {
             Ok(kind) => classified.push((kind, file, text)),
-            Err((line, message)) => {
-                return Err(PageError {
-                    file,
-                    line,
-                    message,
-                }
-                .into());
-            }
+            Err((line, message)) => failed.push(PageError {
+                file,
+                line,
+                message,
+            }),
         }
     }
     classified.sort_by_key(|(kind, ..)| *kind != PageKind::Profile);
@@ -186,15 +224,14 @@ pub async fn run(
             })
             .cloned()
             .unwrap_or_default();
-        let report = import_page(db, &mut known, kind, &file, &text, &entry).await;
-        match report {
+        match import_page(db, &mut known, kind, &file, &text, &entry).await? {
             Ok(r) => {
                 known.page_committed();
                 reports.push(r);
             }
             Err(e) => {
                 known.page_rolled_back();
-                return Err(e.into());
+                failed.push(e);
             }
         }
         progress.inc(1);
@@ -203,10 +240,46 @@ pub async fn run(
     let tx = db.begin().await?;
     write::relink(&tx, &mut known).await?;
     tx.commit().await?;
-    Ok(reports)
+    if failed.is_empty() {
+        return Ok(reports);
+    }
+    failed.sort_by(|a, b| a.place().cmp(&b.place()));
+    Err(RunError::Pages {
+        imported: reports,
+        failed,
+    })
 }
 
-/// Imports one page in its own transaction: all of it or nothing.
+/// Reads `files` and imports them as `run` does; a file that cannot be read as text is one
+/// more failed page.
+pub async fn run_files(
+    db: &DatabaseConnection,
+    manifest: &Manifest,
+    files: &[PathBuf],
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<PageReport>, RunError> {
+    let mut unreadable = Vec::new();
+    let mut pages = Vec::with_capacity(files.len());
+    for f in files {
+        match read_page(f) {
+            Ok(text) => pages.push((f.clone(), text)),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    let (imported, mut failed) = match run(db, manifest, pages, progress).await {
+        Ok(reports) if unreadable.is_empty() => return Ok(reports),
+        Ok(reports) => (reports, Vec::new()),
+        Err(RunError::Pages { imported, failed }) => (imported, failed),
+        Err(e) => return Err(e),
+    };
+    failed.append(&mut unreadable);
+    failed.sort_by(|a, b| a.place().cmp(&b.place()));
+    Err(RunError::Pages { imported, failed })
+}
+
+/// Imports one page in its own transaction: all of it or nothing. The inner error is the
+/// page's failure, its transaction rolled back; the outer one is a database that cannot go
+/// on (no connection, or a failed commit or rollback), which stops the run.
 async fn import_page(
     db: &DatabaseConnection,
     known: &mut known::Known,
@@ -214,44 +287,90 @@ async fn import_page(
     file: &Path,
     text: &str,
     entry: &PageEntry,
-) -> Result<PageReport, PageError> {
-    let fail = |line: usize, message: String| PageError {
+) -> Result<Result<PageReport, PageError>, DbErr> {
+    let mut warnings = Warnings::default();
+    let tx = db.begin().await?;
+    let (line, message) = match write_page(&tx, known, kind, text, entry, &mut warnings).await {
+        Ok((subject, changed, items)) => {
+            tx.commit().await?;
+            return Ok(Ok(PageReport {
+                file: file.to_path_buf(),
+                kind,
+                subject,
+                changed,
+                items,
+                warnings,
+            }));
+        }
+        Err(write::Error::Db { source, .. }) if lost_connection(&source) => return Err(source),
+        Err(write::Error::Page { line, message }) => (line, message),
+        Err(write::Error::Db { line, source }) => {
+            (line, format!("the database refused it: {source}"))
+        }
+    };
+    tx.rollback().await?;
+    Ok(Err(PageError {
         file: file.to_path_buf(),
         line,
         message,
-    };
+    }))
+}
+
+/// Parses the page and writes it through `tx`.
+async fn write_page(
+    tx: &DatabaseTransaction,
+    known: &mut known::Known,
+    kind: PageKind,
+    text: &str,
+    entry: &PageEntry,
+    warnings: &mut Warnings,
+) -> Result<write::Outcome, write::Error> {
     let lines = lines::split(text);
-    let mut warnings = Warnings::default();
-    let tx = db
-        .begin()
-        .await
-        .map_err(|e| fail(0, format!("database: {e}")))?;
-    let outcome = match kind {
+    match kind {
         PageKind::Profile => {
-            let parsed = profile::parse(&lines, &mut warnings);
-            write::profile(&tx, known, parsed, entry, &mut warnings).await
+            let parsed = profile::parse(&lines, warnings);
+            write::profile(tx, known, parsed, entry, warnings).await
         }
         PageKind::News => {
-            let rows = news::parse(&lines, &mut warnings);
-            if rows.is_empty() {
-                return Err(fail(1, "news page without any dated item".into()));
-            }
-            write::news_page(&tx, known, rows, entry, &mut warnings).await
+            let rows = news::parse(&lines, warnings)
+                .map_err(|(line, message)| write::Error::Page { line, message })?;
+            write::news_page(tx, known, rows, entry, warnings).await
         }
-    };
-    let (subject, changed, items) = outcome.map_err(|e| match e {
-        write::Error::Page { line, message } => fail(line, message),
-        write::Error::Db(e) => fail(0, format!("database: {e}")),
-    })?;
-    tx.commit()
-        .await
-        .map_err(|e| fail(0, format!("database: {e}")))?;
-    Ok(PageReport {
-        file: file.to_path_buf(),
-        kind,
-        subject,
-        changed,
-        items,
-        warnings,
-    })
+    }
+}
+
+/// Errors that say the database is gone rather than that it refused this page: every page
+/// after would fail the same way.
+fn lost_connection(e: &DbErr) -> bool {
+    matches!(e, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_that_are_neither_kind_are_refused_at_the_line_that_shows_it() {
+        assert_eq!(detect(""), Err((1, "empty page".into())));
+        assert_eq!(detect("\n \n").map_err(|e| e.0), Err(1));
+        assert_eq!(
+            detect("\n\nJust prose.\n").map_err(|e| e.0),
+            Err(3),
+            "the first line with text"
+        );
+        assert_eq!(detect("Title\nMore\u{1}\n").map_err(|e| e.0), Err(2));
+    }
+
+    #[test]
+    fn a_profile_cut_short_is_not_taken_for_a_news_page_because_it_holds_a_date() {
+        let page = "Title\n\nThe date when the cluster organisation was established:\u{a0}\nSaturday, 26 February, 2000\nLanguages spoken:\u{a0}\nEnglish\n";
+        assert_eq!(
+            detect(page),
+            Err((
+                3,
+                "only 2 of a profile's labels: a profile cut short?".into()
+            ))
+        );
+        assert_eq!(detect("March 23, 2016\n\nA."), Ok(PageKind::News));
+    }
 }

@@ -34,13 +34,26 @@ fn reads_like_title(text: &str) -> bool {
         && !t.ends_with(['.', ':', ';', ',', '!', '?', '–', '-', '—'])
 }
 
-pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
+/// Reads a news page: its items, or the line and message saying why the page cannot be
+/// stored (no dated item at all, or a date line whose year is cut short: its item could be
+/// neither dated nor dropped without losing news).
+pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Result<Vec<NewsRow>, (usize, String)> {
     let content: Vec<&Line<'_>> = lines.iter().filter(|l| !is_chrome(&l.text)).collect();
     let dated: Vec<(usize, dates::Dated)> = content
         .iter()
         .enumerate()
         .filter_map(|(i, l)| dates::parse(&l.text).map(|d| (i, d)))
         .collect();
+    if dated.is_empty() {
+        return Err((1, "news page without any dated item".into()));
+    }
+    if let Some(&(i, _)) = dated.iter().find(|(_, d)| !dates::four_digit_year(d.date)) {
+        let line = content[i];
+        return Err((
+            line.number,
+            format!("date {:?} has no four-digit year", line.text.trim()),
+        ));
+    }
     let date_at: Vec<usize> = dated.iter().map(|&(i, _)| i).collect();
     // For each date: where its title is (if any), so the body before it stops there.
     let mut title_at: Vec<Option<usize>> = Vec::with_capacity(date_at.len());
@@ -103,7 +116,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Vec<NewsRow> {
             format!("date {:?} breaks the page's newest-first order; kept as published, flagged suspect", row.published_as),
         );
     }
-    rows
+    Ok(rows)
 }
 
 /// Body lines joined as paragraphs: a blank-line run is one paragraph break, bullets stay
@@ -138,8 +151,21 @@ mod tests {
 
     fn rows(page: &str) -> (Vec<NewsRow>, Warnings) {
         let mut w = Warnings::default();
-        let r = parse(&split(page), &mut w);
+        let r = parse(&split(page), &mut w).unwrap_or_default();
         (r, w)
+    }
+
+    #[test]
+    fn a_date_with_its_year_cut_short_fails_the_page_at_its_line() {
+        let mut w = Warnings::default();
+        let got = parse(
+            &split("March 23, 2016\n\nA.\n\nFebruary 23, 16\n\nB."),
+            &mut w,
+        );
+        assert_eq!(
+            got,
+            Err((5, "date \"February 23, 16\" has no four-digit year".into()))
+        );
     }
 
     #[test]

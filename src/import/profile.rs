@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::lines::{Line, is_chrome, label_key};
+use super::lines::{Line, NAME_MAX_CHARS, is_chrome, label_key};
 use super::programmes::{self, ProgrammeRow};
 use super::{Warnings, dates};
 use crate::geo;
@@ -22,7 +22,8 @@ pub struct Profile {
     pub region: Option<String>,
     pub excellence_label: Option<String>,
     pub escp_membership: Option<String>,
-    pub networks: Vec<String>,
+    /// (line, name as written)
+    pub networks: Vec<(usize, String)>,
     pub contacts: Vec<ContactRow>,
     pub terms: Vec<(TermKind, String)>,
     pub members_total: Option<i32>,
@@ -192,13 +193,13 @@ const HEADINGS: &[(&str, Option<Scope>)] = &[
     ("Support Programmes", None),
 ];
 
-/// True when the page carries the profile's labels.
-pub fn looks_like_profile(lines: &[Line<'_>]) -> bool {
+/// Line numbers of the profile labels on the page: a profile shows every label, even empty.
+pub fn label_lines(lines: &[Line<'_>]) -> Vec<usize> {
     lines
         .iter()
         .filter(|l| label_key(&l.text).is_some_and(|k| field_of(&k).is_some()))
-        .count()
-        >= 3
+        .map(|l| l.number)
+        .collect()
 }
 
 fn field_of(key: &str) -> Option<Field> {
@@ -284,7 +285,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
 
     profile.name = title_lines
         .first()
-        .map(|l| l.text.trim().to_owned())
+        .and_then(|l| name_value(l.number, l.text.trim(), "the title line", warnings))
         .or(breadcrumb);
     for extra in title_lines.iter().skip(1) {
         warnings.push(
@@ -308,12 +309,14 @@ fn scope_or_warn(scope: Option<Scope>, line: &Line<'_>, warnings: &mut Warnings)
     })
 }
 
-/// Non-blank values, trimmed, with their line numbers.
+/// Non-empty values, trimmed, with their line numbers (a bullet with nothing after it is
+/// no value).
 fn items(values: &[&Line<'_>]) -> Vec<(usize, String)> {
     values
         .iter()
-        .filter(|l| !l.is_blank())
-        .map(|l| (l.number, l.bullet().unwrap_or(l.text.trim()).to_owned()))
+        .map(|l| (l.number, l.bullet().unwrap_or(l.text.trim())))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(n, v)| (n, v.to_owned()))
         .collect()
 }
 
@@ -352,6 +355,10 @@ fn flush(
         Field::Established => {
             if let Some((n, v)) = single(at, &taken, "establishment date", warnings) {
                 match dates::parse(&v) {
+                    Some(d) if !dates::four_digit_year(d.date) => warnings.push(
+                        n,
+                        format!("establishment date {v:?} has no four-digit year; skipped"),
+                    ),
                     Some(d) => {
                         if d.weekday_conflict {
                             warnings.push(
@@ -373,15 +380,20 @@ fn flush(
         Field::Staff => {
             if let Some((n, v)) = single(at, &taken, "staff count", warnings) {
                 match parse_count(&v) {
-                    Some(count) => profile.staff_count = Some(count),
+                    Some(Ok(count)) => profile.staff_count = Some(count),
+                    Some(Err(why)) => {
+                        warnings.push(n, format!("staff count {v:?} {why}; taken as unknown"));
+                    }
                     // The platform renders the region under the staff-count label.
                     None => {
-                        let region = v.strip_prefix("Region of ").unwrap_or(&v).trim().to_owned();
-                        warnings.push(
-                            n,
-                            format!("{v:?} under the staff-count label taken as the region"),
-                        );
-                        profile.region = Some(region);
+                        let region = v.strip_prefix("Region of ").unwrap_or(&v).trim();
+                        if let Some(region) = name_value(n, region, "region", warnings) {
+                            warnings.push(
+                                n,
+                                format!("{v:?} under the staff-count label taken as the region"),
+                            );
+                            profile.region = Some(region);
+                        }
                     }
                 }
             }
@@ -401,21 +413,29 @@ fn flush(
             }
         }
         Field::Escp => profile.escp_membership = joined(&taken),
-        Field::Networks => profile.networks = items(&taken).into_iter().map(|(_, v)| v).collect(),
+        Field::Networks => profile.networks = names(&taken, "network", warnings),
         Field::Team => profile.contacts = contacts(&items(&taken), warnings),
-        Field::Term(kind) => profile
-            .terms
-            .extend(items(&taken).into_iter().map(|(_, v)| (kind, v))),
+        Field::Term(kind) => profile.terms.extend(
+            names(&taken, "value", warnings)
+                .into_iter()
+                .map(|(_, v)| (kind, v)),
+        ),
         Field::Count(which) => {
             let value = single(at, &taken, "member count", warnings).and_then(|(n, v)| {
-                let count = parse_count(&v);
-                if count.is_none() {
-                    warnings.push(
-                        n,
-                        format!("member count {v:?} is not a number; taken as unknown"),
-                    );
+                match parse_count(&v) {
+                    Some(Ok(count)) => Some(count),
+                    Some(Err(why)) => {
+                        warnings.push(n, format!("member count {v:?} {why}; taken as unknown"));
+                        None
+                    }
+                    None => {
+                        warnings.push(
+                            n,
+                            format!("member count {v:?} is not a number; taken as unknown"),
+                        );
+                        None
+                    }
                 }
-                count
             });
             let slot = match which {
                 Count::Total => &mut profile.members_total,
@@ -449,7 +469,7 @@ fn flush(
         }
         Field::Activities(scope) => {
             let scope = scope.unwrap_or(Scope::European);
-            for (_, v) in items(&taken) {
+            for (_, v) in names(&taken, "activity type", warnings) {
                 profile.terms.push((TermKind::ActivityType, v.clone()));
                 profile.cooperation_activities.push((scope, v));
             }
@@ -459,12 +479,46 @@ fn flush(
     }
 }
 
-fn parse_count(v: &str) -> Option<i32> {
+/// A count as written ("1,250"): `None` when the value is no number at all, an error when it
+/// is a number no count column holds (negative, or beyond a 32-bit integer).
+fn parse_count(v: &str) -> Option<Result<i32, &'static str>> {
     let digits: String = v
         .chars()
         .filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}'))
         .collect();
-    digits.parse().ok()
+    let (negative, magnitude) = match digits.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, digits.as_str()),
+    };
+    if magnitude.is_empty() || !magnitude.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match magnitude.parse::<i32>() {
+        _ if negative => Err("is negative"),
+        Ok(n) => Ok(n),
+        Err(_) => Err("is too large"),
+    })
+}
+
+/// `v` when it fits as a name; otherwise a warning at line `n` and `None`.
+fn name_value(n: usize, v: &str, what: &str, warnings: &mut Warnings) -> Option<String> {
+    let chars = v.chars().count();
+    if chars > NAME_MAX_CHARS {
+        warnings.push(
+            n,
+            format!("{what} of {chars} characters is too long for a name (at most {NAME_MAX_CHARS}); skipped"),
+        );
+        return None;
+    }
+    Some(v.to_owned())
+}
+
+/// The non-blank values that fit as names, with their lines.
+fn names(values: &[&Line<'_>], what: &str, warnings: &mut Warnings) -> Vec<(usize, String)> {
+    items(values)
+        .into_iter()
+        .filter_map(|(n, v)| name_value(n, &v, what, warnings).map(|v| (n, v)))
+        .collect()
 }
 
 fn yes_no(at: usize, values: &[&Line<'_>], warnings: &mut Warnings) -> Option<bool> {
@@ -669,6 +723,50 @@ mod tests {
         assert_eq!(p.region.as_deref(), Some("Vojvodina"));
         assert_eq!(p.staff_count, None);
         assert_eq!(w.items.len(), 1);
+    }
+
+    #[test]
+    fn counts_no_column_holds_are_unknown_with_a_warning_at_their_line() {
+        let (p, w) = parse_text(
+            "Number of staff in the management team of the cluster organisation:\u{a0}\n99 999 999 999\nTotal number of members:\u{a0}\n-12\nNumber of SME members:\u{a0}\n1,250\n",
+        );
+        assert_eq!(
+            (p.staff_count, p.region),
+            (None, None),
+            "not a region either"
+        );
+        assert_eq!((p.members_total, p.members_sme), (None, Some(1250)));
+        let found: Vec<_> = w
+            .items
+            .iter()
+            .map(|x| (x.line, x.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    "staff count \"99 999 999 999\" is too large; taken as unknown"
+                ),
+                (4, "member count \"-12\" is negative; taken as unknown"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_too_long_for_a_name_is_skipped_at_its_line() {
+        let long = "Cloud ".repeat(60);
+        let (p, w) = parse_text(&format!(
+            "Technology fields:\u{a0}\n{long}\nComputer Software\nMembership to other networks/partnerships:\u{a0}\n  •\n"
+        ));
+        assert_eq!(
+            p.terms,
+            vec![(TermKind::TechnologyField, "Computer Software".to_owned())]
+        );
+        assert!(p.networks.is_empty(), "an empty bullet is no network");
+        assert_eq!(w.items.len(), 1, "{w:?}");
+        assert_eq!(w.items[0].line, 2);
+        assert!(w.items[0].message.contains("too long for a name"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Warnings;
-use super::lines::Line;
+use super::lines::{Line, NAME_MAX_CHARS};
 use crate::store::Scope;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,6 +105,15 @@ fn row(line: usize, text: &str, warnings: &mut Warnings) -> Option<ProgrammeRow>
         warnings.push(
             line,
             format!("programme row without a name skipped: {text:?}"),
+        );
+        return None;
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        warnings.push(
+            line,
+            format!(
+                "programme row skipped: nothing ends its name (\"funded\", \"project\", a quote or a bracket) within {NAME_MAX_CHARS} characters"
+            ),
         );
         return None;
     }

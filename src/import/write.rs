@@ -18,21 +18,30 @@ use crate::text::{name_key, slugify};
 #[derive(Debug)]
 pub enum Error {
     /// The page lacks something nothing else supplies.
-    Page {
-        line: usize,
-        message: String,
-    },
-    Db(DbErr),
+    Page { line: usize, message: String },
+    /// The store refused a row; `line` is where the page states it (1: the page as a whole).
+    Db { line: usize, source: DbErr },
 }
 
 impl From<DbErr> for Error {
-    fn from(e: DbErr) -> Self {
-        Self::Db(e)
+    fn from(source: DbErr) -> Self {
+        Self::Db { line: 1, source }
+    }
+}
+
+/// Places a store error at the line of the row being written.
+trait At<T> {
+    fn at(self, line: usize) -> Result<T, Error>;
+}
+
+impl<T> At<T> for Result<T, DbErr> {
+    fn at(self, line: usize) -> Result<T, Error> {
+        self.map_err(|source| Error::Db { line, source })
     }
 }
 
 /// (subject, rows changed, items written)
-type Outcome = (String, usize, usize);
+pub type Outcome = (String, usize, usize);
 
 pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
     for n in &manifest.networks {
@@ -188,18 +197,19 @@ pub async fn profile(
                 description: row.description.clone(),
             },
         )
-        .await?;
+        .await
+        .at(row.line)?;
         participations.push((id, row.scope.as_str().to_owned(), row.as_written.clone()));
     }
     changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
 
     let dir = known.networks(db).await?;
-    let stated: Vec<(&String, Option<i32>)> = p
+    let stated: Vec<(usize, &String, Option<i32>)> = p
         .networks
         .iter()
-        .map(|written| match dir.resolve(written) {
-            Some(Target::Network(id)) => (written, Some(id)),
-            _ => (written, None),
+        .map(|(line, written)| match dir.resolve(written) {
+            Some(Target::Network(id)) => (*line, written, Some(id)),
+            _ => (*line, written, None),
         })
         .collect();
     // "Which clusters do you collaborate with?" often names the network the cluster is in.
@@ -213,12 +223,17 @@ pub async fn profile(
         })
         .collect();
     let mut memberships = Vec::new();
-    for (written, id) in stated {
+    for (line, written, id) in stated {
         let network_id = match id {
             Some(id) => id,
+            // No letters or digits: no slug, and no name to show.
+            None if slugify(written).is_empty() => {
+                warnings.push(line, format!("network {written:?} is no name; skipped"));
+                continue;
+            }
             None => {
                 warnings.push(
-                    1,
+                    line,
                     format!("network {written:?} is not known; recorded as a new network"),
                 );
                 let id = store::network::upsert(
@@ -231,9 +246,10 @@ pub async fn profile(
                         website: None,
                     },
                 )
-                .await?;
+                .await
+                .at(line)?;
                 known.networks_written();
-                store::network_alias::add(db, id, written).await?
+                store::network_alias::add(db, id, written).await.at(line)?
             }
         };
         memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
@@ -300,7 +316,8 @@ pub async fn news_page(
                 body: row.body.clone(),
             },
         )
-        .await?;
+        .await
+        .at(row.line)?;
         keep.push(id);
         let text = match &row.title {
             Some(t) => format!("{t}\n\n{}", row.body),
@@ -315,7 +332,11 @@ pub async fn news_page(
                 None => (m.name, None, None),
             })
             .collect();
-        changed += usize::from(store::news_mention::replace(db, id, mentions).await?);
+        changed += usize::from(
+            store::news_mention::replace(db, id, mentions)
+                .await
+                .at(row.line)?,
+        );
     }
     let removed = store::news::delete_others(db, &source, &keep).await?;
     if removed > 0 {

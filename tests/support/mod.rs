@@ -33,11 +33,11 @@ pub fn skipped(name: &str) {
     );
 }
 
-fn seeds_dir() -> PathBuf {
+pub fn seeds_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
 }
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -46,10 +46,9 @@ pub struct TestServer {
     pub db: DatabaseConnection,
     statements: Arc<AtomicUsize>,
     client: reqwest::Client,
-    _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     /// Declared last: dropped after the server has been told to stop.
-    _database: Option<PgDatabase>,
+    _store: TestStore,
 }
 
 /// The pages to load: the real seeds with the fixture manifest, or the bundled sample data.
@@ -110,6 +109,8 @@ impl Drop for PgDatabase {
     }
 }
 
+/// The URL of an empty database of the test's own: a SQLite file in `dir`, or a PostgreSQL
+/// database dropped with the returned guard.
 async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> (String, Option<PgDatabase>) {
     match backend {
         Backend::Sqlite => (
@@ -146,11 +147,32 @@ async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> (String, O
     }
 }
 
-impl TestServer {
-    pub async fn start(backend: Backend, seeds: bool) -> Self {
+/// An empty, migrated store of the test's own, without a server: the database goes when
+/// this does.
+pub struct TestStore {
+    pub db: DatabaseConnection,
+    _dir: tempfile::TempDir,
+    /// Declared last: dropped after the connection.
+    _database: Option<PgDatabase>,
+}
+
+impl TestStore {
+    pub async fn open(backend: Backend) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, database) = fresh_database(backend, &dir).await;
-        let mut db = app::open_store(&url).await.expect("store opens");
+        let db = app::open_store(&url).await.expect("store opens");
+        Self {
+            db,
+            _dir: dir,
+            _database: database,
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend, seeds: bool) -> Self {
+        let store = TestStore::open(backend).await;
+        let mut db = store.db.clone();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |info| {
@@ -183,9 +205,8 @@ impl TestServer {
             db,
             statements,
             client: reqwest::Client::new(),
-            _dir: dir,
             _shutdown: tx,
-            _database: database,
+            _store: store,
         }
     }
 

@@ -1,0 +1,381 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+//! The importer on bad input, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL. Malformed
+//! pages among good ones each fail at their file and line, nothing of them is written, the
+//! good pages land exactly as they do alone, a second run changes nothing, and the `import`
+//! command exits non-zero with one `FILE:LINE: message` line per bad page.
+
+#[expect(dead_code, reason = "the server helpers serve tests/api.rs")]
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use cluster_atlas::import::{self, PageError, PageReport, RunError};
+use indicatif::ProgressBar;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use support::{Backend, TestStore};
+
+/// A malformed page: its file, its bytes, and where and why the importer must refuse it.
+struct Bad {
+    file: &'static str,
+    bytes: Vec<u8>,
+    line: usize,
+    /// The message, or for a database's refusal its beginning.
+    message: String,
+}
+
+fn seed(name: &str) -> String {
+    std::fs::read_to_string(support::seeds_dir().join(name)).unwrap()
+}
+
+/// ICT NET's seed profile: the base of the made-up ones.
+fn ict_net() -> String {
+    seed("002_76670b967fdd0ebd.txt")
+}
+
+/// The page with a technology field no seed has.
+fn with_new_term(page: &str) -> String {
+    let label = "Technology fields:\u{a0}\n";
+    assert!(page.contains(label));
+    page.replace(label, &format!("{label}Quantum Widgets\n"))
+}
+
+/// The number of the first line holding `needle`, counted the way editors do.
+fn line_of(page: &str, needle: &str) -> usize {
+    page.split('\n').position(|l| l.contains(needle)).unwrap() + 1
+}
+
+/// The profile whose programme a test trigger makes the database refuse: it fails late,
+/// after its cluster, contacts and a new term were written in its transaction.
+const REFUSED_PROGRAMME: &str = "Tripwire";
+
+const EXTRA_MANIFEST: &str = r#"
+[[page]]
+file = "quantum.txt"
+slug = "quantum"
+name = "Quantum Cluster"
+country = "RS"
+
+[[page]]
+file = "late.txt"
+slug = "late"
+name = "Late Failure Cluster"
+country = "RS"
+"#;
+
+/// The seeds with their manifest, and one more good profile that shares its new term with
+/// the page that fails late ("quantum.txt" sorts after "late.txt": imported after it, it
+/// would trip over a term id the rolled-back page left in the run's cache).
+fn write_good_pages(dir: &Path) {
+    for name in [
+        "000_9b2a9a9059d43034.txt",
+        "001_5dbd7d29da7e6b9e.txt",
+        "002_76670b967fdd0ebd.txt",
+    ] {
+        std::fs::write(dir.join(name), seed(name)).unwrap();
+    }
+    let manifest =
+        std::fs::read_to_string(support::root().join("tests/fixtures/seeds-manifest.toml"))
+            .unwrap();
+    std::fs::write(dir.join("manifest.toml"), manifest + EXTRA_MANIFEST).unwrap();
+    std::fs::write(dir.join("quantum.txt"), with_new_term(&ict_net())).unwrap();
+}
+
+/// Malformed pages, in file-name order; with `late`, also the page the database refuses.
+fn bad_pages(late: bool) -> Vec<Bad> {
+    let profile = ict_net();
+    let news = seed("001_5dbd7d29da7e6b9e.txt");
+    let mut pages = vec![
+        Bad {
+            file: "binary.txt",
+            bytes: profile
+                .replace("Cluster Manager", "Cluster\0Manager")
+                .into(),
+            line: line_of(&profile, "Cluster Manager"),
+            message: "control character U+0000 at column 8: not a text page".into(),
+        },
+        Bad {
+            file: "cut-short.txt",
+            bytes: profile
+                .split('\n')
+                .take(6)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into(),
+            line: 3,
+            message: "only 2 of a profile's labels: a profile cut short?".into(),
+        },
+        Bad {
+            file: "empty.txt",
+            bytes: Vec::new(),
+            line: 1,
+            message: "empty page".into(),
+        },
+        // The profile saved as Latin-1: the first byte that is not UTF-8 is the
+        // non-breaking space after the first label.
+        Bad {
+            file: "latin1.txt",
+            bytes: profile
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect(),
+            line: line_of(&profile, "\u{a0}"),
+            message: format!(
+                "not UTF-8: byte 0xA0 at column {} (save the page as UTF-8)",
+                "The date when the cluster organisation was established:".len() + 1
+            ),
+        },
+        Bad {
+            file: "nameless.txt",
+            bytes: profile.clone().into(),
+            line: 1,
+            message: "the profile does not name its cluster and no manifest entry does".into(),
+        },
+        Bad {
+            file: "prose.txt",
+            bytes: b"\n\nMinutes of the meeting.\nNothing else.\n".to_vec(),
+            line: 3,
+            message:
+                "neither a cluster profile (no known labels) nor a news page (no line is a date)"
+                    .into(),
+        },
+        Bad {
+            file: "short-year.txt",
+            bytes: news.replace("October 25, 2016", "October 25, 16").into(),
+            line: line_of(&news, "October 25, 2016"),
+            message: "date \"October 25, 16\" has no four-digit year".into(),
+        },
+    ];
+    if late {
+        let page = format!(
+            "{}\n  • {REFUSED_PROGRAMME} EU funded project (FP7)",
+            with_new_term(&profile)
+        );
+        pages.push(Bad {
+            file: "late.txt",
+            line: line_of(&page, REFUSED_PROGRAMME),
+            bytes: page.into(),
+            message: "the database refused it: ".into(),
+        });
+        pages.sort_by_key(|b| b.file);
+    }
+    pages
+}
+
+/// Makes the database refuse one programme, as a broken database would.
+async fn refuse_programme(db: &DatabaseConnection, name: &str) {
+    let statements = match db.get_database_backend() {
+        DbBackend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse BEFORE INSERT ON programme WHEN NEW.name = '{name}' \
+             BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+        )],
+        _ => vec![
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused by a test trigger'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER refuse BEFORE INSERT ON programme FOR EACH ROW \
+                 WHEN (NEW.name = '{name}') EXECUTE FUNCTION refuse()"
+            ),
+        ],
+    };
+    for sql in statements {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+}
+
+/// Imports a folder as the `import` command does.
+async fn import_folder(db: &DatabaseConnection, dir: &Path) -> Result<Vec<PageReport>, RunError> {
+    let paths = [dir.to_path_buf()];
+    let manifest = import::manifests_for(&paths, None).unwrap();
+    let files = import::page_files(&paths).unwrap();
+    import::run_files(db, &manifest, &files, &ProgressBar::hidden()).await
+}
+
+fn partly_failed(run: Result<Vec<PageReport>, RunError>) -> (Vec<PageReport>, Vec<PageError>) {
+    match run {
+        Err(RunError::Pages { imported, failed }) => (imported, failed),
+        other => panic!("expected failed pages, got {other:?}"),
+    }
+}
+
+/// Every failure is the expected one: same file, same line, same message.
+fn assert_failures(failed: &[PageError], bad: &[Bad], dir: &Path) {
+    let got: Vec<(String, usize)> = failed
+        .iter()
+        .map(|e| (e.file.display().to_string(), e.line))
+        .collect();
+    let wanted: Vec<(String, usize)> = bad
+        .iter()
+        .map(|b| (dir.join(b.file).display().to_string(), b.line))
+        .collect();
+    assert_eq!(got, wanted);
+    for (e, b) in failed.iter().zip(bad) {
+        assert!(
+            e.message.starts_with(&b.message),
+            "{e} (wanted {:?})",
+            b.message
+        );
+    }
+}
+
+/// Rows in every table of the store, by table.
+async fn row_counts(db: &DatabaseConnection) -> BTreeMap<String, i64> {
+    let backend = db.get_database_backend();
+    let tables = match backend {
+        DbBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        _ => {
+            "SELECT table_name::text AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+    };
+    let mut counts = BTreeMap::new();
+    for row in db
+        .query_all(Statement::from_string(backend, tables))
+        .await
+        .unwrap()
+    {
+        let table: String = row.try_get("", "name").unwrap();
+        let count = db
+            .query_one(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        counts.insert(table, count.try_get::<i64>("", "n").unwrap());
+    }
+    counts
+}
+
+async fn bad_pages_fail_at_their_line_and_leave_no_trace(backend: Backend) {
+    // Arrange: the good pages alone in one store; the same with the bad ones in another,
+    // whose database refuses the late page's programme.
+    let good = tempfile::tempdir().unwrap();
+    write_good_pages(good.path());
+    let mixed = tempfile::tempdir().unwrap();
+    write_good_pages(mixed.path());
+    let bad = bad_pages(true);
+    for b in &bad {
+        std::fs::write(mixed.path().join(b.file), &b.bytes).unwrap();
+    }
+    let alone = TestStore::open(backend).await;
+    let together = TestStore::open(backend).await;
+    refuse_programme(&together.db, REFUSED_PROGRAMME).await;
+
+    // Act
+    let good_reports = import_folder(&alone.db, good.path())
+        .await
+        .expect("the good pages import");
+    let (imported, failed) = partly_failed(import_folder(&together.db, mixed.path()).await);
+
+    // Assert
+    assert_failures(&failed, &bad, mixed.path());
+    assert_eq!(
+        imported.len(),
+        good_reports.len(),
+        "every good page imported"
+    );
+    let counts = row_counts(&together.db).await;
+    assert!(counts.len() >= 16, "every table: {counts:?}");
+    assert_eq!(counts["cluster"], 3, "MASIT, ICT NET and Quantum");
+    assert_eq!(
+        counts,
+        row_counts(&alone.db).await,
+        "the bad pages wrote nothing, the good ones all they write alone"
+    );
+
+    // Act again: the same folder a second time.
+    let (again, failed_again) = partly_failed(import_folder(&together.db, mixed.path()).await);
+
+    // Assert: the same failures, no change, the same rows.
+    assert_failures(&failed_again, &bad, mixed.path());
+    let changed: usize = again.iter().map(|r| r.changed).sum();
+    assert_eq!(changed, 0, "re-importing the good pages changes nothing");
+    assert_eq!(row_counts(&together.db).await, counts);
+}
+
+#[test]
+fn the_import_command_prints_each_bad_page_as_file_and_line_and_exits_non_zero() {
+    // Arrange
+    let dir = tempfile::tempdir().unwrap();
+    write_good_pages(dir.path());
+    let bad = bad_pages(false);
+    for b in &bad {
+        std::fs::write(dir.path().join(b.file), &b.bytes).unwrap();
+    }
+
+    // Act
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cluster-atlas"))
+        .arg("import")
+        .arg(dir.path())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("x.db").display()),
+        )
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()
+        .unwrap();
+
+    // Assert
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "stdout: {stdout}\nstderr: {stderr}");
+    let wanted: Vec<String> = bad
+        .iter()
+        .map(|b| {
+            format!(
+                "{}:{}: {}",
+                dir.path().join(b.file).display(),
+                b.line,
+                b.message
+            )
+        })
+        .collect();
+    let reported: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with(&*dir.path().to_string_lossy()))
+        .collect();
+    assert_eq!(reported, wanted);
+    assert!(
+        stderr.contains(&format!(
+            "Error: {} of {} pages not imported; nothing of them was written",
+            bad.len(),
+            bad.len() + 4
+        )),
+        "{stderr}"
+    );
+    for good in [
+        "(profile, masit)",
+        "(profile, ict-net)",
+        "(profile, quantum)",
+        "(news, ",
+    ] {
+        assert!(stdout.contains(good), "{good} missing from: {stdout}");
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident => $body:expr;)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { ($body)(Backend::Sqlite).await })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                if support::postgres_url().is_none() { return support::skipped(stringify!($name)); }
+                ($body)(Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+on_both_backends! {
+    bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
+}
