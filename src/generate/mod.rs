@@ -329,7 +329,9 @@ mod tests {
                 let page = plan.news_page(i);
                 let lines = crate::import::lines::split(&page.text);
                 let mut warnings = crate::import::Warnings::default();
-                crate::import::news::parse(&lines, &mut warnings).len()
+                crate::import::news::parse(&lines, &mut warnings)
+                    .map(|rows| rows.len())
+                    .unwrap_or_default()
             })
             .sum();
         assert_eq!(items, plan.news);
