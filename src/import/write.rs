@@ -107,7 +107,7 @@ pub async fn profile(
         }
     };
     let objectives = (!p.objectives.is_empty()).then(|| p.objectives.join("\n"));
-    let (cluster_id, mut changed) = store::cluster::upsert(
+    let (cluster, mut changed) = store::cluster::upsert(
         db,
         store::cluster::Fields {
             slug: slug.clone(),
@@ -136,9 +136,9 @@ pub async fn profile(
         },
     )
     .await
-    .map(|(id, c)| (id, usize::from(c)))?;
+    .map(|(parent, c)| (parent, usize::from(c)))?;
 
-    for alias in store::cluster_alias::replace(db, cluster_id, &entry.aliases).await? {
+    for alias in store::cluster_alias::replace(db, cluster, &entry.aliases).await? {
         warnings.push(
             1,
             format!("alias {alias:?} belongs to another cluster; skipped"),
@@ -157,33 +157,33 @@ pub async fn profile(
             )
         })
         .collect();
-    changed += usize::from(store::contact::replace(db, cluster_id, contacts).await?);
+    changed += usize::from(store::contact::replace(db, cluster, contacts).await?);
 
     let mut term_ids = BTreeSet::new();
     for (kind, value) in &p.terms {
         term_ids.insert(known.term(db, *kind, value).await?);
     }
-    changed += usize::from(store::cluster_term::set(db, cluster_id, &term_ids).await?);
+    changed += usize::from(store::cluster_term::set(db, cluster, &term_ids).await?);
 
     let countries: BTreeSet<(String, String)> = p
         .cooperation_countries
         .iter()
         .map(|(s, c)| (s.as_str().to_owned(), (*c).to_owned()))
         .collect();
-    changed += usize::from(store::cooperation_country::set(db, cluster_id, &countries).await?);
+    changed += usize::from(store::cooperation_country::set(db, cluster, &countries).await?);
     let mut activities = BTreeSet::new();
     for (scope, value) in &p.cooperation_activities {
         let term = known.term(db, TermKind::ActivityType, value).await?;
         activities.insert((scope.as_str().to_owned(), term));
     }
-    changed += usize::from(store::cooperation_activity::set(db, cluster_id, &activities).await?);
+    changed += usize::from(store::cooperation_activity::set(db, cluster, &activities).await?);
 
     let groups = p
         .services
         .iter()
         .map(|g| (g.heading.clone(), g.items.clone()))
         .collect();
-    changed += usize::from(store::service_group::replace(db, cluster_id, groups).await?);
+    changed += usize::from(store::service_group::replace(db, cluster, groups).await?);
 
     let mut participations = Vec::new();
     for row in &p.programmes {
@@ -201,7 +201,7 @@ pub async fn profile(
         .at(row.line)?;
         participations.push((id, row.scope.as_str().to_owned(), row.as_written.clone()));
     }
-    changed += usize::from(store::participation::replace(db, cluster_id, participations).await?);
+    changed += usize::from(store::participation::replace(db, cluster, participations).await?);
 
     let dir = known.networks(db).await?;
     let stated: Vec<(usize, &String, Option<i32>)> = p
@@ -257,7 +257,7 @@ pub async fn profile(
     for (id, name) in collaborating {
         memberships.push((id, "COLLABORATION_FIELD".to_owned(), name));
     }
-    changed += usize::from(store::membership::replace(db, cluster_id, memberships).await?);
+    changed += usize::from(store::membership::replace(db, cluster, memberships).await?);
     Ok((slug, changed, 1))
 }
 

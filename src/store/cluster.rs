@@ -1,5 +1,6 @@
 //! `cluster`: one row per cluster organisation, with everything its profile states once.
 
+use super::Parent;
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
 
@@ -345,12 +346,14 @@ impl Fields {
 }
 
 /// Inserts the cluster or updates it by slug; a row whose fields already match is left alone
-/// (no new version, no new timestamp). Returns the id and whether anything changed.
-pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(i32, bool), DbErr> {
+/// (no new version, no new timestamp). Returns the row as a parent of its children, and
+/// whether anything changed.
+pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(Parent, bool), DbErr> {
+    let stored = |id| Parent { id, fresh: false };
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now().fixed_offset();
     match find_by_slug(db, &fields.slug).await? {
-        Some(existing) if Fields::of(&existing) == fields => Ok((existing.id, false)),
+        Some(existing) if Fields::of(&existing) == fields => Ok((stored(existing.id), false)),
         Some(existing) => {
             let id = existing.id;
             let version = existing.version;
@@ -359,7 +362,7 @@ pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(i32, b
             a.version = Set(version + 1);
             a.updated_at = Set(now);
             a.update(db).await?;
-            Ok((id, true))
+            Ok((stored(id), true))
         }
         None => {
             let mut a = ActiveModel {
@@ -370,7 +373,11 @@ pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(i32, b
             };
             fields.apply(&mut a);
             let inserted = a.insert(db).await?;
-            Ok((inserted.id, true))
+            let fresh = Parent {
+                id: inserted.id,
+                fresh: true,
+            };
+            Ok((fresh, true))
         }
     }
 }

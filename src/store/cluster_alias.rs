@@ -1,5 +1,6 @@
 //! `cluster_alias`: other names a cluster goes by, for resolving mentions in news.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -26,9 +27,10 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
 /// Makes the cluster's aliases `aliases`, skipping (and returning) those another cluster owns.
 pub async fn replace(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     aliases: &[String],
 ) -> Result<Vec<String>, DbErr> {
+    let cluster_id = cluster.id;
     use sea_orm::ActiveValue::Set;
     let mut taken = Vec::new();
     let wanted: std::collections::BTreeMap<String, &String> = aliases
@@ -36,9 +38,12 @@ pub async fn replace(
         .map(|a| (crate::text::name_key(a), a))
         .filter(|(k, _)| !k.is_empty())
         .collect();
-    let existing = Entity::find()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .all(db)
+    let existing = cluster
+        .existing(
+            Entity::find()
+                .filter(Column::ClusterId.eq(cluster_id))
+                .all(db),
+        )
         .await?;
     for old in &existing {
         if !wanted.contains_key(&old.alias_key) {

@@ -1,5 +1,6 @@
 //! `cluster_term`: which terms a cluster picked.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -26,19 +27,19 @@ impl ActiveModelBehavior for ActiveModel {}
 /// Makes the cluster's picks exactly `term_ids`.
 pub async fn set(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     term_ids: &std::collections::BTreeSet<i32>,
 ) -> Result<bool, DbErr> {
     use sea_orm::{ActiveValue::Set, QuerySelect};
-    let existing: std::collections::BTreeSet<i32> = Entity::find()
+    let cluster_id = cluster.id;
+    let read = Entity::find()
         .select_only()
         .column(Column::TermId)
         .filter(Column::ClusterId.eq(cluster_id))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .into_tuple::<i32>()
+        .all(db);
+    let existing: std::collections::BTreeSet<i32> =
+        cluster.existing(read).await?.into_iter().collect();
     if &existing == term_ids {
         return Ok(false);
     }

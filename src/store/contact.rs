@@ -1,5 +1,6 @@
 //! `contact`: the cluster management team, in the order the profile lists it.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -36,11 +37,13 @@ pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
 /// Makes the cluster's team exactly `rows`, touching nothing when it already is.
 pub async fn replace(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let existing = for_clusters(db, &[cluster_id])
+    let cluster_id = cluster.id;
+    let existing = cluster
+        .existing(for_clusters(db, &[cluster_id]))
         .await?
         .into_iter()
         .map(|m| (m.role, m.name, m.phone, m.email))

@@ -1,5 +1,6 @@
 //! `cooperation_activity`: the activity types a cluster undertook, per scope.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -56,20 +57,20 @@ pub async fn for_clusters(
 /// Makes the cluster's activities exactly `rows` of (scope, term id).
 pub async fn set(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: &std::collections::BTreeSet<(String, i32)>,
 ) -> Result<bool, DbErr> {
     use sea_orm::{ActiveValue::Set, QuerySelect};
-    let existing: std::collections::BTreeSet<(String, i32)> = Entity::find()
+    let cluster_id = cluster.id;
+    let read = Entity::find()
         .select_only()
         .column(Column::Scope)
         .column(Column::TermId)
         .filter(Column::ClusterId.eq(cluster_id))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .into_tuple::<(String, i32)>()
+        .all(db);
+    let existing: std::collections::BTreeSet<(String, i32)> =
+        cluster.existing(read).await?.into_iter().collect();
     let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
     let (existing, wanted) = (
         existing.into_iter().collect(),

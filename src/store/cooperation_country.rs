@@ -1,5 +1,6 @@
 //! `cooperation_country`: the countries a cluster addresses, outside Europe or within it.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -33,11 +34,13 @@ pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
 /// Makes the cluster's target countries exactly `rows` of (scope, country code).
 pub async fn set(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let existing: std::collections::BTreeSet<(String, String)> = for_clusters(db, &[cluster_id])
+    let cluster_id = cluster.id;
+    let existing: std::collections::BTreeSet<(String, String)> = cluster
+        .existing(for_clusters(db, &[cluster_id]))
         .await?
         .into_iter()
         .map(|m| (m.scope, m.country_code))

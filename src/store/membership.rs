@@ -1,5 +1,6 @@
 //! `membership`: a cluster belongs to a network, and which profile field says so.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -44,14 +45,16 @@ pub type Row = (i32, String, String);
 /// Makes the cluster's memberships exactly `rows` (one per network, first kept).
 pub async fn replace(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
+    let cluster_id = cluster.id;
     use sea_orm::ActiveValue::Set;
     let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
     rows.sort();
-    let existing = for_clusters(db, &[cluster_id])
+    let existing = cluster
+        .existing(for_clusters(db, &[cluster_id]))
         .await?
         .into_iter()
         .map(|m| (m.network_id, m.basis, m.as_written))

@@ -24,6 +24,7 @@ mod children;
 mod connect;
 pub mod window;
 
+pub use children::Parent;
 pub use connect::{connect, migrate};
 
 /// The profile's fixed lists whose values are shared terms.

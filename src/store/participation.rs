@@ -1,5 +1,6 @@
 //! `participation`: a cluster's part in a programme, with the row as the profile wrote it.
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -60,13 +61,15 @@ pub type Row = (i32, String, String);
 /// Makes the cluster's participations exactly `rows` (one per programme, first kept).
 pub async fn replace(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
+    let cluster_id = cluster.id;
     use sea_orm::ActiveValue::Set;
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
-    let existing = for_clusters(db, &[cluster_id])
+    let existing = cluster
+        .existing(for_clusters(db, &[cluster_id]))
         .await?
         .into_iter()
         .map(|m| (m.programme_id, m.scope, m.as_written))

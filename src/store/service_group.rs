@@ -1,5 +1,6 @@
 //! `service_group`: a heading of the profile's service details (or none, where it was lost).
 
+use super::Parent;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -40,13 +41,18 @@ pub type Row = (Option<String>, Vec<String>);
 /// Makes the cluster's service details exactly `rows`.
 pub async fn replace(
     db: &impl ConnectionTrait,
-    cluster_id: i32,
+    cluster: Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let groups = for_clusters(db, &[cluster_id]).await?;
+    let cluster_id = cluster.id;
+    let groups = cluster.existing(for_clusters(db, &[cluster_id])).await?;
     let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
-    let items = super::service_item::for_groups(db, &ids).await?;
+    let items = if ids.is_empty() {
+        Vec::new()
+    } else {
+        super::service_item::for_groups(db, &ids).await?
+    };
     let existing: Vec<Row> = groups
         .into_iter()
         .map(|g| {
@@ -63,10 +69,12 @@ pub async fn replace(
     if existing == rows {
         return Ok(false);
     }
-    Entity::delete_many()
-        .filter(Column::ClusterId.eq(cluster_id))
-        .exec(db)
-        .await?;
+    if !existing.is_empty() {
+        Entity::delete_many()
+            .filter(Column::ClusterId.eq(cluster_id))
+            .exec(db)
+            .await?;
+    }
     for (position, (heading, items)) in (0..).zip(rows) {
         let group = ActiveModel {
             cluster_id: Set(cluster_id),
