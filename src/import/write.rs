@@ -292,9 +292,13 @@ pub async fn news_page(
     let dir = known.everyone(db).await?;
     let mut keep = Vec::with_capacity(rows.len());
     let mut changed = 0;
+    let page_keys: Vec<String> = rows
+        .iter()
+        .map(|row| news_key(&source, &row.published_as, &row.body))
+        .collect();
+    let mut stored = store::news::by_keys(db, &page_keys).await?;
     let mut keys = HashSet::new();
-    for row in &rows {
-        let key = news_key(&source, &row.published_as, &row.body);
+    for (row, key) in rows.iter().zip(page_keys) {
         if !keys.insert(key.clone()) {
             warnings.push(
                 row.line,
@@ -302,10 +306,10 @@ pub async fn news_page(
             );
             continue;
         }
-        let id = store::news::upsert(
+        let item = store::news::upsert(
             db,
             store::news::Fields {
-                key,
+                key: key.clone(),
                 source_url: source.clone(),
                 publisher_id,
                 position: row.position,
@@ -315,10 +319,11 @@ pub async fn news_page(
                 date_suspect: row.date_suspect,
                 body: row.body.clone(),
             },
+            stored.remove(&key),
         )
         .await
         .at(row.line)?;
-        keep.push(id);
+        keep.push(item.id);
         let text = match &row.title {
             Some(t) => format!("{t}\n\n{}", row.body),
             None => row.body.clone(),
@@ -333,7 +338,7 @@ pub async fn news_page(
             })
             .collect();
         changed += usize::from(
-            store::news_mention::replace(db, id, mentions)
+            store::news_mention::replace(db, item, mentions)
                 .await
                 .at(row.line)?,
         );

@@ -233,16 +233,34 @@ pub struct Fields {
     pub body: String,
 }
 
-/// Inserts the item or updates it by key, leaving an unchanged row alone.
-pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> {
+/// The stored items with these keys, by key: a page's items are looked up in one statement.
+pub async fn by_keys(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<std::collections::HashMap<String, Model>, DbErr> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = Entity::find()
+        .filter(Column::Key.is_in(keys.iter().cloned()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.key.clone(), m)).collect())
+}
+
+/// Inserts the item or updates `stored` (the row with its key, from [`by_keys`]), leaving
+/// an unchanged row alone; the row as the parent of its mentions.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    f: Fields,
+    stored: Option<Model>,
+) -> Result<super::Parent, DbErr> {
+    use super::Parent;
     use sea_orm::ActiveValue::Set;
     let now = chrono::Utc::now().fixed_offset();
-    let existing = Entity::find()
-        .filter(Column::Key.eq(&f.key))
-        .one(db)
-        .await?;
-    match existing {
-        Some(e) if Fields::of(&e) == f => Ok(e.id),
+    let kept = |id| Parent { id, fresh: false };
+    match stored {
+        Some(e) if Fields::of(&e) == f => Ok(kept(e.id)),
         Some(e) => {
             let (id, version) = (e.id, e.version);
             let mut a: ActiveModel = e.into();
@@ -250,7 +268,7 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
             a.version = Set(version + 1);
             a.updated_at = Set(now);
             a.update(db).await?;
-            Ok(id)
+            Ok(kept(id))
         }
         None => {
             let mut a = ActiveModel {
@@ -260,7 +278,8 @@ pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> 
                 ..Default::default()
             };
             f.apply(&mut a);
-            Ok(a.insert(db).await?.id)
+            let id = a.insert(db).await?.id;
+            Ok(Parent { id, fresh: true })
         }
     }
 }

@@ -42,11 +42,13 @@ pub type Row = (String, Option<i32>, Option<i32>);
 /// Makes the item's mentions exactly `rows`.
 pub async fn replace(
     db: &impl ConnectionTrait,
-    news_id: i32,
+    news: super::Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
-    let existing = for_news(db, &[news_id])
+    let news_id = news.id;
+    let existing = news
+        .existing(for_news(db, &[news_id]))
         .await?
         .into_iter()
         .map(|m| (m.name, m.cluster_id, m.network_id))
