@@ -16,7 +16,7 @@ mod load;
 mod plain;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail, ensure};
@@ -39,6 +39,9 @@ usage: cargo bench --bench http -- --database-url URL [options]
   --seconds S          measured seconds per scenario and round (10)
   --warmup S           unmeasured seconds before each (2)
   --rounds R           rounds of the four scenarios (2)
+  --query Q            run only `profile` or `page`
+  --path P             run only the `graphql` or the `plain` side (for profiling)
+  --trace-sql          print each statement of the start-up check with its time
   --help               this text";
 
 /// The nested selection of one cluster, as in the integration tests' profile query.
@@ -54,6 +57,8 @@ const PAGES: usize = 16;
 /// Statements the store ran, and their time; read around each measured run.
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
 static SQL_NANOS: AtomicU64 = AtomicU64::new(0);
+/// Print statements as they run (`--trace-sql`, during the start-up check only).
+static TRACE_SQL: AtomicBool = AtomicBool::new(false);
 
 struct Args {
     database_url: String,
@@ -61,6 +66,9 @@ struct Args {
     seconds: u64,
     warmup: u64,
     rounds: usize,
+    trace_sql: bool,
+    shapes: Vec<Shape>,
+    sides: Vec<Side>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -88,6 +96,9 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
         seconds: 10,
         warmup: 2,
         rounds: 2,
+        trace_sql: false,
+        shapes: vec![Shape::Profile, Shape::Page],
+        sides: vec![Side::Graphql, Side::Plain],
     };
     let mut it = raw.iter().filter(|a| *a != "--bench");
     while let Some(flag) = it.next() {
@@ -101,6 +112,21 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
             "--seconds" => args.seconds = value()?.parse()?,
             "--warmup" => args.warmup = value()?.parse()?,
             "--rounds" => args.rounds = value()?.parse()?,
+            "--trace-sql" => args.trace_sql = true,
+            "--query" => {
+                args.shapes = match value()?.as_str() {
+                    "profile" => vec![Shape::Profile],
+                    "page" => vec![Shape::Page],
+                    other => bail!("--query is profile or page, not {other}"),
+                }
+            }
+            "--path" => {
+                args.sides = match value()?.as_str() {
+                    "graphql" => vec![Side::Graphql],
+                    "plain" => vec![Side::Plain],
+                    other => bail!("--path is graphql or plain, not {other}"),
+                }
+            }
             other => bail!("unknown argument {other}\n\n{USAGE}"),
         }
     }
@@ -157,6 +183,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         STATEMENTS.fetch_add(1, Ordering::Relaxed);
         let nanos = u64::try_from(info.elapsed.as_nanos()).unwrap_or(u64::MAX);
         SQL_NANOS.fetch_add(nanos, Ordering::Relaxed);
+        if TRACE_SQL.load(Ordering::Relaxed) {
+            let sql = info.statement.to_string();
+            eprintln!("{:9.2} ms  {sql:.300}", info.elapsed.as_secs_f64() * 1000.0);
+        }
     });
     let backend = format!("{:?}", db.get_database_backend());
     let clusters = cluster::Entity::find().count(&db).await?;
@@ -200,12 +230,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .no_gzip()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
+    TRACE_SQL.store(args.trace_sql, Ordering::SeqCst);
     same_answers(&client, &workload, &graphql, &plain).await?;
+    TRACE_SQL.store(false, Ordering::SeqCst);
 
     let mut results = Vec::new();
     for round in 1..=args.rounds {
-        for shape in [Shape::Profile, Shape::Page] {
-            for side in [Side::Graphql, Side::Plain] {
+        for &shape in &args.shapes {
+            for &side in &args.sides {
                 let requests = workload.of(shape, side);
                 let warmup = Duration::from_secs(args.warmup);
                 load::closed_loop(&client, requests, args.concurrency, warmup).await;
@@ -426,8 +458,11 @@ fn report(args: &Args, backend: &str, clusters: u64, news: u64, rows: &[Row]) ->
         out.push_str(&line(r));
         out.push('\n');
     }
+    if args.sides.len() < 2 {
+        return out;
+    }
     out.push_str("\n| query | GraphQL / plain req/s, by round | best GraphQL / best plain |\n| --- | --- | ---: |\n");
-    for shape in [Shape::Profile, Shape::Page] {
+    for &shape in &args.shapes {
         let of = |side: Side| -> Vec<f64> {
             rows.iter()
                 .filter(|r| r.shape == shape && r.side == side)
