@@ -215,6 +215,7 @@ fn ordering(
         column: sort.column(),
         id: Column::Id,
         direction,
+        nullable: sort != SortBy::Name,
     }
 }
 
