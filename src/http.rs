@@ -4,6 +4,7 @@
 //! bodies that are not JSON, `405` for mutations over GET. This is the one place errors get
 //! their `extensions.code`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -311,26 +313,30 @@ async fn execute(state: &HttpState, p: Params, media: Media, method: Method) -> 
     if rejected {
         return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
     }
-    let mut body = Map::new();
-    body.insert(
-        "data".into(),
-        serde_json::to_value(&response.data).unwrap_or(Value::Null),
-    );
-    if !response.errors.is_empty() {
-        body.insert("errors".into(), coded(response.errors, "BAD_USER_INPUT"));
-    }
-    if !response.extensions.is_empty() {
-        body.insert(
-            "extensions".into(),
-            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
-        );
-    }
+    let body = Body {
+        data: &response.data,
+        errors: (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT")),
+        extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
+    };
+    let text = serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned());
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, media.content_type())],
-        Value::Object(body).to_string(),
+        text,
     )
         .into_response()
+}
+
+/// A response body, written straight from GraphQL's values: building a `serde_json::Value`
+/// first took about a sixth of the server's CPU time for a page of 100 nested clusters, and
+/// sorted the fields instead of keeping the order the query asked for.
+#[derive(Serialize)]
+struct Body<'a> {
+    data: &'a async_graphql::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extensions: Option<&'a BTreeMap<String, async_graphql::Value>>,
 }
 
 /// A request GraphQL refused as a whole: no `data` key, 400 for the new media type, 200 for

@@ -216,6 +216,7 @@ fn ordering(
         column: sort.column(),
         id: Column::Id,
         direction,
+        nullable: sort != SortBy::Name,
     }
 }
 

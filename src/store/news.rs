@@ -90,6 +90,7 @@ fn ordering(direction: super::window::Direction) -> super::window::Ordering<Colu
         column: Column::PublishedOn,
         id: Column::Id,
         direction,
+        nullable: false,
     }
 }
 

@@ -1,0 +1,120 @@
+//! The load: a closed loop of client tasks over keep-alive connections, each sending its next
+//! request as soon as the last one has answered, and the latency of every request.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+
+/// One prepared request: the client builds nothing while it is measured.
+#[derive(Clone)]
+pub enum Prepared {
+    Get(String),
+    Post(String, Bytes),
+}
+
+impl Prepared {
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Get(url) | Self::Post(url, _) => url,
+        }
+    }
+
+    pub fn request(&self, client: &reqwest::Client) -> reqwest::RequestBuilder {
+        match self {
+            Self::Get(url) => client.get(url),
+            Self::Post(url, body) => client
+                .post(url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone()),
+        }
+        .header(reqwest::header::ACCEPT, "application/json")
+    }
+}
+
+/// What one run measured.
+pub struct Sample {
+    /// Latency of every request, in microseconds, sorted.
+    pub latencies_us: Vec<u32>,
+    pub elapsed: Duration,
+    pub errors: u64,
+}
+
+impl Sample {
+    pub fn requests(&self) -> usize {
+        self.latencies_us.len()
+    }
+
+    pub fn throughput(&self) -> f64 {
+        self.requests() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The latency at quantile `q` (0..=1), in milliseconds.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        let n = self.latencies_us.len();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        f64::from(self.latencies_us[rank - 1]) / 1000.0
+    }
+}
+
+/// Runs `concurrency` tasks for `duration`, the requests taken in turn from `requests`; a
+/// request under way at the end is finished and counted, so every task stops cleanly.
+pub async fn closed_loop(
+    client: &reqwest::Client,
+    requests: &Arc<Vec<Prepared>>,
+    concurrency: usize,
+    duration: Duration,
+) -> Sample {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, requests, next) = (client.clone(), requests.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                while Instant::now() < deadline {
+                    let i = next.fetch_add(1, Ordering::Relaxed) % requests.len();
+                    let t = Instant::now();
+                    let ok = match requests[i].request(&client).send().await {
+                        Ok(r) if r.status().is_success() => {
+                            r.bytes().await.is_ok_and(|b| answered(&b))
+                        }
+                        _ => false,
+                    };
+                    if ok {
+                        let us = t.elapsed().as_micros();
+                        latencies.push(u32::try_from(us).unwrap_or(u32::MAX));
+                    } else {
+                        errors += 1;
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut sample = Sample {
+        latencies_us: Vec::new(),
+        elapsed: Duration::ZERO,
+        errors: 0,
+    };
+    for t in tasks {
+        let (latencies, errors) = t.await.expect("a client task panicked");
+        sample.latencies_us.extend(latencies);
+        sample.errors += errors;
+    }
+    sample.elapsed = started.elapsed();
+    sample.latencies_us.sort_unstable();
+    sample
+}
+
+/// A body with data and no GraphQL errors.
+fn answered(body: &[u8]) -> bool {
+    const ERRORS: &[u8] = b"\"errors\":";
+    body.starts_with(b"{\"data\":") && !body.windows(ERRORS.len()).any(|w| w == ERRORS)
+}
