@@ -306,7 +306,7 @@ pub async fn news_page(
             );
             continue;
         }
-        let item = store::news::upsert(
+        let (item, written) = store::news::upsert(
             db,
             store::news::Fields {
                 key: key.clone(),
@@ -324,6 +324,7 @@ pub async fn news_page(
         .await
         .at(row.line)?;
         keep.push(item.id);
+        changed += usize::from(written);
         let text = match &row.title {
             Some(t) => format!("{t}\n\n{}", row.body),
             None => row.body.clone(),

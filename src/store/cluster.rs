@@ -289,7 +289,9 @@ pub struct Fields {
     pub source_url: Option<String>,
 }
 
-impl Fields {
+impl super::versioned::Versioned for Fields {
+    type Active = ActiveModel;
+
     fn of(m: &Model) -> Self {
         Self {
             slug: m.slug.clone(),
@@ -344,41 +346,25 @@ impl Fields {
         a.collaborates_with = Set(self.collaborates_with);
         a.source_url = Set(self.source_url);
     }
+
+    fn id_version(row: &Model) -> (i32, i32) {
+        (row.id, row.version)
+    }
+
+    fn stamp(a: &mut ActiveModel, version: i32, now: DateTimeWithTimeZone, inserted: bool) {
+        use sea_orm::ActiveValue::Set;
+        a.version = Set(version);
+        a.updated_at = Set(now);
+        if inserted {
+            a.created_at = Set(now);
+        }
+    }
 }
 
 /// Inserts the cluster or updates it by slug; a row whose fields already match is left alone
 /// (no new version, no new timestamp). Returns the row as a parent of its children, and
 /// whether anything changed.
 pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(Parent, bool), DbErr> {
-    let stored = |id| Parent { id, fresh: false };
-    use sea_orm::ActiveValue::Set;
-    let now = chrono::Utc::now().fixed_offset();
-    match find_by_slug(db, &fields.slug).await? {
-        Some(existing) if Fields::of(&existing) == fields => Ok((stored(existing.id), false)),
-        Some(existing) => {
-            let id = existing.id;
-            let version = existing.version;
-            let mut a: ActiveModel = existing.into();
-            fields.apply(&mut a);
-            a.version = Set(version + 1);
-            a.updated_at = Set(now);
-            a.update(db).await?;
-            Ok((stored(id), true))
-        }
-        None => {
-            let mut a = ActiveModel {
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            fields.apply(&mut a);
-            let inserted = a.insert(db).await?;
-            let fresh = Parent {
-                id: inserted.id,
-                fresh: true,
-            };
-            Ok((fresh, true))
-        }
-    }
+    let stored = find_by_slug(db, &fields.slug).await?;
+    super::versioned::upsert(db, fields, stored).await
 }

@@ -47,43 +47,40 @@ pub struct Fields {
     pub website: Option<String>,
 }
 
+impl super::versioned::Versioned for Fields {
+    type Active = ActiveModel;
+
+    fn of(m: &Model) -> Self {
+        Self {
+            slug: m.slug.clone(),
+            name: m.name.clone(),
+            kind: m.kind.clone(),
+            label: m.label.clone(),
+            website: m.website.clone(),
+        }
+    }
+
+    fn apply(self, a: &mut ActiveModel) {
+        use sea_orm::ActiveValue::Set;
+        a.slug = Set(self.slug);
+        a.name = Set(self.name);
+        a.kind = Set(self.kind);
+        a.label = Set(self.label);
+        a.website = Set(self.website);
+    }
+
+    fn id_version(row: &Model) -> (i32, i32) {
+        (row.id, row.version)
+    }
+
+    fn stamp(a: &mut ActiveModel, version: i32, _: DateTimeWithTimeZone, _: bool) {
+        a.version = sea_orm::ActiveValue::Set(version);
+    }
+}
+
 /// Inserts or updates the network by slug; returns its id.
 pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> {
-    use sea_orm::ActiveValue::Set;
-    match find_by_slug(db, &f.slug).await? {
-        Some(existing)
-            if (
-                &existing.name,
-                &existing.kind,
-                &existing.label,
-                &existing.website,
-            ) == (&f.name, &f.kind, &f.label, &f.website) =>
-        {
-            Ok(existing.id)
-        }
-        Some(existing) => {
-            let id = existing.id;
-            let version = existing.version;
-            let mut a: ActiveModel = existing.into();
-            a.name = Set(f.name);
-            a.kind = Set(f.kind);
-            a.label = Set(f.label);
-            a.website = Set(f.website);
-            a.version = Set(version + 1);
-            a.update(db).await?;
-            Ok(id)
-        }
-        None => Ok(ActiveModel {
-            slug: Set(f.slug),
-            name: Set(f.name),
-            kind: Set(f.kind),
-            label: Set(f.label),
-            website: Set(f.website),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?
-        .id),
-    }
+    let stored = find_by_slug(db, &f.slug).await?;
+    let (network, _) = super::versioned::upsert(db, f, stored).await?;
+    Ok(network.id)
 }

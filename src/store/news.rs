@@ -250,42 +250,18 @@ pub async fn by_keys(
 }
 
 /// Inserts the item or updates `stored` (the row with its key, from [`by_keys`]), leaving
-/// an unchanged row alone; the row as the parent of its mentions.
+/// an unchanged row alone; the row as the parent of its mentions, and whether it was written.
 pub async fn upsert(
     db: &impl ConnectionTrait,
-    f: Fields,
+    fields: Fields,
     stored: Option<Model>,
-) -> Result<super::Parent, DbErr> {
-    use super::Parent;
-    use sea_orm::ActiveValue::Set;
-    let now = chrono::Utc::now().fixed_offset();
-    let kept = |id| Parent { id, fresh: false };
-    match stored {
-        Some(e) if Fields::of(&e) == f => Ok(kept(e.id)),
-        Some(e) => {
-            let (id, version) = (e.id, e.version);
-            let mut a: ActiveModel = e.into();
-            f.apply(&mut a);
-            a.version = Set(version + 1);
-            a.updated_at = Set(now);
-            a.update(db).await?;
-            Ok(kept(id))
-        }
-        None => {
-            let mut a = ActiveModel {
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            f.apply(&mut a);
-            let id = a.insert(db).await?.id;
-            Ok(Parent { id, fresh: true })
-        }
-    }
+) -> Result<(super::Parent, bool), DbErr> {
+    super::versioned::upsert(db, fields, stored).await
 }
 
-impl Fields {
+impl super::versioned::Versioned for Fields {
+    type Active = ActiveModel;
+
     fn of(m: &Model) -> Self {
         Self {
             key: m.key.clone(),
@@ -311,6 +287,19 @@ impl Fields {
         a.published_as = Set(self.published_as);
         a.date_suspect = Set(self.date_suspect);
         a.body = Set(self.body);
+    }
+
+    fn id_version(row: &Model) -> (i32, i32) {
+        (row.id, row.version)
+    }
+
+    fn stamp(a: &mut ActiveModel, version: i32, now: DateTimeWithTimeZone, inserted: bool) {
+        use sea_orm::ActiveValue::Set;
+        a.version = Set(version);
+        a.updated_at = Set(now);
+        if inserted {
+            a.created_at = Set(now);
+        }
     }
 }
 
