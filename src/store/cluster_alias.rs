@@ -30,8 +30,8 @@ pub async fn replace(
     cluster: Parent,
     aliases: &[String],
 ) -> Result<Vec<String>, DbErr> {
-    let cluster_id = cluster.id;
     use sea_orm::ActiveValue::Set;
+    let cluster_id = cluster.id;
     let mut taken = Vec::new();
     let wanted: std::collections::BTreeMap<String, &String> = aliases
         .iter()

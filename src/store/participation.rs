@@ -64,8 +64,8 @@ pub async fn replace(
     cluster: Parent,
     rows: Vec<Row>,
 ) -> Result<bool, DbErr> {
-    let cluster_id = cluster.id;
     use sea_orm::ActiveValue::Set;
+    let cluster_id = cluster.id;
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
     let existing = cluster
