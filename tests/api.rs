@@ -3,6 +3,7 @@
 //! Integration tests: the real server on a free port, over HTTP, on SQLite and (when
 //! `TEST_DATABASE_URL` is set) on PostgreSQL, each test with a database of its own.
 
+#[macro_use]
 mod support;
 
 use cluster_atlas::generate;
@@ -354,22 +355,6 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
         .await
         .expect("generated pages load again");
     assert_eq!(again.changed, 0, "the same seed writes the same rows");
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident => $body:expr;)*) => {
-        mod sqlite {
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { ($body)(Backend::Sqlite).await })*
-        }
-        mod postgres {
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                if support::postgres_url().is_none() { return support::skipped(stringify!($name)); }
-                ($body)(Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_both_backends! {

@@ -6,6 +6,7 @@
 //! command exits non-zero with one `FILE:LINE: message` line per bad page.
 
 #[expect(dead_code, reason = "the server helpers serve tests/api.rs")]
+#[macro_use]
 mod support;
 
 use std::collections::BTreeMap;
@@ -358,22 +359,6 @@ fn the_import_command_prints_each_bad_page_as_file_and_line_and_exits_non_zero()
     ] {
         assert!(stdout.contains(good), "{good} missing from: {stdout}");
     }
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident => $body:expr;)*) => {
-        mod sqlite {
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { ($body)(Backend::Sqlite).await })*
-        }
-        mod postgres {
-            use super::*;
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
-                if support::postgres_url().is_none() { return support::skipped(stringify!($name)); }
-                ($body)(Backend::Postgres).await
-            })*
-        }
-    };
 }
 
 on_both_backends! {

@@ -12,6 +12,25 @@ use indicatif::ProgressBar;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
+/// Runs each test body on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL; the
+/// PostgreSQL half says SKIPPED otherwise. Bodies are `|backend| future`.
+#[allow(unused_macros, reason = "not every test file runs on both backends")]
+macro_rules! on_both_backends {
+    ($($name:ident => $body:expr;)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { ($body)(Backend::Sqlite).await })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() {
+                if support::postgres_url().is_none() { return support::skipped(stringify!($name)); }
+                ($body)(Backend::Postgres).await
+            })*
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,
