@@ -28,9 +28,9 @@ use sea_orm::DatabaseConnection;
 use crate::graphql::{self, AtlasSchema};
 
 /// Request bodies above this are refused with 413.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+const MAX_BODY_BYTES: usize = 1 << 20;
 /// Requests running longer are cut with 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 struct HttpState {
@@ -49,7 +49,7 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection) -> Router {
         schema,
         db,
     };
-    Router::new()
+    let routes = Router::new()
         .route(
             "/graphql",
             get(graphql_get)
@@ -59,7 +59,13 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection) -> Router {
         .route("/schema.graphql", get(schema_sdl))
         .route("/healthz", get(|| async { "ok" }))
         .route("/graphiql/{file}", get(graphiql_asset))
-        .with_state(state)
+        .with_state(state);
+    with_stack(routes)
+}
+
+/// The HTTP stack every route runs under: compression, body limit, timeout, tracing.
+pub fn with_stack(routes: Router) -> Router {
+    routes
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

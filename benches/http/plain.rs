@@ -14,12 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, DbErr};
 use serde::{Deserialize, Serialize};
-use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
-use cluster_atlas::http::{MAX_BODY_BYTES, REQUEST_TIMEOUT};
 use cluster_atlas::store::cluster::{self, SortBy};
 use cluster_atlas::store::news::{self, Parent};
 use cluster_atlas::store::window::{Direction, Key, Window};
@@ -34,17 +29,11 @@ pub const NEWS: u64 = 5;
 /// The plain routes, under the same layers as the product's router so that both sides pay
 /// the same HTTP stack and differ only in the handler.
 pub fn router(db: DatabaseConnection) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/plain/cluster/{slug}", get(profile))
         .route("/plain/clusters", get(page))
-        .with_state(db)
-        .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(TraceLayer::new_for_http())
+        .with_state(db);
+    cluster_atlas::http::with_stack(routes)
 }
 
 /// A store failure: 500 with the cause, this being a benchmark.
