@@ -38,11 +38,17 @@ pub struct Page {
     pub text: String,
 }
 
-/// A cluster as the generator knows it before writing its page: what news can name.
+/// A place: name, ISO country code, region.
+type Place = (&'static str, &'static str, &'static str);
+
+/// A cluster as the generator knows it before writing its page: what news can name, and
+/// the place and theme its name was built from.
 #[derive(Clone, Debug)]
 pub struct ClusterName {
     pub name: String,
     pub alias: Option<String>,
+    place: Place,
+    theme: &'static str,
 }
 
 impl Plan {
@@ -68,10 +74,15 @@ impl Plan {
 
     /// The `i`th cluster's name and, for some, the short name news also use.
     pub fn cluster_name(&self, i: usize) -> ClusterName {
-        let name = cluster_name(i);
+        let (name, place, theme) = cluster_name(i);
         let mut rng = self.rng(0, i);
         let alias = rng.random_bool(0.3).then(|| acronym(&name));
-        ClusterName { name, alias }
+        ClusterName {
+            name,
+            alias,
+            place,
+            theme,
+        }
     }
 
     /// The networks a cluster belongs to: most to none or one, a few to several.
@@ -107,9 +118,10 @@ impl Plan {
     }
 }
 
-/// A unique name for every index: the index walks the product of places, themes, forms and
-/// qualifiers in a scattered order, so neighbouring indexes do not look alike.
-fn cluster_name(i: usize) -> String {
+/// A unique name for every index, with the place and theme it names: the index walks the
+/// product of places, themes, forms and qualifiers in a scattered order, so neighbouring
+/// indexes do not look alike.
+fn cluster_name(i: usize) -> (String, Place, &'static str) {
     let (p, t, f, q) = (
         words::PLACES.len(),
         words::THEMES.len(),
@@ -142,28 +154,12 @@ fn cluster_name(i: usize) -> String {
         .replace("{a}", adjective)
         .replace("{q}", qualifier)
         .replace("{t}", theme);
-    if round == 0 {
+    let name = if round == 0 {
         name
     } else {
         format!("{name} {}", round + 1)
-    }
-}
-
-/// The place a cluster name was built from: where the cluster sits.
-fn place_of(i: usize) -> (&'static str, &'static str, &'static str) {
-    let total = words::PLACES.len()
-        * words::THEMES.len()
-        * words::NAME_FORMS.len()
-        * words::QUALIFIERS.len();
-    words::PLACES[scatter(i % total, total) % words::PLACES.len()]
-}
-
-fn theme_of(i: usize) -> &'static str {
-    let total = words::PLACES.len()
-        * words::THEMES.len()
-        * words::NAME_FORMS.len()
-        * words::QUALIFIERS.len();
-    words::THEMES[scatter(i % total, total) / words::PLACES.len() % words::THEMES.len()]
+    };
+    (name, place, theme)
 }
 
 /// A bijection of `0..total` (a multiplier coprime to `total`).
@@ -295,7 +291,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_slugs_too() {
         let plan = plan();
-        let slugs: HashSet<String> = (0..200_000).map(|i| slugify(&cluster_name(i))).collect();
+        let slugs: HashSet<String> = (0..200_000).map(|i| slugify(&cluster_name(i).0)).collect();
         assert_eq!(slugs.len(), 200_000);
         let slugs: HashSet<String> = (0..plan.networks() * 50).map(|i| network(i).slug).collect();
         assert_eq!(slugs.len(), plan.networks() * 50);

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use super::{Page, Plan, file, fill, network_as_written, place_of, some, theme_of, topic, words};
+use super::{Page, Plan, file, fill, network_as_written, some, topic, words};
 use crate::import::PageEntry;
 use crate::text::slugify;
 
@@ -27,8 +27,8 @@ fn values(out: &mut String, label_text: &str, values: &[&str]) {
 
 pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
     let cluster = plan.cluster_name(i);
-    let (place, code, region) = place_of(i);
-    let theme = theme_of(i);
+    let (place, code, region) = cluster.place;
+    let theme = cluster.theme;
     let country = crate::geo::by_code(code).map_or(place, |c| c.name);
     let topic_words: Vec<&str> = (0..3).map(|_| topic(rng)).collect();
     let slots = |w: usize| {
