@@ -361,6 +361,132 @@ fn the_import_command_prints_each_bad_page_as_file_and_line_and_exits_non_zero()
     }
 }
 
+/// Pages that would overwrite a cluster or a network they do not describe.
+async fn pages_never_overwrite_what_they_do_not_describe(backend: Backend) {
+    // Arrange: the seeds, then ICT NET's page twice more: once under ICT NET's slug in the
+    // same run, once from another address in a later run; and a profile naming "BBS-ICT",
+    // no known name of the BBS network but the letters of its slug.
+    let dir = tempfile::tempdir().unwrap();
+    write_good_pages(dir.path());
+    let twin = ict_net().replace("Vojvodina", "Šumadija");
+    std::fs::write(dir.path().join("twin.txt"), &twin).unwrap();
+    let extra = r#"
+[[page]]
+file = "twin.txt"
+slug = "ict-net"
+name = "ICT NET"
+country = "RS"
+source = "https://www.clustercollaboration.eu/cluster-organisations/ict-net"
+"#;
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.toml")).unwrap();
+    std::fs::write(dir.path().join("manifest.toml"), manifest + extra).unwrap();
+    let store = TestStore::open(backend).await;
+
+    // Act: one run with both pages for ict-net.
+    let (imported, failed) = partly_failed(import_folder(&store.db, dir.path()).await);
+
+    // Assert: the first page (in reading order) wrote ICT NET, the second was refused.
+    assert_eq!(imported.len(), 4, "{imported:?}");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].file, dir.path().join("twin.txt"));
+    assert!(
+        failed[0].message.starts_with(&format!(
+            "{} already wrote the cluster \"ict-net\" in this import",
+            dir.path().join("002_76670b967fdd0ebd.txt").display()
+        )),
+        "{}",
+        failed[0]
+    );
+    let region = || async {
+        store
+            .db
+            .query_one(Statement::from_string(
+                store.db.get_database_backend(),
+                "SELECT region FROM cluster WHERE slug = 'ict-net'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<String>("", "region")
+            .unwrap()
+    };
+    assert_eq!(region().await, "Vojvodina");
+
+    // Act: the twin alone in a later run, now from another address.
+    let later = tempfile::tempdir().unwrap();
+    std::fs::write(later.path().join("twin.txt"), &twin).unwrap();
+    std::fs::write(
+        later.path().join("manifest.toml"),
+        extra.replace("/ict-net\"", "/another-ict-net\""),
+    )
+    .unwrap();
+    let (_, failed) = partly_failed(import_folder(&store.db, later.path()).await);
+
+    // Assert
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0].message.starts_with("the cluster \"ict-net\" was imported from https://www.clustercollaboration.eu/cluster-organisations/ict-net, this page comes from https://www.clustercollaboration.eu/cluster-organisations/another-ict-net"),
+        "{}",
+        failed[0]
+    );
+    assert_eq!(region().await, "Vojvodina");
+
+    // Act: a profile naming the network by its slug's letters only.
+    let spelled = tempfile::tempdir().unwrap();
+    let page = ict_net().replace("BBS ICT Cluster Network", "BBS-ICT");
+    assert_ne!(page, ict_net());
+    std::fs::write(spelled.path().join("spelled.txt"), page).unwrap();
+    std::fs::write(
+        spelled.path().join("manifest.toml"),
+        "[[page]]\nfile = \"spelled.txt\"\nslug = \"spelled\"\nname = \"Spelled\"\ncountry = \"RS\"\n",
+    )
+    .unwrap();
+    let reports = import_folder(&store.db, spelled.path()).await.unwrap();
+
+    // Assert: the known network keeps its name, gains the member (beside MASIT, which names
+    // it among its collaborations), and the page says so.
+    let messages: Vec<&str> = reports[0]
+        .warnings
+        .items
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        messages.contains(&"network \"BBS-ICT\" is not a known name; taken as \"Balkan and Black Sea ICT Clusters Network\", whose slug it shares"),
+        "{messages:?}"
+    );
+    let rows = store
+        .db
+        .query_all(Statement::from_string(
+            store.db.get_database_backend(),
+            "SELECT n.name AS name, c.slug AS member FROM network n \
+             JOIN membership m ON m.network_id = n.id JOIN cluster c ON c.id = m.cluster_id \
+             WHERE n.slug = 'bbs-ict' ORDER BY c.slug",
+        ))
+        .await
+        .unwrap();
+    let members: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "name").unwrap(),
+                r.try_get("", "member").unwrap(),
+            )
+        })
+        .collect();
+    let name = "Balkan and Black Sea ICT Clusters Network".to_owned();
+    assert_eq!(
+        members,
+        [
+            (name.clone(), "ict-net".to_owned()),
+            (name.clone(), "masit".to_owned()),
+            (name.clone(), "quantum".to_owned()),
+            (name, "spelled".to_owned()),
+        ]
+    );
+}
+
 on_both_backends! {
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
+    pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;
 }

@@ -3,6 +3,7 @@
 //! page costs the same whether the store holds ten clusters or a hundred thousand.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -18,6 +19,10 @@ pub struct Known {
     terms: HashMap<(TermKind, String), i32>,
     /// Terms created by the page in progress: forgotten if its transaction rolls back.
     fresh: Vec<(TermKind, String)>,
+    /// Cluster slugs this run wrote, with the page that wrote each.
+    claimed: HashMap<String, PathBuf>,
+    /// The slug the page in progress claimed: released if its transaction rolls back.
+    fresh_claim: Option<String>,
 }
 
 impl Known {
@@ -74,15 +79,33 @@ impl Known {
         Ok(id)
     }
 
+    /// Claims a cluster slug for `page`; the page that claimed it first in this run, if
+    /// another did. Two pages of one run writing the same cluster would leave only the last.
+    pub fn claim_slug(&mut self, slug: &str, page: &Path) -> Result<(), PathBuf> {
+        match self.claimed.get(slug) {
+            Some(first) if first != page => Err(first.clone()),
+            Some(_) => Ok(()),
+            None => {
+                self.claimed.insert(slug.to_owned(), page.to_path_buf());
+                self.fresh_claim = Some(slug.to_owned());
+                Ok(())
+            }
+        }
+    }
+
     /// The page's transaction committed: what it created is real.
     pub fn page_committed(&mut self) {
         self.fresh.clear();
+        self.fresh_claim = None;
     }
 
     /// The page's transaction rolled back: forget what it created.
     pub fn page_rolled_back(&mut self) {
         for key in self.fresh.drain(..) {
             self.terms.remove(&key);
+        }
+        if let Some(slug) = self.fresh_claim.take() {
+            self.claimed.remove(&slug);
         }
         self.networks = None;
         self.everyone = None;

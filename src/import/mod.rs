@@ -290,7 +290,8 @@ async fn import_page(
 ) -> Result<Result<PageReport, PageError>, DbErr> {
     let mut warnings = Warnings::default();
     let tx = db.begin().await?;
-    let (line, message) = match write_page(&tx, known, kind, text, entry, &mut warnings).await {
+    let (line, message) = match write_page(&tx, known, kind, file, text, entry, &mut warnings).await
+    {
         Ok((subject, changed, items)) => {
             tx.commit().await?;
             return Ok(Ok(PageReport {
@@ -321,6 +322,7 @@ async fn write_page(
     tx: &DatabaseTransaction,
     known: &mut known::Known,
     kind: PageKind,
+    file: &Path,
     text: &str,
     entry: &PageEntry,
     warnings: &mut Warnings,
@@ -329,7 +331,7 @@ async fn write_page(
     match kind {
         PageKind::Profile => {
             let parsed = profile::parse(&lines, warnings);
-            write::profile(tx, known, parsed, entry, warnings).await
+            write::profile(tx, known, parsed, file, entry, warnings).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, warnings)

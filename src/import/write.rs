@@ -2,6 +2,7 @@
 //! page changes nothing.
 
 use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
 
 use sea_orm::{ConnectionTrait, DbErr};
 use sha2::{Digest, Sha256};
@@ -12,6 +13,7 @@ use super::manifest::{Manifest, PageEntry};
 use super::mentions::Target;
 use super::news::NewsRow;
 use super::profile::Profile;
+use crate::store::outbox::Changed;
 use crate::store::{self, TermKind};
 use crate::text::{name_key, slugify};
 
@@ -45,7 +47,7 @@ pub type Outcome = (String, usize, usize);
 
 pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
     for n in &manifest.networks {
-        let id = store::network::upsert(
+        let (id, changed) = store::network::upsert(
             db,
             store::network::Fields {
                 slug: n.slug.clone(),
@@ -59,6 +61,9 @@ pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<
         for alias in std::iter::once(&n.name).chain(&n.aliases) {
             store::network_alias::add(db, id, alias).await?;
         }
+        if changed {
+            store::outbox::record(db, Changed::Network, [id]).await?;
+        }
     }
     Ok(())
 }
@@ -67,6 +72,7 @@ pub async fn profile(
     db: &impl ConnectionTrait,
     known: &mut Known,
     p: Profile,
+    file: &Path,
     entry: &PageEntry,
     warnings: &mut Warnings,
 ) -> Result<Outcome, Error> {
@@ -106,6 +112,28 @@ pub async fn profile(
             None
         }
     };
+    if let Err(first) = known.claim_slug(&slug, file) {
+        return Err(Error::Page {
+            line: 1,
+            message: format!(
+                "{} already wrote the cluster {slug:?} in this import: give one of the pages its own slug in the manifest",
+                first.display()
+            ),
+        });
+    }
+    let stored = store::cluster::find_by_slug(db, &slug).await?;
+    if let Some((theirs, ours)) = stored
+        .as_ref()
+        .and_then(|s| s.source_url.as_deref().zip(entry.source.as_deref()))
+        .filter(|(theirs, ours)| theirs != ours)
+    {
+        return Err(Error::Page {
+            line: 1,
+            message: format!(
+                "the cluster {slug:?} was imported from {theirs}, this page comes from {ours}: give it its own slug in the manifest"
+            ),
+        });
+    }
     let objectives = (!p.objectives.is_empty()).then(|| p.objectives.join("\n"));
     let (cluster, mut changed) = store::cluster::upsert(
         db,
@@ -132,8 +160,13 @@ pub async fn profile(
             formalised_strategy: p.formalised_strategy,
             internationalisation_strategy: p.internationalisation_strategy,
             collaborates_with: p.collaborates_with.clone(),
-            source_url: entry.source.clone(),
+            // A page imported without its manifest keeps the address an earlier import gave.
+            source_url: entry
+                .source
+                .clone()
+                .or_else(|| stored.as_ref().and_then(|s| s.source_url.clone())),
         },
+        stored,
     )
     .await
     .map(|(parent, c)| (parent, usize::from(c)))?;
@@ -231,26 +264,45 @@ pub async fn profile(
                 warnings.push(line, format!("network {written:?} is no name; skipped"));
                 continue;
             }
-            None => {
-                warnings.push(
-                    line,
-                    format!("network {written:?} is not known; recorded as a new network"),
-                );
-                let id = store::network::upsert(
-                    db,
-                    store::network::Fields {
-                        slug: slugify(written),
-                        name: written.clone(),
-                        kind: "NETWORK".into(),
-                        label: None,
-                        website: None,
-                    },
-                )
+            None => match store::network::find_by_slug(db, &slugify(written))
                 .await
-                .at(line)?;
-                known.networks_written();
-                store::network_alias::add(db, id, written).await.at(line)?
-            }
+                .at(line)?
+            {
+                // Same letters, other punctuation: the known network, left as it is.
+                Some(same) => {
+                    warnings.push(
+                        line,
+                        format!(
+                            "network {written:?} is not a known name; taken as {:?}, whose slug it shares",
+                            same.name
+                        ),
+                    );
+                    same.id
+                }
+                None => {
+                    warnings.push(
+                        line,
+                        format!("network {written:?} is not known; recorded as a new network"),
+                    );
+                    let (id, _) = store::network::upsert(
+                        db,
+                        store::network::Fields {
+                            slug: slugify(written),
+                            name: written.clone(),
+                            kind: "NETWORK".into(),
+                            label: None,
+                            website: None,
+                        },
+                    )
+                    .await
+                    .at(line)?;
+                    known.networks_written();
+                    store::outbox::record(db, Changed::Network, [id])
+                        .await
+                        .at(line)?;
+                    store::network_alias::add(db, id, written).await.at(line)?
+                }
+            },
         };
         memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
     }
@@ -258,6 +310,9 @@ pub async fn profile(
         memberships.push((id, "COLLABORATION_FIELD".to_owned(), name));
     }
     changed += usize::from(store::membership::replace(db, cluster, memberships).await?);
+    if changed > 0 {
+        store::outbox::record(db, Changed::Cluster, [cluster.id]).await?;
+    }
     Ok((slug, changed, 1))
 }
 
@@ -291,6 +346,7 @@ pub async fn news_page(
     };
     let dir = known.everyone(db).await?;
     let mut keep = Vec::with_capacity(rows.len());
+    let mut touched = Vec::new();
     let mut changed = 0;
     let page_keys: Vec<String> = rows
         .iter()
@@ -324,6 +380,7 @@ pub async fn news_page(
         .await
         .at(row.line)?;
         keep.push(item.id);
+        let before = changed;
         changed += usize::from(written);
         let text = match &row.title {
             Some(t) => format!("{t}\n\n{}", row.body),
@@ -343,19 +400,20 @@ pub async fn news_page(
                 .await
                 .at(row.line)?,
         );
+        if changed > before {
+            touched.push(item.id);
+        }
     }
-    let removed = store::news::delete_others(db, &source, &keep).await?;
+    let gone = store::news::delete_others(db, &source, &keep).await?;
+    let removed = gone.len();
+    store::outbox::record(db, Changed::News, touched.into_iter().chain(gone)).await?;
     if removed > 0 {
         warnings.push(
             1,
             format!("{removed} items no longer on the page were removed"),
         );
     }
-    Ok((
-        source,
-        changed + usize::try_from(removed).unwrap_or(0),
-        keep.len(),
-    ))
+    Ok((source, changed + removed, keep.len()))
 }
 
 /// The natural key of a news item: where it was published, its date as written and its
@@ -389,6 +447,7 @@ pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usiz
             continue;
         }
         store::news_mention::link(db, m.id, cluster, network).await?;
+        store::outbox::record(db, Changed::News, [m.news_id]).await?;
         linked += 1;
     }
     Ok(linked)

@@ -361,10 +361,13 @@ impl super::versioned::Versioned for Fields {
     }
 }
 
-/// Inserts the cluster or updates it by slug; a row whose fields already match is left alone
-/// (no new version, no new timestamp). Returns the row as a parent of its children, and
-/// whether anything changed.
-pub async fn upsert(db: &impl ConnectionTrait, fields: Fields) -> Result<(Parent, bool), DbErr> {
-    let stored = find_by_slug(db, &fields.slug).await?;
+/// Inserts the cluster or updates `stored`, the row with its slug; a row whose fields already
+/// match is left alone (no new version, no new timestamp). Returns the row as a parent of its
+/// children, and whether anything changed.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    fields: Fields,
+    stored: Option<Model>,
+) -> Result<(Parent, bool), DbErr> {
     super::versioned::upsert(db, fields, stored).await
 }

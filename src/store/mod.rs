@@ -14,6 +14,7 @@ pub mod network;
 pub mod network_alias;
 pub mod news;
 pub mod news_mention;
+pub mod outbox;
 pub mod participation;
 pub mod programme;
 pub mod service_group;

@@ -78,9 +78,9 @@ impl super::versioned::Versioned for Fields {
     }
 }
 
-/// Inserts or updates the network by slug; returns its id.
-pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<i32, DbErr> {
+/// Inserts or updates the network by slug; returns its id and whether anything changed.
+pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<(i32, bool), DbErr> {
     let stored = find_by_slug(db, &f.slug).await?;
-    let (network, _) = super::versioned::upsert(db, f, stored).await?;
-    Ok(network.id)
+    let (network, changed) = super::versioned::upsert(db, f, stored).await?;
+    Ok((network.id, changed))
 }

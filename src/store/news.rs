@@ -308,11 +308,21 @@ pub async fn delete_others(
     db: &impl ConnectionTrait,
     source_url: &str,
     keep: &[i32],
-) -> Result<u64, DbErr> {
-    Ok(Entity::delete_many()
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::QuerySelect;
+    let gone: Vec<i32> = Entity::find()
+        .select_only()
+        .column(Column::Id)
         .filter(Column::SourceUrl.eq(source_url))
         .filter(Column::Id.is_not_in(keep.iter().copied()))
-        .exec(db)
-        .await?
-        .rows_affected)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !gone.is_empty() {
+        Entity::delete_many()
+            .filter(Column::Id.is_in(gone.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(gone)
 }

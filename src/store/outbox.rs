@@ -1,0 +1,96 @@
+//! `outbox`: the entities each committed write changed, for the search indexer to replay.
+
+use sea_orm::entity::prelude::*;
+use sea_orm::{QueryOrder, QuerySelect};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub entity: String,
+    pub entity_id: i32,
+    pub created_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// The kinds of entity whose changes the index follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Changed {
+    Cluster,
+    Network,
+    News,
+}
+
+impl Changed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cluster => "cluster",
+            Self::Network => "network",
+            Self::News => "news",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Cluster, Self::Network, Self::News]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Records that `ids` of `entity` changed, inside the caller's transaction.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    entity: Changed,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now().fixed_offset();
+    let rows: Vec<ActiveModel> = ids
+        .into_iter()
+        .map(|id| ActiveModel {
+            entity: Set(entity.as_str().to_owned()),
+            entity_id: Set(id),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// Up to `limit` entries after `after`, oldest first.
+pub async fn after(db: &impl ConnectionTrait, after: i32, limit: u64) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.gt(after))
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The entries among `ids`: gaps the indexer is still waiting for.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// The newest entry's id, 0 when there is none.
+pub async fn last_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
+    let last: Option<Option<i32>> = Entity::find()
+        .select_only()
+        .column_as(Column::Id.max(), "last")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}
