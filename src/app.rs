@@ -9,6 +9,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 
 use crate::import::{self, Manifest, RunError};
+use crate::search::Search;
 use crate::{graphql, http, store};
 
 /// The sample pages shipped in the binary: the three seed pages' facts in our own words.
@@ -102,9 +103,10 @@ pub async fn import_files(
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
+    search: Search,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = http::router(graphql::schema(db.clone()), db);
+    let router = http::router(graphql::schema(db.clone(), search), db);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
@@ -168,5 +170,22 @@ pub async fn generate(
             );
         }
     }
+    Ok(())
+}
+
+/// Rebuilds the search index from the store into a fresh generation and swaps it in, with a
+/// progress bar; a server using the same index folder switches to it.
+pub async fn reindex(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+        "indexing {wide_bar} {pos}/{len} clusters and news items, {per_sec}, {elapsed} (eta {eta})",
+    )?);
+    let started = std::time::Instant::now();
+    crate::search::rebuild(db, dir, &bar).await?;
+    bar.finish_and_clear();
+    println!(
+        "rebuilt the search index in {} in {:.1?}",
+        dir.display(),
+        started.elapsed()
+    );
     Ok(())
 }

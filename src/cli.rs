@@ -66,6 +66,9 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Rebuild the search index from the store into a fresh folder and swap it in; searches
+    /// (also of a running server) keep working meanwhile.
+    Reindex,
     /// Write the GraphQL schema (SDL) to a file, or to standard output.
     ExportSchema {
         /// Output file; standard output when omitted.

@@ -15,6 +15,7 @@ pub mod geo;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod search;
 pub mod store;
 pub mod text;
 

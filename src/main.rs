@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
+use cluster_atlas::search::Search;
 use cluster_atlas::{app, generate, graphql};
 
 #[tokio::main]
@@ -18,11 +19,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             let db = app::open_store(&cli.database_url).await?;
             app::load_samples_if_empty(&db).await?;
+            let search = Search::start(&db, &cli.index_dir).await?;
             let listener = tokio::net::TcpListener::bind(cli.addr)
                 .await
                 .with_context(|| format!("binding {}", cli.addr))?;
             println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
-            app::serve(listener, db, app::shutdown_signal()).await
+            app::serve(listener, db, search, app::shutdown_signal()).await
         }
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;
@@ -45,6 +47,10 @@ async fn main() -> anyhow::Result<()> {
                 seed,
             };
             app::generate(&cli.database_url, &plan, out.as_deref()).await
+        }
+        Command::Reindex => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::reindex(&db, &cli.index_dir).await
         }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();

@@ -3,6 +3,7 @@
 //! Integration tests: the real server on a free port, over HTTP, on SQLite and (when
 //! `TEST_DATABASE_URL` is set) on PostgreSQL, each test with a database of its own.
 
+#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
 #[macro_use]
 mod support;
 

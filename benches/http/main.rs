@@ -219,8 +219,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
             .map(|i| Some(plain::cursor_of(&rows[i].2, rows[i].0))),
     );
 
+    // The schema needs its search index: built once per store, beside the build output.
+    let index_dir = std::path::Path::new("target/bench-index")
+        .join(cluster_atlas::text::slugify(&args.database_url));
+    let search = cluster_atlas::search::Search::start(&db, index_dir).await?;
     let graphql = serve(cluster_atlas::http::router(
-        cluster_atlas::graphql::schema(db.clone()),
+        cluster_atlas::graphql::schema(db.clone(), search),
         db.clone(),
     ))
     .await?;

@@ -5,6 +5,7 @@ mod connection;
 mod ids;
 mod loaders;
 mod query;
+mod search;
 mod types;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
@@ -19,14 +20,16 @@ pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMPLEXITY: usize = 20_000;
 
-/// The schema with its limits; the database handle is schema data for the resolvers.
-pub fn schema(db: DatabaseConnection) -> AtlasSchema {
+/// The schema with its limits; the database handle and the search index are schema data
+/// for the resolvers.
+pub fn schema(db: DatabaseConnection, search: crate::search::Search) -> AtlasSchema {
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(20)
         .data(db)
+        .data(search)
         .finish()
 }
 
@@ -37,7 +40,19 @@ pub async fn execute(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let batcher = loaders::Loaders::new(loaders::StoreLoader::new(db.clone()));
-    batch::run(batcher.clone(), schema.execute(request.data(batcher))).await
+    let warnings = std::sync::Arc::new(search::Warnings::default());
+    let request = request.data(batcher.clone()).data(warnings.clone());
+    let mut response = batch::run(batcher, schema.execute(request)).await;
+    let list = match warnings.0.lock() {
+        Ok(mut list) => std::mem::take(&mut *list),
+        Err(_) => Vec::new(),
+    };
+    if !list.is_empty()
+        && let Ok(value) = async_graphql::Value::from_json(serde_json::Value::Array(list))
+    {
+        response.extensions.insert("warnings".into(), value);
+    }
+    response
 }
 
 /// The schema's SDL, as checked in to `schema.graphql`.

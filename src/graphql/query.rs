@@ -301,4 +301,36 @@ impl QueryRoot {
         // All at once, so they load in one wave.
         futures::future::try_join_all(ids.into_iter().map(|id| load_node(ctx, id))).await
     }
+
+    /// Free-text search over clusters (names, strategies, taxonomies), their support
+    /// services and programme participations, and news. Plain words must all match (when
+    /// none has them all, results with any are returned and a warning says so); "quoted
+    /// phrases", -excluded words, OR between words, and the scopes name:, strategy: and news:
+    /// work as on search engines; words of 5 letters or more forgive one typo, of 9 or more
+    /// two (an exact match always ranks first); the last word matches as a prefix while
+    /// typing. Syntax that cannot be honoured is reported in `extensions.warnings`, never an
+    /// error. An empty query lists by filter alone.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 10")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(validator(max_length = 1000))] query: String,
+        kinds: Option<Vec<super::search::SearchKind>>,
+        filter: Option<super::search::SearchFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Res<super::search::SearchConnection> {
+        super::search::search(ctx, query, kinds, filter, first, after).await
+    }
+
+    /// Completions of what is being typed: cluster and network names, places and taxonomy
+    /// terms having a word that starts with each word typed, the most used first.
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(validator(max_length = 200))] prefix: String,
+        first: Option<i32>,
+    ) -> Res<Vec<super::search::Suggestion>> {
+        super::search::suggest(ctx, prefix, first).await
+    }
 }

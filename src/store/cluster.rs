@@ -248,6 +248,24 @@ pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Optio
     Entity::find().filter(Column::Slug.eq(slug)).one(db).await
 }
 
+/// How many clusters name each of `regions` as theirs.
+pub async fn region_counts(
+    db: &impl ConnectionTrait,
+    regions: &[String],
+) -> Result<std::collections::HashMap<String, i64>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = Entity::find()
+        .select_only()
+        .column(Column::Region)
+        .column_as(Column::Id.count(), "clusters")
+        .filter(Column::Region.is_in(regions.iter().cloned()))
+        .group_by(Column::Region)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))

@@ -27,6 +27,27 @@ mod versioned;
 pub mod window;
 
 pub use children::Parent;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+/// Up to `limit` ids of `E` after `after`, in order: a whole table a slice at a time.
+pub async fn ids_after<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    after: i32,
+    limit: u64,
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    E::find()
+        .select_only()
+        .column(id)
+        .filter(id.gt(after))
+        .order_by_asc(id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
 pub use connect::{connect, migrate};
 
 /// The profile's fixed lists whose values are shared terms.

@@ -94,3 +94,21 @@ pub async fn last_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
         .await?;
     Ok(last.flatten().unwrap_or(0))
 }
+
+/// The newest entry older than `patience`: every transaction that took an id up to it has
+/// finished, so nothing at or below it can still appear.
+pub async fn settled(
+    db: &impl ConnectionTrait,
+    patience: std::time::Duration,
+) -> Result<i32, DbErr> {
+    let before = chrono::Utc::now().fixed_offset()
+        - chrono::Duration::from_std(patience).unwrap_or_default();
+    let last: Option<Option<i32>> = Entity::find()
+        .select_only()
+        .column_as(Column::Id.max(), "last")
+        .filter(Column::CreatedAt.lt(before))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}

@@ -2,12 +2,13 @@
 //! imported, the HTTP server on a free port, and a statement counter on its connection
 //! (`TRACE_SQL=1` prints each statement, to see which ones a query adds).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cluster_atlas::app;
 use cluster_atlas::import::{self, Manifest};
+use cluster_atlas::search::Search;
 use indicatif::ProgressBar;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
@@ -64,6 +65,7 @@ pub struct TestServer {
     pub url: String,
     pub db: DatabaseConnection,
     statements: Arc<AtomicUsize>,
+    pub search: Search,
     client: reqwest::Client,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     /// Declared last: dropped after the server has been told to stop.
@@ -176,6 +178,11 @@ pub struct TestStore {
 }
 
 impl TestStore {
+    /// A folder that lives as long as the store.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
     pub async fn open(backend: Backend) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, database) = fresh_database(backend, &dir).await;
@@ -213,8 +220,13 @@ impl TestServer {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server_db = db.clone();
+        // The indexer reads through the uncounted connection: its polls are no request's.
+        let search = Search::start(&store.db, store.dir().join("index"))
+            .await
+            .expect("search index");
+        let server_search = search.clone();
         tokio::spawn(async move {
-            let _ = app::serve(listener, server_db, async {
+            let _ = app::serve(listener, server_db, server_search, async {
                 let _ = rx.await;
             })
             .await;
@@ -223,6 +235,7 @@ impl TestServer {
             url: format!("http://{addr}"),
             db,
             statements,
+            search,
             client: reqwest::Client::new(),
             _shutdown: tx,
             _store: store,
@@ -273,6 +286,20 @@ impl TestServer {
             .await
             .expect("re-import");
         reports.iter().map(|r| r.changed).sum()
+    }
+
+    /// Re-imports the seeds with each page's text passed through `edit`.
+    pub async fn reimport_seeds_edited(&self, edit: impl Fn(&str) -> String) {
+        let (manifest, pages) = pages(true);
+        let pages = pages.into_iter().map(|(f, t)| (f, edit(&t))).collect();
+        import::run(&self.db, &manifest, pages, &ProgressBar::hidden())
+            .await
+            .expect("re-import");
+    }
+
+    /// The search index's folder.
+    pub fn index_dir(&self) -> PathBuf {
+        self._store.dir().join("index")
     }
 
     /// Adds `n` variants of the ICT NET profile: other names and dates, some unknown dates

@@ -1,0 +1,429 @@
+//! Search and autocomplete in the schema: hits from the index, entities from the store (one
+//! statement per kind for a page of hits), warnings of the query parser in the response's
+//! `extensions.warnings`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_graphql::connection::PageInfo;
+use async_graphql::{Context, Enum, ErrorExtensions, InputObject, SimpleObject, Union};
+
+use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::ids::{decode_cursor, encode_cursor};
+use super::types::*;
+use crate::search::{self, Kind, Search};
+use crate::{Error, store};
+
+/// What a search hit is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum SearchKind {
+    Cluster,
+    Service,
+    ProgrammeParticipation,
+    News,
+}
+
+impl SearchKind {
+    fn of(kind: Kind) -> Option<Self> {
+        match kind {
+            Kind::Cluster => Some(Self::Cluster),
+            Kind::Service => Some(Self::Service),
+            Kind::Participation => Some(Self::ProgrammeParticipation),
+            Kind::News => Some(Self::News),
+            Kind::Suggestion => None,
+        }
+    }
+
+    fn kind(self) -> Kind {
+        match self {
+            Self::Cluster => Kind::Cluster,
+            Self::Service => Kind::Service,
+            Self::ProgrammeParticipation => Kind::Participation,
+            Self::News => Kind::News,
+        }
+    }
+}
+
+/// Search filters: fields are ANDed, the values within one field ORed. The same names as
+/// the facets a search returns.
+#[derive(InputObject, Default)]
+pub struct SearchFilter {
+    /// Kinds of hit, as the `kinds` argument (both apply).
+    pub kinds: Option<Vec<SearchKind>>,
+    /// ISO 3166-1 alpha-2 codes: a cluster's country; for news, the countries of the clusters
+    /// it names.
+    pub country: Option<Vec<String>>,
+    pub sector: Option<Vec<String>>,
+    pub technology_field: Option<Vec<String>>,
+    pub s3_priority: Option<Vec<String>>,
+    pub emerging_industry: Option<Vec<String>>,
+    pub service_type: Option<Vec<String>>,
+    pub excellence_label: Option<Vec<ExcellenceLabel>>,
+    /// Network slugs: members' documents, and news published by or naming the network.
+    pub network: Option<Vec<String>>,
+    /// Programme frameworks (FP7, H2020, COSME...).
+    pub framework: Option<Vec<String>>,
+    /// Years of news items.
+    pub year: Option<Vec<i32>>,
+}
+
+impl SearchFilter {
+    fn facets(self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut add = |name: &str, values: Option<Vec<String>>| {
+            if let Some(v) = values.filter(|v| !v.is_empty()) {
+                out.push((name.to_owned(), v));
+            }
+        };
+        add(
+            "country",
+            self.country
+                .map(|v| v.iter().map(|c| c.to_ascii_uppercase()).collect()),
+        );
+        add("sector", self.sector);
+        add("technologyField", self.technology_field);
+        add("s3Priority", self.s3_priority);
+        add("emergingIndustry", self.emerging_industry);
+        add("serviceType", self.service_type);
+        add(
+            "excellenceLabel",
+            self.excellence_label
+                .map(|v| v.iter().map(|l| l.as_str().to_owned()).collect()),
+        );
+        add("network", self.network);
+        add("framework", self.framework);
+        add(
+            "year",
+            self.year
+                .map(|v| v.iter().map(ToString::to_string).collect()),
+        );
+        out
+    }
+}
+
+/// The entity a hit stands for, loaded from the store.
+#[derive(Union, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per hit, never moved in bulk"
+)]
+pub enum SearchEntity {
+    Cluster(Cluster),
+    Service(Service),
+    ProgrammeParticipation(ProgrammeParticipation),
+    NewsItem(NewsItem),
+}
+
+/// A matched word's place in a highlight's `text`, in UTF-16 code units (what JavaScript
+/// string indices count).
+#[derive(SimpleObject, Clone)]
+pub struct MarkRange {
+    pub start: i32,
+    pub end: i32,
+}
+
+/// Where a hit matched.
+#[derive(SimpleObject, Clone)]
+pub struct SearchHighlight {
+    /// name, title, strategy, body, terms or places.
+    pub field: String,
+    /// HTML: the text escaped, matched words in `<mark>`, "…" where the text was cut.
+    pub fragment: String,
+    /// The same fragment as plain text, for rendering marks yourself.
+    pub text: String,
+    /// The matched words in `text`.
+    pub marks: Vec<MarkRange>,
+}
+
+/// One search result.
+#[derive(SimpleObject, Clone)]
+pub struct SearchHit {
+    /// Relevance: higher is better; only the order within one search means anything.
+    pub score: f64,
+    pub kind: SearchKind,
+    pub highlights: Vec<SearchHighlight>,
+    /// The thing found; null only if it was deleted since the index last caught up.
+    pub entity: Option<SearchEntity>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct SearchEdge {
+    pub cursor: String,
+    pub node: SearchHit,
+}
+
+/// A value of a facet and the number of hits (of the whole result set) having it.
+#[derive(SimpleObject, Clone)]
+pub struct SearchFacet {
+    /// kind, country, sector, technologyField, s3Priority, emergingIndustry, serviceType,
+    /// excellenceLabel, network, framework or year: the filter of the same name takes it.
+    pub name: String,
+    pub value: String,
+    pub count: i32,
+}
+
+#[derive(SimpleObject)]
+pub struct SearchConnection {
+    /// Hits in the whole result set.
+    pub total_count: i32,
+    /// Counts over the whole result set, most frequent values first.
+    pub facets: Vec<SearchFacet>,
+    pub edges: Vec<SearchEdge>,
+    pub page_info: PageInfo,
+}
+
+/// What autocomplete offers.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SuggestionKind {
+    Cluster,
+    Network,
+    Place,
+    Term,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Suggestion {
+    pub label: String,
+    pub kind: SuggestionKind,
+    /// Clusters using it (members, for a network): the order of equal completions.
+    pub weight: i32,
+}
+
+/// Warnings collected while resolving, moved into the response's `extensions.warnings`.
+#[derive(Default)]
+pub struct Warnings(pub Mutex<Vec<serde_json::Value>>);
+
+fn search_of<'a>(ctx: &Context<'a>) -> Res<&'a Search> {
+    ctx.data::<Search>()
+}
+
+fn offset_of(after: Option<&str>) -> Res<usize> {
+    let Some(cursor) = after else { return Ok(0) };
+    let payload = decode_cursor("after", cursor).map_err(|e| e.extend())?;
+    payload
+        .get("s")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .map(|n| n + 1)
+        .ok_or_else(|| {
+            Error::invalid_field("after", format!("cursor {cursor:?} is not a search cursor"))
+                .extend()
+        })
+}
+
+pub async fn search(
+    ctx: &Context<'_>,
+    query: String,
+    kinds: Option<Vec<SearchKind>>,
+    filter: Option<SearchFilter>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Res<SearchConnection> {
+    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(0..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(Error::invalid_field(
+            "first",
+            format!("first must be between 0 and {MAX_PAGE_SIZE}, not {first}"),
+        )
+        .extend());
+    }
+    let offset = offset_of(after.as_deref())?;
+    let filter = filter.unwrap_or_default();
+    let mut wanted: Vec<Kind> = kinds
+        .unwrap_or_default()
+        .into_iter()
+        .map(SearchKind::kind)
+        .collect();
+    if let Some(also) = &filter.kinds {
+        let also: Vec<Kind> = also.iter().map(|k| k.kind()).collect();
+        wanted = if wanted.is_empty() {
+            also
+        } else {
+            wanted.into_iter().filter(|k| also.contains(k)).collect()
+        };
+        if wanted.is_empty() {
+            // The two lists share no kind: nothing can match.
+            wanted.push(Kind::Suggestion);
+        }
+    }
+    let request = search::Request {
+        query,
+        kinds: wanted,
+        filters: filter.facets(),
+        offset,
+        limit: usize::try_from(first).unwrap_or(0),
+    };
+    let results = search_of(ctx)?
+        .search(request)
+        .await
+        .map_err(|e| Error::Internal(format!("search: {e:#}")).extend())?;
+    if let Ok(w) = ctx.data::<std::sync::Arc<Warnings>>()
+        && let Ok(mut list) = w.0.lock()
+    {
+        list.extend(
+            results
+                .warnings
+                .iter()
+                .map(|w| serde_json::json!({ "code": w.code, "message": w.message, "at": w.at })),
+        );
+    }
+    let entities = entities(ctx, &results.hits).await?;
+    let total = results.total;
+    let edges: Vec<SearchEdge> = results
+        .hits
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, hit)| {
+            let kind = SearchKind::of(hit.kind)?;
+            Some(SearchEdge {
+                cursor: encode_cursor(&serde_json::json!({ "s": offset + i })),
+                node: SearchHit {
+                    score: f64::from(hit.score),
+                    kind,
+                    entity: entities.get(&(hit.kind, hit.id)).cloned(),
+                    highlights: hit
+                        .highlights
+                        .into_iter()
+                        .map(|h| SearchHighlight {
+                            field: h.field.to_owned(),
+                            fragment: h.fragment,
+                            text: h.text,
+                            marks: h
+                                .marks
+                                .into_iter()
+                                .map(|(s, e)| MarkRange {
+                                    start: i32::try_from(s).unwrap_or(i32::MAX),
+                                    end: i32::try_from(e).unwrap_or(i32::MAX),
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                },
+            })
+        })
+        .collect();
+    let page_info = PageInfo {
+        has_previous_page: offset > 0,
+        has_next_page: offset + edges.len() < total,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    Ok(SearchConnection {
+        total_count: i32::try_from(total).unwrap_or(i32::MAX),
+        facets: results
+            .facets
+            .into_iter()
+            .map(|f| SearchFacet {
+                name: f.name,
+                value: f.value,
+                count: i32::try_from(f.count).unwrap_or(i32::MAX),
+            })
+            .collect(),
+        edges,
+        page_info,
+    })
+}
+
+/// The hits' entities, one statement per kind (two for services: groups and their items).
+async fn entities(
+    ctx: &Context<'_>,
+    hits: &[search::Hit],
+) -> Res<HashMap<(Kind, i32), SearchEntity>> {
+    let db = db(ctx)?;
+    let ids = |kind: Kind| -> Vec<i32> {
+        hits.iter()
+            .filter(|h| h.kind == kind)
+            .map(|h| h.id)
+            .collect()
+    };
+    let mut out = HashMap::new();
+    let clusters = ids(Kind::Cluster);
+    if !clusters.is_empty() {
+        for m in store::cluster::find_by_ids(db, &clusters)
+            .await
+            .map_err(internal)?
+        {
+            out.insert((Kind::Cluster, m.id), SearchEntity::Cluster(Cluster(m)));
+        }
+    }
+    let news = ids(Kind::News);
+    if !news.is_empty() {
+        for m in store::news::find_by_ids(db, &news)
+            .await
+            .map_err(internal)?
+        {
+            out.insert((Kind::News, m.id), SearchEntity::NewsItem(NewsItem(m)));
+        }
+    }
+    let participations = ids(Kind::Participation);
+    if !participations.is_empty() {
+        for m in store::participation::find_by_ids(db, &participations)
+            .await
+            .map_err(internal)?
+        {
+            out.insert(
+                (Kind::Participation, m.id),
+                SearchEntity::ProgrammeParticipation(ProgrammeParticipation(m)),
+            );
+        }
+    }
+    let groups = ids(Kind::Service);
+    if !groups.is_empty() {
+        let mut items: HashMap<i32, Vec<String>> = HashMap::new();
+        for item in store::service_item::for_groups(db, &groups)
+            .await
+            .map_err(internal)?
+        {
+            items.entry(item.group_id).or_default().push(item.text);
+        }
+        for g in store::service_group::find_by_ids(db, &groups)
+            .await
+            .map_err(internal)?
+        {
+            out.insert(
+                (Kind::Service, g.id),
+                SearchEntity::Service(Service {
+                    heading: g.heading,
+                    items: items.remove(&g.id).unwrap_or_default(),
+                }),
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub async fn suggest(
+    ctx: &Context<'_>,
+    prefix: String,
+    first: Option<i32>,
+) -> Res<Vec<Suggestion>> {
+    let first = first.unwrap_or(10);
+    if !(0..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(Error::invalid_field(
+            "first",
+            format!("first must be between 0 and {MAX_PAGE_SIZE}, not {first}"),
+        )
+        .extend());
+    }
+    let found = search_of(ctx)?
+        .suggest(prefix, usize::try_from(first).unwrap_or(0))
+        .await
+        .map_err(|e| Error::Internal(format!("suggest: {e:#}")).extend())?;
+    Ok(found
+        .into_iter()
+        .filter_map(|s| {
+            let kind = match s.kind.as_str() {
+                "CLUSTER" => SuggestionKind::Cluster,
+                "NETWORK" => SuggestionKind::Network,
+                "PLACE" => SuggestionKind::Place,
+                "TERM" => SuggestionKind::Term,
+                _ => return None,
+            };
+            Some(Suggestion {
+                label: s.label,
+                kind,
+                weight: i32::try_from(s.weight).unwrap_or(i32::MAX),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,396 @@
+//! Documents derived from the store: a cluster gives its own document, one per service group
+//! and one per programme participation, plus suggestions of its name; a news item gives one.
+//! Everything is read in batches, a constant number of statements per batch.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Datelike;
+use sea_orm::{ConnectionTrait, DbErr};
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+
+use super::schema::{Fields, Kind, TextField};
+use crate::store::{self, TermKind};
+
+/// The owner term of everything derived from a cluster, network or news item.
+pub fn owner(entity: store::outbox::Changed, id: i32) -> String {
+    format!("{}/{id}", entity.as_str())
+}
+
+/// Documents to write, and the owners whose documents they replace.
+#[derive(Default)]
+pub struct Derived {
+    pub owners: Vec<String>,
+    pub docs: Vec<TantivyDocument>,
+}
+
+/// The facet path root of each taxonomy.
+pub fn term_facet(kind: TermKind) -> &'static str {
+    match kind {
+        TermKind::Sector => "sector",
+        TermKind::TechnologyField => "technologyField",
+        TermKind::S3Priority => "s3Priority",
+        TermKind::EmergingIndustry => "emergingIndustry",
+        TermKind::ServiceType => "serviceType",
+        TermKind::ActivityType => "activityType",
+        TermKind::Language => "language",
+    }
+}
+
+/// One document being put together.
+struct Builder<'a> {
+    fields: &'a Fields,
+    doc: TantivyDocument,
+}
+
+impl<'a> Builder<'a> {
+    fn new(fields: &'a Fields, kind: Kind, id: i32, owner: &str) -> Self {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.kind, kind.code());
+        doc.add_u64(fields.id, u64::try_from(id).unwrap_or(0));
+        doc.add_text(fields.owner, owner);
+        doc.add_facet(
+            fields.facets,
+            Facet::from_path(["kind", kind.facet_value()]),
+        );
+        Self { fields, doc }
+    }
+
+    fn text(&mut self, field: TextField, value: &str) -> &mut Self {
+        if !value.trim().is_empty() {
+            self.doc.add_text(self.fields.text(field), value);
+            self.doc.add_text(self.fields.words, value);
+        }
+        self
+    }
+
+    fn facet(&mut self, root: &str, value: &str) -> &mut Self {
+        if !value.is_empty() {
+            self.doc
+                .add_facet(self.fields.facets, Facet::from_path([root, value]));
+        }
+        self
+    }
+
+    fn day(&mut self, date: chrono::NaiveDate) -> &mut Self {
+        self.doc
+            .add_i64(self.fields.day, i64::from(date.num_days_from_ce()));
+        self.facet("year", &date.year().to_string())
+    }
+
+    fn done(self) -> TantivyDocument {
+        self.doc
+    }
+}
+
+/// What a cluster's documents share: where it is, its label, its networks.
+struct Context {
+    country: Option<String>,
+    label: Option<String>,
+    networks: Vec<String>,
+}
+
+impl Context {
+    fn apply(&self, b: &mut Builder) {
+        if let Some(code) = &self.country {
+            b.facet("country", code);
+        }
+        if let Some(label) = &self.label {
+            b.facet("excellenceLabel", &label.to_ascii_uppercase());
+        }
+        for slug in &self.networks {
+            b.facet("network", slug);
+        }
+    }
+}
+
+/// The documents of the clusters `ids` (none for those deleted), and the suggestions of the
+/// regions and terms they use, weighed by how many clusters use each.
+pub async fn clusters(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    ids: &[i32],
+) -> Result<Derived, DbErr> {
+    let mut out = Derived {
+        owners: ids
+            .iter()
+            .map(|&id| owner(store::outbox::Changed::Cluster, id))
+            .collect(),
+        docs: Vec::new(),
+    };
+    let clusters = store::cluster::find_by_ids(db, ids).await?;
+    let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
+    let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
+    for a in store::cluster_alias::for_clusters(db, &ids).await? {
+        aliases.entry(a.cluster_id).or_default().push(a.alias);
+    }
+    let mut terms: HashMap<i32, Vec<store::term::Model>> = HashMap::new();
+    for (cluster, t) in store::term::for_clusters(db, &ids).await? {
+        terms.entry(cluster).or_default().push(t);
+    }
+    let memberships = store::membership::for_clusters(db, &ids).await?;
+    let network_ids: BTreeSet<i32> = memberships.iter().map(|m| m.network_id).collect();
+    let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.slug))
+        .collect();
+    let mut networks: HashMap<i32, Vec<String>> = HashMap::new();
+    for m in &memberships {
+        if let Some(slug) = slugs.get(&m.network_id) {
+            networks.entry(m.cluster_id).or_default().push(slug.clone());
+        }
+    }
+    let groups = store::service_group::for_clusters(db, &ids).await?;
+    let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
+    let mut items: HashMap<i32, Vec<String>> = HashMap::new();
+    for item in store::service_item::for_groups(db, &group_ids).await? {
+        items.entry(item.group_id).or_default().push(item.text);
+    }
+    let participations = store::participation::for_clusters(db, &ids).await?;
+    let programme_ids: BTreeSet<i32> = participations.iter().map(|p| p.programme_id).collect();
+    let programmes: HashMap<i32, store::programme::Model> =
+        store::programme::find_by_ids(db, &Vec::from_iter(programme_ids))
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+
+    let docs = &mut out.docs;
+    let mut by_cluster: HashMap<i32, Context> = HashMap::new();
+    for c in &clusters {
+        let owner = owner(store::outbox::Changed::Cluster, c.id);
+        let context = Context {
+            country: c.country_code.clone(),
+            label: c.excellence_label.clone(),
+            networks: networks.remove(&c.id).unwrap_or_default(),
+        };
+        let mut b = Builder::new(fields, Kind::Cluster, c.id, &owner);
+        b.text(TextField::Name, &c.name);
+        for alias in aliases.get(&c.id).into_iter().flatten() {
+            b.text(TextField::Name, alias);
+        }
+        for prose in [&c.strategy, &c.objectives].into_iter().flatten() {
+            b.text(TextField::Strategy, prose);
+        }
+        for prose in [
+            &c.collaborates_with,
+            &c.major_players,
+            &c.scale_up_facilities,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            b.text(TextField::Body, prose);
+        }
+        for t in terms.get(&c.id).into_iter().flatten() {
+            b.text(TextField::Terms, &t.name);
+            if let Some(kind) = TermKind::parse(&t.kind) {
+                b.facet(term_facet(kind), &t.name);
+            }
+        }
+        places(&mut b, c);
+        context.apply(&mut b);
+        docs.push(b.done());
+        docs.push(suggestion(fields, c.id, &owner, "CLUSTER", &c.name, 1));
+        by_cluster.insert(c.id, context);
+    }
+    for g in &groups {
+        let Some(context) = by_cluster.get(&g.cluster_id) else {
+            continue;
+        };
+        let owner = owner(store::outbox::Changed::Cluster, g.cluster_id);
+        let mut b = Builder::new(fields, Kind::Service, g.id, &owner);
+        if let Some(heading) = &g.heading {
+            b.text(TextField::Name, heading);
+        }
+        for item in items.get(&g.id).into_iter().flatten() {
+            b.text(TextField::Body, item);
+        }
+        context.apply(&mut b);
+        docs.push(b.done());
+    }
+    for p in &participations {
+        let (Some(context), Some(programme)) = (
+            by_cluster.get(&p.cluster_id),
+            programmes.get(&p.programme_id),
+        ) else {
+            continue;
+        };
+        let owner = owner(store::outbox::Changed::Cluster, p.cluster_id);
+        let mut b = Builder::new(fields, Kind::Participation, p.id, &owner);
+        b.text(TextField::Name, &programme.name);
+        if let Some(title) = &programme.title {
+            b.text(TextField::Name, title);
+        }
+        if let Some(description) = &programme.description {
+            b.text(TextField::Body, description);
+        }
+        if let Some(framework) = &programme.framework {
+            b.facet("framework", framework);
+        }
+        context.apply(&mut b);
+        docs.push(b.done());
+    }
+    shared_suggestions(db, fields, &clusters, &terms, &mut out).await?;
+    Ok(out)
+}
+
+/// Region and country, in both the place field and (country) as spelled out.
+fn places(b: &mut Builder, c: &store::cluster::Model) {
+    if let Some(region) = &c.region {
+        b.text(TextField::Places, region);
+    }
+    if let Some(country) = c.country_code.as_deref().and_then(crate::geo::by_code) {
+        b.text(TextField::Places, country.name);
+    }
+}
+
+/// Suggestions of the regions and taxonomy terms `clusters` use, one document per label
+/// whatever the number of clusters sharing it.
+async fn shared_suggestions(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    clusters: &[store::cluster::Model],
+    terms: &HashMap<i32, Vec<store::term::Model>>,
+    out: &mut Derived,
+) -> Result<(), DbErr> {
+    let mut used: HashMap<i32, &store::term::Model> = HashMap::new();
+    for t in terms.values().flatten() {
+        if t.kind != TermKind::Language.as_str() {
+            used.insert(t.id, t);
+        }
+    }
+    let term_ids: Vec<i32> = used.keys().copied().collect();
+    for (id, count) in store::cluster_term::counts(db, &term_ids).await? {
+        let Some(t) = used.get(&id) else { continue };
+        let owner = format!("term/{id}");
+        out.docs
+            .push(suggestion(fields, id, &owner, "TERM", &t.name, count));
+        out.owners.push(owner);
+    }
+    let regions: Vec<String> = clusters
+        .iter()
+        .filter_map(|c| c.region.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for (region, count) in store::cluster::region_counts(db, &regions).await? {
+        let owner = format!("place/{}", crate::text::name_key(&region));
+        out.docs
+            .push(suggestion(fields, 0, &owner, "PLACE", &region, count));
+        out.owners.push(owner);
+    }
+    Ok(())
+}
+
+fn suggestion(
+    fields: &Fields,
+    id: i32,
+    owner: &str,
+    what: &str,
+    label: &str,
+    weight: i64,
+) -> TantivyDocument {
+    let mut b = Builder::new(fields, Kind::Suggestion, id, owner);
+    b.facet("suggests", what);
+    let mut doc = b.done();
+    doc.add_text(fields.suggests, what);
+    doc.add_text(fields.label, label);
+    doc.add_text(fields.prefixes, label);
+    doc.add_u64(fields.weight, u64::try_from(weight).unwrap_or(0));
+    doc
+}
+
+/// The documents of the networks `ids`: suggestions of their names, weighed by members.
+pub async fn networks(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    ids: &[i32],
+) -> Result<Derived, DbErr> {
+    let mut members: HashMap<i32, i64> = HashMap::new();
+    for m in store::membership::for_networks(db, ids).await? {
+        *members.entry(m.network_id).or_default() += 1;
+    }
+    let docs = store::network::find_by_ids(db, ids)
+        .await?
+        .iter()
+        .map(|n| {
+            let owner = owner(store::outbox::Changed::Network, n.id);
+            let weight = members.get(&n.id).copied().unwrap_or(0);
+            suggestion(fields, n.id, &owner, "NETWORK", &n.name, weight)
+        })
+        .collect();
+    Ok(Derived {
+        owners: ids
+            .iter()
+            .map(|&id| owner(store::outbox::Changed::Network, id))
+            .collect(),
+        docs,
+    })
+}
+
+/// The documents of the news items `ids` (none for those deleted).
+pub async fn news(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    ids: &[i32],
+) -> Result<Derived, DbErr> {
+    let items = store::news::find_by_ids(db, ids).await?;
+    let found: Vec<i32> = items.iter().map(|n| n.id).collect();
+    let mentions = store::news_mention::for_news(db, &found).await?;
+    let network_ids: BTreeSet<i32> = mentions
+        .iter()
+        .filter_map(|m| m.network_id)
+        .chain(items.iter().filter_map(|n| n.publisher_id))
+        .collect();
+    let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.slug))
+        .collect();
+    let cluster_ids: BTreeSet<i32> = mentions.iter().filter_map(|m| m.cluster_id).collect();
+    let countries: HashMap<i32, String> =
+        store::cluster::find_by_ids(db, &Vec::from_iter(cluster_ids))
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((c.id, c.country_code?)))
+            .collect();
+    let mut by_item: HashMap<i32, Vec<&store::news_mention::Model>> = HashMap::new();
+    for m in &mentions {
+        by_item.entry(m.news_id).or_default().push(m);
+    }
+    let docs = items
+        .iter()
+        .map(|n| {
+            let owner = owner(store::outbox::Changed::News, n.id);
+            let mut b = Builder::new(fields, Kind::News, n.id, &owner);
+            if let Some(title) = &n.title {
+                b.text(TextField::Title, title);
+            }
+            b.text(TextField::Body, &n.body);
+            b.day(n.published_on);
+            let mut networks = BTreeSet::new();
+            let mut countries_named = BTreeSet::new();
+            networks.extend(n.publisher_id.and_then(|p| slugs.get(&p)));
+            for m in by_item.get(&n.id).into_iter().flatten() {
+                networks.extend(m.network_id.and_then(|id| slugs.get(&id)));
+                countries_named.extend(m.cluster_id.and_then(|id| countries.get(&id)));
+            }
+            for slug in networks {
+                b.facet("network", slug);
+            }
+            for code in countries_named {
+                b.facet("country", code);
+            }
+            b.done()
+        })
+        .collect();
+    Ok(Derived {
+        owners: ids
+            .iter()
+            .map(|&id| owner(store::outbox::Changed::News, id))
+            .collect(),
+        docs,
+    })
+}

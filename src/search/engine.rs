@@ -1,0 +1,200 @@
+//! Runs a search on one generation of the index: top hits with highlights, the total and the
+//! facet counts over the whole result set, all in one pass over the matches.
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::{Facet as TantivyFacet, Value};
+use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
+
+use super::Generation;
+use super::highlight::Highlighter;
+use super::query::{self, Restrict};
+use super::schema::{Fields, Kind, TextField};
+use super::syntax;
+
+/// The facets counted on every search, by name.
+pub const FACETS: [&str; 11] = [
+    "kind",
+    "country",
+    "sector",
+    "technologyField",
+    "s3Priority",
+    "emergingIndustry",
+    "serviceType",
+    "excellenceLabel",
+    "network",
+    "framework",
+    "year",
+];
+/// Values reported per facet, most frequent first.
+const FACET_VALUES: usize = 25;
+
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub query: String,
+    pub kinds: Vec<Kind>,
+    /// Facet name (one of [`FACETS`]) and the values any of which a hit must have.
+    pub filters: Vec<(String, Vec<String>)>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Vec<Facet>,
+    /// What the query parser doubted, and whether the engine fell back to any word.
+    pub warnings: Vec<syntax::Warning>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub kind: Kind,
+    pub id: i32,
+    pub score: f32,
+    pub highlights: Vec<Highlight>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Highlight {
+    pub field: &'static str,
+    /// HTML: the text escaped, matched words in `<mark>`.
+    pub fragment: String,
+    /// The same fragment as plain text.
+    pub text: String,
+    /// UTF-16 offsets of the matched words in `text`.
+    pub marks: Vec<(usize, usize)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facet {
+    pub name: String,
+    pub value: String,
+    pub count: u64,
+}
+
+pub fn search(
+    fields: &Fields,
+    generation: &Generation,
+    request: &Request,
+) -> anyhow::Result<Results> {
+    let parsed = syntax::parse(&request.query);
+    let mut warnings = parsed.warnings.clone();
+    let restrict = Restrict {
+        kinds: request.kinds.clone(),
+        facets: request.filters.clone(),
+    };
+    let built = query::build(fields, &parsed, &restrict);
+    let searcher = generation.reader.searcher();
+    let mut found = run(&searcher, built.all.as_ref(), request)?;
+    if found.0 == 0
+        && let Some(any) = &built.any
+    {
+        found = run(&searcher, any.as_ref(), request)?;
+        if found.0 > 0 {
+            warnings.push(syntax::Warning {
+                code: "MATCHED_ANY_WORD",
+                message: "nothing has every word: these results have some of them".into(),
+                at: 0,
+            });
+        }
+    }
+    let (total, top, counts) = found;
+    let mut highlighter = Highlighter::new(built.marks);
+    let mut hits = Vec::with_capacity(top.len());
+    for ((score, _), address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let kind = doc
+            .get_first(fields.kind)
+            .and_then(|v| v.as_u64())
+            .and_then(Kind::from_code);
+        let id = doc
+            .get_first(fields.id)
+            .and_then(|v| v.as_u64())
+            .and_then(|v| i32::try_from(v).ok());
+        let (Some(kind), Some(id)) = (kind, id) else {
+            continue;
+        };
+        hits.push(Hit {
+            kind,
+            id,
+            score,
+            highlights: highlights(fields, &mut highlighter, &doc),
+        });
+    }
+    let mut facets = Vec::new();
+    for name in FACETS {
+        for (facet, count) in counts.top_k(format!("/{name}").as_str(), FACET_VALUES) {
+            if let Some(value) = facet.to_path().last() {
+                facets.push(Facet {
+                    name: name.to_owned(),
+                    value: (*value).to_owned(),
+                    count,
+                });
+            }
+        }
+    }
+    Ok(Results {
+        total,
+        hits,
+        facets,
+        warnings,
+    })
+}
+
+/// Sort key: score rounded so that near-equal scores tie, then the newer news item first.
+type Rank = (Score, i64);
+
+type Found = (
+    usize,
+    Vec<(Rank, tantivy::DocAddress)>,
+    tantivy::collector::FacetCounts,
+);
+
+fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Result<Found> {
+    let top = TopDocs::with_limit(request.limit.max(1))
+        .and_offset(request.offset)
+        .tweak_score(move |segment: &SegmentReader| {
+            let days = segment
+                .fast_fields()
+                .i64("day")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            move |doc: DocId, score: Score| -> Rank {
+                let day = days.as_ref().map_or(0, |c| c.get_val(doc));
+                ((score * 1000.0).round() / 1000.0, day)
+            }
+        });
+    let mut facets = FacetCollector::for_field("facets");
+    for name in FACETS {
+        facets.add_facet(TantivyFacet::from_path([name]));
+    }
+    let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;
+    if request.limit == 0 {
+        top.clear();
+    }
+    Ok((count, top, facets))
+}
+
+fn highlights(
+    fields: &Fields,
+    highlighter: &mut Highlighter,
+    doc: &TantivyDocument,
+) -> Vec<Highlight> {
+    let mut out = Vec::new();
+    for f in TextField::ALL {
+        for value in doc.get_all(fields.text(f)) {
+            let Some(text) = value.as_str() else { continue };
+            if let Some(marked) = highlighter.mark(text) {
+                out.push(Highlight {
+                    field: f.label(),
+                    fragment: marked.html(),
+                    text: marked.text,
+                    marks: marked.marks,
+                });
+            }
+        }
+    }
+    out
+}

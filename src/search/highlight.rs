@@ -1,0 +1,263 @@
+//! Marks the words that matched in a stored text: as typed, by stem, by typo or by prefix,
+//! the same rules as the query (Tantivy's snippet generator knows only exact terms), and cuts
+//! a fragment around the densest run of marks.
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analysis;
+use super::query::Marks;
+
+/// A fragment longer than this is cut around the marks.
+const FRAGMENT_CHARS: usize = 200;
+
+/// One stored text with its marks: `text` is the fragment, `marks` are UTF-16 offsets into
+/// it (what JavaScript's `String.prototype.slice` takes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marked {
+    pub text: String,
+    pub marks: Vec<(usize, usize)>,
+    pub cut_before: bool,
+    pub cut_after: bool,
+}
+
+impl Marked {
+    /// The fragment as HTML: text escaped, matched words in `<mark>`, "…" where cut.
+    pub fn html(&self) -> String {
+        let units: Vec<u16> = self.text.encode_utf16().collect();
+        let mut out = String::with_capacity(self.text.len() + 16 * self.marks.len());
+        if self.cut_before {
+            out.push('…');
+        }
+        let mut at = 0;
+        for &(start, end) in &self.marks {
+            escape(&mut out, &String::from_utf16_lossy(&units[at..start]));
+            out.push_str("<mark>");
+            escape(&mut out, &String::from_utf16_lossy(&units[start..end]));
+            out.push_str("</mark>");
+            at = end;
+        }
+        escape(&mut out, &String::from_utf16_lossy(&units[at..]));
+        if self.cut_after {
+            out.push('…');
+        }
+        out
+    }
+}
+
+fn escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub struct Highlighter {
+    name: TextAnalyzer,
+    prose: TextAnalyzer,
+    marks: Marks,
+}
+
+impl Highlighter {
+    pub fn new(marks: Marks) -> Self {
+        let get = |n| analysis::analyzer(n).unwrap_or_default();
+        Self {
+            name: get(analysis::NAME),
+            prose: get(analysis::PROSE),
+            marks,
+        }
+    }
+
+    fn matches(&mut self, folded: &str) -> bool {
+        let m = &self.marks;
+        if m.exact.contains(folded) || m.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
+            return true;
+        }
+        if m.typos
+            .iter()
+            .any(|(word, d)| within(word, folded, usize::from(*d)))
+        {
+            return true;
+        }
+        if m.stems.is_empty() {
+            return false;
+        }
+        let mut stream = self.prose.token_stream(folded);
+        stream
+            .next()
+            .is_some_and(|t| self.marks.stems.contains(&t.text))
+    }
+
+    /// The marked fragment of `text`, or `None` when no word in it matched.
+    pub fn mark(&mut self, text: &str) -> Option<Marked> {
+        // Byte ranges of matched words, from the unstemmed tokens' offsets.
+        let mut tokens = Vec::new();
+        {
+            let mut stream = self.name.token_stream(text);
+            while let Some(t) = stream.next() {
+                tokens.push((t.offset_from, t.offset_to, t.text.clone()));
+            }
+        }
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for (from, to, folded) in tokens {
+            if self.matches(&folded) {
+                // A compound and its parts share bytes: keep the widest.
+                match hits.last_mut() {
+                    Some(last) if from < last.1 => last.1 = last.1.max(to),
+                    _ => hits.push((from, to)),
+                }
+            }
+        }
+        if hits.is_empty() {
+            return None;
+        }
+        let (start, end) = window(text, &hits);
+        let fragment = &text[start..end];
+        let mut marks = Vec::new();
+        for &(from, to) in hits.iter().filter(|(f, t)| *f >= start && *t <= end) {
+            let a = utf16_len(&text[start..from]);
+            let b = a + utf16_len(&text[from..to]);
+            marks.push((a, b));
+        }
+        Some(Marked {
+            text: fragment.to_owned(),
+            marks,
+            cut_before: start > 0,
+            cut_after: end < text.len(),
+        })
+    }
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// The byte range of the fragment: the whole text when short, else about FRAGMENT_CHARS
+/// around the place with the most marks, cut at word boundaries.
+fn window(text: &str, hits: &[(usize, usize)]) -> (usize, usize) {
+    if text.chars().count() <= FRAGMENT_CHARS {
+        return (0, text.len());
+    }
+    let span = FRAGMENT_CHARS * 3 / 2; // bytes, roughly: most text here is one byte a char
+    let best = (0..hits.len())
+        .max_by_key(|&i| {
+            let count = hits[i..]
+                .iter()
+                .take_while(|h| h.1 <= hits[i].0 + span)
+                .count();
+            (count, std::cmp::Reverse(i))
+        })
+        .unwrap_or(0);
+    let first = hits[best].0;
+    let mut start = first.saturating_sub(span / 4);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start > 0 {
+        start = text[..start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1)
+            .max(first.saturating_sub(span / 2));
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+    }
+    let mut end = (start + span).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end < text.len()
+        && let Some(i) = text[start..end].rfind(char::is_whitespace)
+        && start + i > first
+    {
+        end = start + i;
+    }
+    (start, end)
+}
+
+/// Whether `a` and `b` are within `d` edits (insertions, deletions, substitutions and
+/// swaps of neighbours), as Tantivy's fuzzy query counts them.
+fn within(a: &str, b: &str, d: usize) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > d {
+        return false;
+    }
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()] <= d
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn marks(exact: &[&str], typos: &[(&str, u8)], prefixes: &[&str]) -> Marks {
+        let mut m = Marks::default();
+        for e in exact {
+            m.exact.insert((*e).to_owned());
+        }
+        m.typos = typos.iter().map(|(w, d)| ((*w).to_owned(), *d)).collect();
+        m.prefixes = prefixes.iter().map(|p| (*p).to_owned()).collect();
+        m
+    }
+
+    #[test]
+    fn words_as_typed_by_typo_and_by_prefix_are_marked_with_utf16_offsets() {
+        let mut h = Highlighter::new(marks(&["nis"], &[("embeded", 1)], &["danu"]));
+        let m = h
+            .mark("Meeting in Niš on embedded systems & the DANUBE <region>")
+            .unwrap();
+        assert_eq!(
+            m.html(),
+            "Meeting in <mark>Niš</mark> on <mark>embedded</mark> systems &amp; the <mark>DANUBE</mark> &lt;region&gt;"
+        );
+        let units: Vec<u16> = m.text.encode_utf16().collect();
+        let marked: Vec<String> = m
+            .marks
+            .iter()
+            .map(|&(a, b)| String::from_utf16_lossy(&units[a..b]))
+            .collect();
+        assert_eq!(marked, ["Niš", "embedded", "DANUBE"]);
+        assert!(h.mark("nothing here").is_none());
+    }
+
+    #[test]
+    fn long_texts_are_cut_around_the_marks() {
+        let text = format!("{} Danube {}", "word ".repeat(200), "more ".repeat(200));
+        let mut h = Highlighter::new(marks(&["danube"], &[], &[]));
+        let m = h.mark(&text).unwrap();
+        assert!(m.cut_before && m.cut_after);
+        assert!(m.text.len() < 400, "{}", m.text.len());
+        assert!(m.html().contains("<mark>Danube</mark>"));
+    }
+
+    #[test]
+    fn edit_distance_counts_a_swap_as_one() {
+        assert!(within("embeded", "embedded", 1));
+        assert!(within("sytsems", "systems", 1));
+        assert!(!within("budva", "bulgaria", 2));
+    }
+}

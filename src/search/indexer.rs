@@ -1,0 +1,271 @@
+//! Writing the index: full builds into a fresh generation, and the one task that follows the
+//! store's outbox, applying each change in groups (a commit costs ~0.1 s and a segment, so
+//! never one per document) and reloading readers right after each commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tantivy::{Index, IndexWriter, Term};
+
+use super::documents::{self, Derived};
+use super::home::{Home, Payload};
+use super::schema::Fields;
+use super::{Generation, Shared};
+use crate::store::{self, outbox::Changed};
+
+/// Entities read from the store per statement batch.
+const BATCH: u64 = 500;
+/// Outbox entries applied per commit at most.
+const GROUP: u64 = 5_000;
+/// How often the store is asked for changes other processes made.
+const POLL: Duration = Duration::from_millis(200);
+/// How long a missing outbox id may still show up (a transaction that took it but has not
+/// committed yet); after that it was rolled back.
+const GAP_PATIENCE: Duration = Duration::from_secs(60);
+const WRITER_MEMORY: usize = 200_000_000;
+
+pub fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(2, WRITER_MEMORY)
+}
+
+/// Builds every document from the store into a new generation and makes it current.
+/// Changes committed while it runs are in the outbox after the mark it records, and are
+/// applied by the indexer task after the swap.
+pub async fn build(
+    db: &DatabaseConnection,
+    home: &Home,
+    fields: &Fields,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    // Entries of the last minute may belong to transactions still open: replay them too.
+    let mark = store::outbox::settled(db, GAP_PATIENCE).await?;
+    let (generation, index) = home.create(fields)?;
+    let mut writer = writer(&index)?;
+    let total = store::cluster::count(db, &Default::default()).await?
+        + store::news::count(db, &Default::default()).await?;
+    progress.set_length(total);
+    let mut documents = 0;
+    for entity in [Changed::Cluster, Changed::Network, Changed::News] {
+        let mut after = 0;
+        loop {
+            let ids = match entity {
+                Changed::Cluster => {
+                    store::ids_after::<store::cluster::Entity>(
+                        db,
+                        store::cluster::Column::Id,
+                        after,
+                        BATCH,
+                    )
+                    .await?
+                }
+                Changed::Network => {
+                    store::ids_after::<store::network::Entity>(
+                        db,
+                        store::network::Column::Id,
+                        after,
+                        BATCH,
+                    )
+                    .await?
+                }
+                Changed::News => {
+                    store::ids_after::<store::news::Entity>(
+                        db,
+                        store::news::Column::Id,
+                        after,
+                        BATCH,
+                    )
+                    .await?
+                }
+            };
+            let Some(&last) = ids.last() else { break };
+            after = last;
+            let derived = derive(db, fields, entity, &ids).await?;
+            documents += derived.docs.len();
+            apply(&mut writer, fields, derived).0?;
+            if entity != Changed::Network {
+                progress.inc(ids.len() as u64);
+            }
+        }
+    }
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&serde_json::to_string(&Payload::at(mark))?);
+    commit.commit()?;
+    writer.wait_merging_threads()?;
+    home.publish(&generation)?;
+    tracing::info!(
+        %generation,
+        documents,
+        seconds = started.elapsed().as_secs_f64(),
+        "search index built"
+    );
+    Ok(())
+}
+
+/// Deletes what the owners had and adds their new documents; returns the count added.
+fn apply(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    derived: Derived,
+) -> (tantivy::Result<()>, usize) {
+    for owner in &derived.owners {
+        writer.delete_term(Term::from_field_text(fields.owner, owner));
+    }
+    let n = derived.docs.len();
+    for doc in derived.docs {
+        if let Err(e) = writer.add_document(doc) {
+            return (Err(e), n);
+        }
+    }
+    (Ok(()), n)
+}
+
+async fn derive(
+    db: &DatabaseConnection,
+    fields: &Fields,
+    entity: Changed,
+    ids: &[i32],
+) -> Result<Derived, DbErr> {
+    match entity {
+        Changed::Cluster => documents::clusters(db, fields, ids).await,
+        Changed::Network => documents::networks(db, fields, ids).await,
+        Changed::News => documents::news(db, fields, ids).await,
+    }
+}
+
+/// Where the task stands in the outbox: the highest id applied, and the ids below it not
+/// seen yet, with when they were first missed.
+#[derive(Clone)]
+struct Position {
+    high: i32,
+    gaps: BTreeMap<i32, Instant>,
+}
+
+impl Position {
+    /// Every entry up to this one is applied: what a commit records.
+    fn settled(&self) -> i32 {
+        self.gaps.keys().next().map_or(self.high, |first| first - 1)
+    }
+
+    fn saw(&mut self, id: i32) {
+        self.gaps.remove(&id);
+        if id > self.high {
+            let now = Instant::now();
+            for missing in self.high + 1..id {
+                self.gaps.insert(missing, now);
+            }
+            self.high = id;
+        }
+    }
+}
+
+/// Follows the outbox until the process ends: applies what changed, commits, reloads.
+pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
+    let mut generation = shared.generation();
+    let mut position = Position {
+        high: generation.applied_at_open,
+        gaps: BTreeMap::new(),
+    };
+    loop {
+        if let Some(next) = switched(&shared, &generation) {
+            generation = next;
+            position = Position {
+                high: generation.applied_at_open,
+                gaps: BTreeMap::new(),
+            };
+            shared.applied.store(position.high, Ordering::SeqCst);
+        }
+        let step = step(&db, &shared.fields, &generation, &mut position).await;
+        shared.applied.store(position.high, Ordering::SeqCst);
+        match step {
+            Ok(applied) if applied as u64 >= GROUP => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "search indexer step failed; retrying"),
+        }
+        tokio::select! {
+            () = shared.wake.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// A generation another process published (`cluster-atlas reindex`), opened in place of
+/// ours.
+fn switched(shared: &Shared, ours: &Arc<Generation>) -> Option<Arc<Generation>> {
+    let current = shared.home.current()?;
+    if current == ours.name {
+        return None;
+    }
+    match Generation::open(&shared.home) {
+        Ok(next) => {
+            tracing::info!(generation = %next.name, "switched to a rebuilt search index");
+            let next = Arc::new(next);
+            shared.replace(next.clone());
+            Some(next)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "a new search index generation could not be opened");
+            None
+        }
+    }
+}
+
+/// Applies one group of outbox entries; returns how many there were. `position` moves only
+/// once they are committed: a failed step is tried again.
+async fn step(
+    db: &DatabaseConnection,
+    fields: &Fields,
+    generation: &Arc<Generation>,
+    committed: &mut Position,
+) -> anyhow::Result<usize> {
+    let mut position = committed.clone();
+    let mut entries = store::outbox::after(db, position.high, GROUP).await?;
+    if !position.gaps.is_empty() {
+        let waiting: Vec<i32> = position.gaps.keys().copied().collect();
+        entries.extend(store::outbox::by_ids(db, &waiting).await?);
+        position
+            .gaps
+            .retain(|_, since| since.elapsed() < GAP_PATIENCE);
+    }
+    if entries.is_empty() {
+        *committed = position;
+        return Ok(0);
+    }
+    let mut changed: BTreeMap<Changed, BTreeSet<i32>> = BTreeMap::new();
+    for e in &entries {
+        position.saw(e.id);
+        if let Some(entity) = Changed::parse(&e.entity) {
+            changed.entry(entity).or_default().insert(e.entity_id);
+        }
+    }
+    let mut groups = Vec::new();
+    for (entity, ids) in changed {
+        let ids = Vec::from_iter(ids);
+        for chunk in ids.chunks(BATCH as usize) {
+            groups.push(derive(db, fields, entity, chunk).await?);
+        }
+    }
+    let payload = serde_json::to_string(&Payload::at(position.settled()))?;
+    let generation = generation.clone();
+    let fields = fields.clone();
+    tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
+        let mut writer = generation
+            .writer
+            .lock()
+            .map_err(|_| tantivy::TantivyError::SystemError("index writer poisoned".into()))?;
+        for derived in groups {
+            apply(&mut writer, &fields, derived).0?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&payload);
+        commit.commit()?;
+        generation.reader.reload()
+    })
+    .await??;
+    *committed = position;
+    tracing::debug!(entries = entries.len(), "search index updated");
+    Ok(entries.len())
+}

@@ -1,0 +1,171 @@
+//! Free-text search: a Tantivy index derived from the store.
+//!
+//! The store is the truth. Every write records what it changed in the store's outbox (same
+//! transaction); one indexer task per process follows the outbox, re-derives the documents
+//! of each changed entity and commits in groups ([`indexer`]). A hit carries the entity's
+//! kind and id; the GraphQL layer loads the entity itself from the store.
+//!
+//! [`analysis`] folds text (Unicode, diacritics, Cyrillic), [`syntax`] parses what people
+//! type, [`query`] turns that into Tantivy queries, [`engine`] runs them with facets and
+//! [`highlight`] marks the words that matched.
+
+pub mod analysis;
+mod documents;
+pub mod engine;
+mod highlight;
+mod home;
+mod indexer;
+mod query;
+mod schema;
+pub mod suggest;
+pub mod syntax;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use sea_orm::DatabaseConnection;
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
+use tokio::sync::Notify;
+
+pub use engine::{Facet, Highlight, Hit, Request, Results};
+pub use home::{Home, Unusable};
+pub use schema::Kind;
+pub use suggest::Suggestion;
+
+use schema::Fields;
+
+/// One generation of the index, open for reading and (by the indexer) writing.
+pub struct Generation {
+    name: String,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    applied_at_open: i32,
+}
+
+impl Generation {
+    fn open(home: &Home) -> anyhow::Result<Self> {
+        let (name, index, payload) = home.open_current().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = indexer::writer(&index).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the search index in {} ({e}); each server needs its own ATLAS_INDEX_DIR",
+                home.dir().display()
+            )
+        })?;
+        Ok(Self {
+            name,
+            reader,
+            writer: Mutex::new(writer),
+            applied_at_open: payload.applied,
+        })
+    }
+}
+
+/// What the indexer task and the searches share.
+pub struct Shared {
+    fields: Fields,
+    home: Home,
+    current: RwLock<Arc<Generation>>,
+    /// The highest outbox id the current generation has applied.
+    applied: AtomicI32,
+    wake: Notify,
+}
+
+impl Shared {
+    fn generation(&self) -> Arc<Generation> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, next: Arc<Generation>) {
+        match self.current.write() {
+            Ok(mut g) => *g = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+}
+
+/// The search side of a running server.
+#[derive(Clone)]
+pub struct Search {
+    shared: Arc<Shared>,
+}
+
+impl Search {
+    /// Opens the index in `dir`, first building it from the store when it is missing or was
+    /// built by another version, and starts the task that keeps it in step with the store.
+    pub async fn start(db: &DatabaseConnection, dir: impl Into<PathBuf>) -> anyhow::Result<Self> {
+        let home = Home::new(dir);
+        let fields = Fields::new();
+        if let Err(why) = home.open_current() {
+            tracing::info!(dir = %home.dir().display(), "building the search index: {why}");
+            indexer::build(db, &home, &fields, &indicatif::ProgressBar::hidden()).await?;
+        }
+        let generation = Arc::new(Generation::open(&home)?);
+        let shared = Arc::new(Shared {
+            fields,
+            home,
+            applied: AtomicI32::new(generation.applied_at_open),
+            current: RwLock::new(generation),
+            wake: Notify::new(),
+        });
+        tokio::spawn(indexer::run(db.clone(), shared.clone()));
+        Ok(Self { shared })
+    }
+
+    /// Tells the indexer the store changed, so it need not wait for its next poll.
+    pub fn changed(&self) {
+        self.shared.wake.notify_one();
+    }
+
+    /// Runs a search off the async threads.
+    pub async fn search(&self, request: Request) -> anyhow::Result<Results> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            engine::search(&shared.fields, &shared.generation(), &request)
+        })
+        .await?
+    }
+
+    /// Completes a prefix to names, places and terms.
+    pub async fn suggest(&self, prefix: String, first: usize) -> anyhow::Result<Vec<Suggestion>> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            suggest::suggest(&shared.fields, &shared.generation(), &prefix, first)
+        })
+        .await?
+    }
+
+    /// Waits until every change committed to the store before this call is searchable, in
+    /// the generation `reindex` last published.
+    pub async fn caught_up(&self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        let target = crate::store::outbox::last_id(db).await?;
+        loop {
+            let published = self.shared.home.current();
+            let generation = self.shared.generation();
+            if published.as_deref() == Some(generation.name.as_str())
+                && self.shared.applied.load(Ordering::SeqCst) >= target
+            {
+                return Ok(());
+            }
+            self.changed();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Rebuilds the index from the store into a fresh generation and swaps it in; a running
+/// server switches to it at its next poll.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    dir: impl Into<PathBuf>,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<()> {
+    indexer::build(db, &Home::new(dir), &Fields::new(), progress).await
+}

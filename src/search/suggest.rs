@@ -1,0 +1,98 @@
+//! Autocomplete over cluster and network names, places and taxonomy terms: each word typed
+//! must begin a word of the label (per-word prefixes are indexed), the most used first.
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Order, TantivyDocument, Term};
+
+use super::Generation;
+use super::schema::{Fields, Kind};
+
+/// The longest prefix indexed per word (see `analysis::PREFIX`).
+const MAX_PREFIX_CHARS: usize = 20;
+/// Candidates read per suggestion wanted: labels shared by several clusters repeat.
+const OVERFETCH: usize = 4;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub label: String,
+    /// CLUSTER, NETWORK, PLACE or TERM.
+    pub kind: String,
+    /// How many clusters use it (members, for a network).
+    pub weight: u64,
+}
+
+pub fn suggest(
+    fields: &Fields,
+    generation: &Generation,
+    prefix: &str,
+    first: usize,
+) -> anyhow::Result<Vec<Suggestion>> {
+    let words: Vec<String> = prefix
+        .split_whitespace()
+        .filter_map(|w| {
+            let mut folded = String::new();
+            crate::text::fold_word(w, &mut folded);
+            (!folded.is_empty()).then(|| folded.chars().take(MAX_PREFIX_CHARS).collect())
+        })
+        .take(8)
+        .collect();
+    if words.is_empty() || first == 0 {
+        return Ok(Vec::new());
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_u64(fields.kind, Kind::Suggestion.code()),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    for w in &words {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.prefixes, w),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    let searcher = generation.reader.searcher();
+    let top = TopDocs::with_limit(first * OVERFETCH).order_by_u64_field("weight", Order::Desc);
+    let found = searcher.search(&BooleanQuery::new(clauses), &top)?;
+    let mut out: Vec<(bool, Suggestion)> = Vec::new();
+    for (weight, address) in found {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(label) = doc.get_first(fields.label).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let key = crate::text::name_key(label);
+        if out
+            .iter()
+            .any(|(_, s)| crate::text::name_key(&s.label) == key)
+        {
+            continue;
+        }
+        let kind = doc
+            .get_first(fields.suggests)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        // A label that starts with what was typed reads as the better completion.
+        let leads = key.starts_with(words[0].as_str());
+        out.push((
+            leads,
+            Suggestion {
+                label: label.to_owned(),
+                kind,
+                weight: weight.unwrap_or(0),
+            },
+        ));
+    }
+    out.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.weight.cmp(&a.1.weight))
+            .then(a.1.label.len().cmp(&b.1.label.len()))
+    });
+    Ok(out.into_iter().take(first).map(|(_, s)| s).collect())
+}

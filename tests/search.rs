@@ -1,0 +1,379 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+//! Search over the seed pages, through the real server: relevance, typos, folding,
+//! highlights, facets, lenient syntax, autocomplete; and the index agreeing with the store
+//! after import, re-import, deletion and a rebuild. On SQLite and (with `TEST_DATABASE_URL`)
+//! PostgreSQL.
+
+#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
+#[macro_use]
+mod support;
+
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+const SEARCH: &str = r#"query($q: String!, $kinds: [SearchKind!], $filter: SearchFilter, $first: Int) {
+  search(query: $q, kinds: $kinds, filter: $filter, first: $first) {
+    totalCount
+    facets { name value count }
+    edges { node { score kind
+      highlights { field fragment text marks { start end } }
+      entity { __typename
+        ... on Cluster { slug name }
+        ... on NewsItem { id title publishedOn body }
+        ... on Service { heading items }
+        ... on ProgrammeParticipation { programme { name } } } } } } }"#;
+
+async fn search(server: &TestServer, q: &str, vars: Value) -> Value {
+    let mut variables = json!({ "q": q });
+    variables
+        .as_object_mut()
+        .unwrap()
+        .extend(vars.as_object().unwrap().clone());
+    let body = server.post(SEARCH, variables).await;
+    assert!(body.get("errors").is_none(), "{q}: {body}");
+    body
+}
+
+fn hits(body: &Value) -> &Vec<Value> {
+    body["data"]["search"]["edges"].as_array().unwrap()
+}
+
+fn entity(hit: &Value) -> &Value {
+    &hit["node"]["entity"]
+}
+
+/// The text each mark of a highlight covers, cut by its UTF-16 offsets.
+fn marked_words(highlight: &Value) -> Vec<String> {
+    let units: Vec<u16> = highlight["text"].as_str().unwrap().encode_utf16().collect();
+    highlight["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let (s, e) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            String::from_utf16_lossy(&units[s..e])
+        })
+        .collect()
+}
+
+fn all_marked(hit: &Value) -> Vec<String> {
+    hit["node"]["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(marked_words)
+        .collect()
+}
+
+async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    server.search.caught_up(&server.db).await.unwrap();
+
+    // "matchmaking": the conference item first, the word marked in its title.
+    let body = search(&server, "matchmaking", json!({})).await;
+    let first = &hits(&body)[0];
+    assert_eq!(entity(first)["title"], "4th Cluster Matchmaking Conference");
+    assert!(
+        first["node"]["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["field"] == "title"
+                && h["fragment"] == "4th Cluster <mark>Matchmaking</mark> Conference"),
+        "{first}"
+    );
+
+    // "Budva": the annual meeting and its announcement, and in Cyrillic the same.
+    for q in ["Budva", "Будва"] {
+        let body = search(&server, q, json!({})).await;
+        let dates: Vec<&str> = hits(&body)
+            .iter()
+            .map(|h| entity(h)["publishedOn"].as_str().unwrap())
+            .collect();
+        assert_eq!(dates, ["2016-10-01", "2016-08-08"], "{q}");
+        for h in hits(&body) {
+            assert_eq!(all_marked(h), ["Budva"], "{q}");
+        }
+    }
+
+    // A typo of 7 letters in a word of a technology field.
+    let body = search(&server, "embeded systems", json!({})).await;
+    assert_eq!(entity(&hits(&body)[0])["slug"], "ict-net");
+    let body = search(&server, "embedded sytsems", json!({})).await;
+    assert_eq!(
+        entity(&hits(&body)[0])["slug"],
+        "ict-net",
+        "a swap is one typo"
+    );
+    assert!(all_marked(&hits(&body)[0]).contains(&"Systems".to_owned()));
+
+    // The compound, typed either way.
+    for q in ["egovernment", "e-Government", "E-GOVERNMENT"] {
+        let body = search(&server, q, json!({})).await;
+        assert_eq!(entity(&hits(&body)[0])["slug"], "masit", "{q}");
+        assert!(all_marked(&hits(&body)[0]).contains(&"e-Government".to_owned()));
+    }
+
+    // "Danube": the DANUBE ICT items, every one with the word marked.
+    let body = search(&server, "Danube", json!({})).await;
+    assert!(hits(&body).len() >= 2, "{body}");
+    for h in hits(&body) {
+        assert_eq!(h["node"]["kind"], "NEWS");
+        let marked = all_marked(h);
+        assert!(
+            marked.iter().all(|w| w.eq_ignore_ascii_case("danube")) && !marked.is_empty(),
+            "{marked:?}"
+        );
+        assert!(
+            entity(h)["body"].as_str().unwrap().contains("DANUBE ICT")
+                || entity(h)["body"].as_str().unwrap().contains("Danube ICT")
+        );
+    }
+
+    // "training" among services: the Training Academy of MASIT. (ICT NET's page names no
+    // training anywhere.)
+    let body = search(&server, "training", json!({ "kinds": ["SERVICE"] })).await;
+    assert!(hits(&body).iter().all(|h| h["node"]["kind"] == "SERVICE"));
+    assert_eq!(entity(&hits(&body)[0])["heading"], "MASIT Training Academy");
+    assert_eq!(body["data"]["search"]["totalCount"], hits(&body).len());
+
+    // The words as a phrase rank above the same words scattered.
+    let body = search(&server, "clusters network", json!({ "first": 50 })).await;
+    let together: Vec<bool> = hits(&body)
+        .iter()
+        .map(|h| {
+            let e = entity(h);
+            let text = format!(
+                "{} {}",
+                e["title"].as_str().unwrap_or(""),
+                e["body"].as_str().unwrap_or("")
+            )
+            .to_lowercase()
+            .replace(['’', '\''], "");
+            text.contains("clusters network")
+        })
+        .collect();
+    assert!(
+        together.contains(&true) && together.contains(&false),
+        "{together:?}"
+    );
+    let first_scattered = together.iter().position(|t| !t).unwrap();
+    assert!(
+        together[first_scattered..].iter().all(|t| !t),
+        "phrase hits first: {together:?}"
+    );
+
+    // Facets count the whole result set, not the page.
+    let body = search(&server, "ICT", json!({ "first": 1 })).await;
+    let total = body["data"]["search"]["totalCount"].as_u64().unwrap();
+    assert!(total > 5, "{total}");
+    assert_eq!(hits(&body).len(), 1);
+    let kinds: u64 = body["data"]["search"]["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == "kind")
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(kinds, total);
+
+    // A filter alone lists, with its facets.
+    let body = search(&server, "", json!({ "filter": { "country": ["rs"] } })).await;
+    let search_result = &body["data"]["search"];
+    assert!(search_result["totalCount"].as_u64().unwrap() >= 2);
+    assert!(
+        search_result["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "country" && f["value"] == "RS")
+    );
+    assert!(
+        search_result["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["name"] != "country" || f["value"] == "RS")
+    );
+}
+
+async fn syntax_mistakes_are_warnings_not_errors(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    server.search.caught_up(&server.db).await.unwrap();
+    for (q, code) in [
+        ("\"annual meeting", "UNCLOSED_QUOTE"),
+        ("Budva OR", "DANGLING_OR"),
+        ("(Budva)", "UNSUPPORTED_GROUPING"),
+        ("color:blue Budva", "UNKNOWN_FIELD"),
+        ("Budva matchmaking", "MATCHED_ANY_WORD"),
+    ] {
+        let body = search(&server, q, json!({})).await;
+        let codes: Vec<&str> = body["extensions"]["warnings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{q}: {body}"))
+            .iter()
+            .map(|w| w["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&code), "{q}: {codes:?}");
+        assert!(!hits(&body).is_empty(), "{q} still finds something");
+    }
+    // 10,000 words cost no more than 32.
+    let long = "Budva ".repeat(10_000);
+    let body = server
+        .post(
+            SEARCH,
+            json!({ "q": long.chars().take(999).collect::<String>() }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    // Exclusion, OR, scopes.
+    let body = search(&server, "Budva -infofest", json!({})).await;
+    assert_eq!(hits(&body).len(), 1, "{body}");
+    let body = search(&server, "Budva OR matchmaking", json!({})).await;
+    assert_eq!(hits(&body).len(), 3);
+    let body = search(&server, "name:masit", json!({})).await;
+    assert!(hits(&body).iter().all(|h| h["node"]["kind"] != "NEWS"));
+    let body = search(&server, "news:masit", json!({})).await;
+    assert!(!hits(&body).is_empty());
+    assert!(hits(&body).iter().all(|h| h["node"]["kind"] == "NEWS"));
+}
+
+async fn suggest_completes_names_places_and_terms(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    server.search.caught_up(&server.db).await.unwrap();
+    let suggest = |prefix: &'static str| {
+        let server = &server;
+        async move {
+            let body = server
+                .data(
+                    "query($p: String!) { suggest(prefix: $p, first: 5) { label kind weight } }",
+                    json!({ "p": prefix }),
+                )
+                .await;
+            body["suggest"].as_array().unwrap().clone()
+        }
+    };
+    let found = suggest("vojv").await;
+    assert_eq!(found[0]["label"], "Vojvodina");
+    assert_eq!(found[0]["kind"], "PLACE");
+    let found = suggest("black se").await;
+    assert_eq!(
+        found[0]["label"],
+        "Balkan and Black Sea ICT Clusters Network"
+    );
+    assert_eq!(found[0]["kind"], "NETWORK");
+    let found = suggest("embed").await;
+    assert_eq!(found[0]["label"], "Embedded Systems and Real Time Systems");
+    assert_eq!(found[0]["kind"], "TERM");
+    let found = suggest("mas").await;
+    assert!(
+        found
+            .iter()
+            .any(|s| s["label"] == "MASIT - ICT chamber of commerce" && s["kind"] == "CLUSTER"),
+        "{found:?}"
+    );
+}
+
+/// Every cluster by its name, every news item by its opening words.
+async fn assert_index_agrees_with_store(server: &TestServer, context: &str) {
+    server.search.caught_up(&server.db).await.unwrap();
+    let stored = server
+        .data(
+            "{ clusters(first: 100) { edges { node { slug name } } } news(first: 100) { edges { node { id body } } } }",
+            json!({}),
+        )
+        .await;
+    for c in stored["clusters"]["edges"].as_array().unwrap() {
+        let name = c["node"]["name"].as_str().unwrap();
+        let body = search(
+            server,
+            &format!("name:\"{}\"", name.replace('"', " ")),
+            json!({ "kinds": ["CLUSTER"] }),
+        )
+        .await;
+        assert!(
+            hits(&body)
+                .iter()
+                .any(|h| entity(h)["slug"] == c["node"]["slug"]),
+            "{context}: cluster {name} not found: {body}"
+        );
+    }
+    let news = stored["news"]["edges"].as_array().unwrap();
+    for n in news {
+        let opening: Vec<&str> = n["node"]["body"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .take(8)
+            .collect();
+        let body = search(
+            server,
+            &format!("\"{}\"", opening.join(" ").replace('"', " ")),
+            json!({ "kinds": ["NEWS"], "first": 100 }),
+        )
+        .await;
+        assert!(
+            hits(&body)
+                .iter()
+                .any(|h| entity(h)["id"] == n["node"]["id"]),
+            "{context}: news {:?} not found",
+            opening
+        );
+    }
+    // Nothing in the index that the store no longer has.
+    let everything = search(server, "", json!({ "kinds": ["NEWS"], "first": 100 })).await;
+    assert_eq!(
+        everything["data"]["search"]["totalCount"].as_u64().unwrap() as usize,
+        news.len(),
+        "{context}"
+    );
+    assert!(hits(&everything).iter().all(|h| !entity(h).is_null()));
+}
+
+async fn index_and_store_agree_after_import_reimport_deletion_and_rebuild(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    assert_index_agrees_with_store(&server, "after import").await;
+
+    assert_eq!(server.reimport_seeds().await, 0);
+    assert_index_agrees_with_store(&server, "after re-import").await;
+
+    // The news page without its KosICT item: the item goes from store and index.
+    let before = search(&server, "KosICT", json!({})).await;
+    assert_eq!(hits(&before).len(), 1);
+    server
+        .reimport_seeds_edited(|page| {
+            match (page.find("August 24, 2016"), page.find("August 08, 2016")) {
+                (Some(from), Some(to)) => format!("{}{}", &page[..from], &page[to..]),
+                _ => page.to_owned(),
+            }
+        })
+        .await;
+    assert_index_agrees_with_store(&server, "after deletion").await;
+    let body = search(&server, "KosICT", json!({})).await;
+    assert_eq!(body["data"]["search"]["totalCount"], 0, "{body}");
+
+    cluster_atlas::search::rebuild(
+        &server.db,
+        server.index_dir(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+    assert_index_agrees_with_store(&server, "after rebuild").await;
+    let body = search(&server, "KosICT", json!({})).await;
+    assert_eq!(body["data"]["search"]["totalCount"], 0, "{body}");
+    let body = search(&server, "Budva", json!({})).await;
+    assert_eq!(hits(&body).len(), 2);
+}
+
+on_both_backends! {
+    the_seed_pages_answer_what_people_ask => super::the_seed_pages_answer_what_people_ask;
+    syntax_mistakes_are_warnings_not_errors => super::syntax_mistakes_are_warnings_not_errors;
+    suggest_completes_names_places_and_terms => super::suggest_completes_names_places_and_terms;
+    index_and_store_agree_after_import_reimport_deletion_and_rebuild => super::index_and_store_agree_after_import_reimport_deletion_and_rebuild;
+}
