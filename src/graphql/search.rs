@@ -174,6 +174,7 @@ pub struct SearchConnection {
 
 /// What autocomplete offers.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::search::suggest::Suggests")]
 pub enum SuggestionKind {
     Cluster,
     Network,
@@ -411,19 +412,10 @@ pub async fn suggest(
         .map_err(|e| Error::Internal(format!("suggest: {e:#}")).extend())?;
     Ok(found
         .into_iter()
-        .filter_map(|s| {
-            let kind = match s.kind.as_str() {
-                "CLUSTER" => SuggestionKind::Cluster,
-                "NETWORK" => SuggestionKind::Network,
-                "PLACE" => SuggestionKind::Place,
-                "TERM" => SuggestionKind::Term,
-                _ => return None,
-            };
-            Some(Suggestion {
-                label: s.label,
-                kind,
-                weight: i32::try_from(s.weight).unwrap_or(i32::MAX),
-            })
+        .map(|s| Suggestion {
+            label: s.label,
+            kind: s.kind.into(),
+            weight: i32::try_from(s.weight).unwrap_or(i32::MAX),
         })
         .collect())
 }

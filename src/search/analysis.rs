@@ -49,13 +49,47 @@ pub fn register(index: &Index) {
     }
 }
 
-/// The analyser registered under `name`, for re-tokenizing text outside the index (query terms,
-/// highlights); `None` for a name this module does not define.
-pub fn analyzer(name: &str) -> Option<TextAnalyzer> {
-    ANALYZERS
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, build)| build())
+/// A word typed in a query as the one term the index holds for it: folded, a hyphenated
+/// compound joined ("e-Government" -> "egovernment"); `None` for a word of no letter or digit.
+pub fn fold(word: &str) -> Option<String> {
+    let mut folded = String::new();
+    text::fold_word(word, &mut folded);
+    (!folded.is_empty()).then_some(folded)
+}
+
+/// The query side's analysers, built once per query: unstemmed names, stemmed prose.
+pub struct Analyzers {
+    name: TextAnalyzer,
+    prose: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Self {
+            name: name_analyzer(),
+            prose: prose_analyzer(),
+        }
+    }
+}
+
+impl Analyzers {
+    /// The analyser registered as `name` ([`NAME`] or [`PROSE`]).
+    pub fn of(&mut self, name: &str) -> &mut TextAnalyzer {
+        if name == NAME {
+            &mut self.name
+        } else {
+            &mut self.prose
+        }
+    }
+
+    /// The stem the prose fields hold for a folded word.
+    pub fn stem(&mut self, folded: &str) -> String {
+        let mut stream = self.prose.token_stream(folded);
+        match stream.next() {
+            Some(t) => t.text.clone(),
+            None => folded.to_owned(),
+        }
+    }
 }
 
 fn name_analyzer() -> TextAnalyzer {
@@ -318,6 +352,14 @@ mod tests {
     use tantivy::{IndexWriter, Term, doc};
 
     use super::*;
+
+    /// The analyser registered under `name`; `None` for a name this module does not define.
+    fn analyzer(name: &str) -> Option<TextAnalyzer> {
+        ANALYZERS
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, build)| build())
+    }
 
     fn tokens(analyzer_name: &str, text: &str) -> Vec<Token> {
         let mut analyzer = analyzer(analyzer_name).unwrap();

@@ -10,6 +10,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
 use super::schema::{Fields, Kind, TextField};
+use super::suggest::Suggests;
 use crate::store::{self, TermKind};
 
 /// The owner term of everything derived from a cluster, network or news item.
@@ -192,7 +193,14 @@ pub async fn clusters(
         places(&mut b, c);
         context.apply(&mut b);
         docs.push(b.done());
-        docs.push(suggestion(fields, c.id, &owner, "CLUSTER", &c.name, 1));
+        docs.push(suggestion(
+            fields,
+            c.id,
+            &owner,
+            Suggests::Cluster,
+            &c.name,
+            1,
+        ));
         by_cluster.insert(c.id, context);
     }
     for g in &groups {
@@ -265,8 +273,14 @@ async fn shared_suggestions(
     for (id, count) in store::cluster_term::counts(db, &term_ids).await? {
         let Some(t) = used.get(&id) else { continue };
         let owner = format!("term/{id}");
-        out.docs
-            .push(suggestion(fields, id, &owner, "TERM", &t.name, count));
+        out.docs.push(suggestion(
+            fields,
+            id,
+            &owner,
+            Suggests::Term,
+            &t.name,
+            count,
+        ));
         out.owners.push(owner);
     }
     let regions: Vec<String> = clusters
@@ -277,8 +291,14 @@ async fn shared_suggestions(
         .collect();
     for (region, count) in store::cluster::region_counts(db, &regions).await? {
         let owner = format!("place/{}", crate::text::name_key(&region));
-        out.docs
-            .push(suggestion(fields, 0, &owner, "PLACE", &region, count));
+        out.docs.push(suggestion(
+            fields,
+            0,
+            &owner,
+            Suggests::Place,
+            &region,
+            count,
+        ));
         out.owners.push(owner);
     }
     Ok(())
@@ -288,14 +308,12 @@ fn suggestion(
     fields: &Fields,
     id: i32,
     owner: &str,
-    what: &str,
+    what: Suggests,
     label: &str,
     weight: i64,
 ) -> TantivyDocument {
-    let mut b = Builder::new(fields, Kind::Suggestion, id, owner);
-    b.facet("suggests", what);
-    let mut doc = b.done();
-    doc.add_text(fields.suggests, what);
+    let mut doc = Builder::new(fields, Kind::Suggestion, id, owner).done();
+    doc.add_text(fields.suggests, what.as_str());
     doc.add_text(fields.label, label);
     doc.add_text(fields.prefixes, label);
     doc.add_u64(fields.weight, u64::try_from(weight).unwrap_or(0));
@@ -318,7 +336,7 @@ pub async fn networks(
         .map(|n| {
             let owner = owner(store::outbox::Changed::Network, n.id);
             let weight = members.get(&n.id).copied().unwrap_or(0);
-            suggestion(fields, n.id, &owner, "NETWORK", &n.name, weight)
+            suggestion(fields, n.id, &owner, Suggests::Network, &n.name, weight)
         })
         .collect();
     Ok(Derived {

@@ -2,9 +2,7 @@
 //! the same rules as the query (Tantivy's snippet generator knows only exact terms), and cuts
 //! a fragment around the densest run of marks.
 
-use tantivy::tokenizer::TextAnalyzer;
-
-use super::analysis;
+use super::analysis::{self, Analyzers};
 use super::query::Marks;
 
 /// A fragment longer than this is cut around the marks.
@@ -57,17 +55,14 @@ fn escape(out: &mut String, s: &str) {
 }
 
 pub struct Highlighter {
-    name: TextAnalyzer,
-    prose: TextAnalyzer,
+    analyzers: Analyzers,
     marks: Marks,
 }
 
 impl Highlighter {
     pub fn new(marks: Marks) -> Self {
-        let get = |n| analysis::analyzer(n).unwrap_or_default();
         Self {
-            name: get(analysis::NAME),
-            prose: get(analysis::PROSE),
+            analyzers: Analyzers::default(),
             marks,
         }
     }
@@ -83,13 +78,10 @@ impl Highlighter {
         {
             return true;
         }
-        if m.stems.is_empty() {
-            return false;
+        !m.stems.is_empty() && {
+            let stem = self.analyzers.stem(folded);
+            self.marks.stems.contains(&stem)
         }
-        let mut stream = self.prose.token_stream(folded);
-        stream
-            .next()
-            .is_some_and(|t| self.marks.stems.contains(&t.text))
     }
 
     /// The marked fragment of `text`, or `None` when no word in it matched.
@@ -97,7 +89,7 @@ impl Highlighter {
         // Byte ranges of matched words, from the unstemmed tokens' offsets.
         let mut tokens = Vec::new();
         {
-            let mut stream = self.name.token_stream(text);
+            let mut stream = self.analyzers.of(analysis::NAME).token_stream(text);
             while let Some(t) = stream.next() {
                 tokens.push((t.offset_from, t.offset_to, t.text.clone()));
             }

@@ -7,14 +7,14 @@
 
 use std::collections::BTreeSet;
 
+use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::{Term, tokenizer::TextAnalyzer};
 
-use super::analysis;
+use super::analysis::{self, Analyzers};
 use super::schema::{Fields, Kind, TextField};
 use super::syntax::{Atom, Clause, Parsed, Scope, Text};
 
@@ -63,52 +63,6 @@ pub fn typo_distance(chars: usize) -> u8 {
     }
 }
 
-struct Analyzers {
-    name: TextAnalyzer,
-    prose: TextAnalyzer,
-}
-
-impl Analyzers {
-    fn new() -> Self {
-        let get = |n| analysis::analyzer(n).unwrap_or_default();
-        Self {
-            name: get(analysis::NAME),
-            prose: get(analysis::PROSE),
-        }
-    }
-
-    /// The tokens of `text` under `field`'s analyser, with positions.
-    fn tokens(&mut self, field: TextField, text: &str) -> Vec<(usize, String)> {
-        let analyzer = if field.analyzer() == analysis::NAME {
-            &mut self.name
-        } else {
-            &mut self.prose
-        };
-        let mut out = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while let Some(t) = stream.next() {
-            out.push((t.position, t.text.clone()));
-        }
-        out
-    }
-
-    /// A word as one folded term: hyphenated compounds joined ("e-Government" ->
-    /// "egovernment"), the way the index holds them.
-    fn word(&mut self, word: &str) -> Option<String> {
-        let mut folded = String::new();
-        crate::text::fold_word(word, &mut folded);
-        (!folded.is_empty()).then_some(folded)
-    }
-
-    /// The stem the prose fields hold for a folded word.
-    fn stem(&mut self, folded: &str) -> String {
-        self.tokens(TextField::Body, folded)
-            .into_iter()
-            .next()
-            .map_or_else(|| folded.to_owned(), |(_, t)| t)
-    }
-}
-
 fn fields_of(scope: Option<Scope>) -> &'static [TextField] {
     match scope {
         None => &TextField::ALL,
@@ -140,7 +94,7 @@ fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
 }
 
 pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
-    let mut analyzers = Analyzers::new();
+    let mut analyzers = Analyzers::default();
     let mut marks = Marks::default();
     let mut positive = Vec::new();
     let mut negative = Vec::new();
@@ -232,7 +186,7 @@ fn atom_query(
     let scoped = fields_of(atom.scope);
     let mut query = match &atom.text {
         Text::Word(word) => {
-            let folded = analyzers.word(word)?;
+            let folded = analysis::fold(word)?;
             let stem = analyzers.stem(&folded);
             let mut exact = Vec::new();
             for &f in scoped {
@@ -308,7 +262,7 @@ fn atom_query(
             }
             if !excluded {
                 for word in text.split_whitespace() {
-                    if let Some(folded) = analyzers.word(word) {
+                    if let Some(folded) = analysis::fold(word) {
                         marks.stems.insert(analyzers.stem(&folded));
                         marks.exact.insert(folded);
                     }
@@ -347,11 +301,7 @@ fn phrase(
     // The field's own tokens in order; a compound's joined form ("2829" of "28-29") spans
     // its parts' positions, so the phrase goes through the parts.
     let mut terms: Vec<(usize, Term)> = Vec::new();
-    let analyzer = if field.analyzer() == analysis::NAME {
-        &mut analyzers.name
-    } else {
-        &mut analyzers.prose
-    };
+    let analyzer = analyzers.of(field.analyzer());
     let mut stream = analyzer.token_stream(text);
     while let Some(t) = stream.next() {
         if t.position_length <= 1 {
