@@ -199,6 +199,23 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
             .iter()
             .all(|f| f["name"] != "country" || f["value"] == "RS")
     );
+
+    // Every taxonomy filters, activity types and languages too.
+    let body = search(
+        &server,
+        "",
+        json!({ "kinds": ["CLUSTER"], "filter": { "activityType": ["Participation at missions/events/study visits/fairs"] } }),
+    )
+    .await;
+    let slugs: Vec<&Value> = hits(&body).iter().map(|h| &entity(h)["slug"]).collect();
+    assert!(slugs.contains(&&json!("ict-net")), "{body}");
+    assert!(
+        body["data"]["search"]["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "activityType")
+    );
 }
 
 async fn syntax_mistakes_are_warnings_not_errors(backend: Backend) {

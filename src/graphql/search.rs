@@ -11,7 +11,8 @@ use async_graphql::{Context, Enum, ErrorExtensions, InputObject, SimpleObject, U
 use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::ids::{decode_cursor, encode_cursor};
 use super::types::*;
-use crate::search::{self, Kind, Search};
+use crate::search::{self, Kind, Search, facet};
+use crate::store::TermKind;
 use crate::{Error, store};
 
 /// What a search hit is.
@@ -45,7 +46,7 @@ impl SearchKind {
 }
 
 /// Search filters: fields are ANDed, the values within one field ORed. The same names as
-/// the facets a search returns.
+/// the facets a search returns; taxonomy values by name, as `taxonomy` lists them.
 #[derive(InputObject, Default)]
 pub struct SearchFilter {
     /// Kinds of hit, as the `kinds` argument (both apply).
@@ -53,11 +54,21 @@ pub struct SearchFilter {
     /// ISO 3166-1 alpha-2 codes: a cluster's country; for news, the countries of the clusters
     /// it names.
     pub country: Option<Vec<String>>,
+    /// Sectoral industries.
     pub sector: Option<Vec<String>>,
+    /// Technology fields.
     pub technology_field: Option<Vec<String>>,
+    /// S3 EU priority areas.
     pub s3_priority: Option<Vec<String>>,
+    /// Emerging industries.
     pub emerging_industry: Option<Vec<String>>,
+    /// Support service types.
     pub service_type: Option<Vec<String>>,
+    /// Cooperation activity types.
+    pub activity_type: Option<Vec<String>>,
+    /// Languages spoken.
+    pub language: Option<Vec<String>>,
+    /// Cluster Excellence Label levels.
     pub excellence_label: Option<Vec<ExcellenceLabel>>,
     /// Network slugs: members' documents, and news published by or naming the network.
     pub network: Option<Vec<String>>,
@@ -68,36 +79,50 @@ pub struct SearchFilter {
 }
 
 impl SearchFilter {
+    /// (facet, values) for each field given.
     fn facets(self) -> Vec<(String, Vec<String>)> {
-        let mut out = Vec::new();
-        let mut add = |name: &str, values: Option<Vec<String>>| {
-            if let Some(v) = values.filter(|v| !v.is_empty()) {
-                out.push((name.to_owned(), v));
-            }
-        };
-        add(
-            "country",
-            self.country
-                .map(|v| v.iter().map(|c| c.to_ascii_uppercase()).collect()),
-        );
-        add("sector", self.sector);
-        add("technologyField", self.technology_field);
-        add("s3Priority", self.s3_priority);
-        add("emergingIndustry", self.emerging_industry);
-        add("serviceType", self.service_type);
-        add(
-            "excellenceLabel",
-            self.excellence_label
-                .map(|v| v.iter().map(|l| l.as_str().to_owned()).collect()),
-        );
-        add("network", self.network);
-        add("framework", self.framework);
-        add(
-            "year",
-            self.year
-                .map(|v| v.iter().map(ToString::to_string).collect()),
-        );
-        out
+        let terms = [
+            (TermKind::Sector, self.sector),
+            (TermKind::TechnologyField, self.technology_field),
+            (TermKind::S3Priority, self.s3_priority),
+            (TermKind::EmergingIndustry, self.emerging_industry),
+            (TermKind::ServiceType, self.service_type),
+            (TermKind::ActivityType, self.activity_type),
+            (TermKind::Language, self.language),
+        ];
+        let strings = |v: Option<Vec<String>>| v.unwrap_or_default();
+        let mut all = vec![(
+            facet::COUNTRY,
+            strings(self.country)
+                .iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        )];
+        all.extend(terms.map(|(kind, v)| (facet::term(kind), strings(v))));
+        all.extend([
+            (
+                facet::EXCELLENCE_LABEL,
+                self.excellence_label
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| l.as_str().to_owned())
+                    .collect(),
+            ),
+            (facet::NETWORK, strings(self.network)),
+            (facet::FRAMEWORK, strings(self.framework)),
+            (
+                facet::YEAR,
+                self.year
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            ),
+        ]);
+        all.into_iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(name, values)| (name.to_owned(), values))
+            .collect()
     }
 }
 
@@ -174,7 +199,7 @@ pub struct SearchConnection {
 
 /// What autocomplete offers.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "crate::search::suggest::Suggests")]
+#[graphql(remote = "crate::search::Suggests")]
 pub enum SuggestionKind {
     Cluster,
     Network,

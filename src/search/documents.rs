@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
-use super::schema::{Fields, Kind, TextField};
+use super::schema::{Fields, Kind, TextField, facet};
 use super::suggest::Suggests;
 use crate::store::{self, TermKind};
 
@@ -23,19 +23,6 @@ pub fn owner(entity: store::outbox::Changed, id: i32) -> String {
 pub struct Derived {
     pub owners: Vec<String>,
     pub docs: Vec<TantivyDocument>,
-}
-
-/// The facet path root of each taxonomy.
-pub fn term_facet(kind: TermKind) -> &'static str {
-    match kind {
-        TermKind::Sector => "sector",
-        TermKind::TechnologyField => "technologyField",
-        TermKind::S3Priority => "s3Priority",
-        TermKind::EmergingIndustry => "emergingIndustry",
-        TermKind::ServiceType => "serviceType",
-        TermKind::ActivityType => "activityType",
-        TermKind::Language => "language",
-    }
 }
 
 /// One document being put together.
@@ -52,7 +39,7 @@ impl<'a> Builder<'a> {
         doc.add_text(fields.owner, owner);
         doc.add_facet(
             fields.facets,
-            Facet::from_path(["kind", kind.facet_value()]),
+            Facet::from_path([facet::KIND, kind.facet_value()]),
         );
         Self { fields, doc }
     }
@@ -76,7 +63,7 @@ impl<'a> Builder<'a> {
     fn day(&mut self, date: chrono::NaiveDate) -> &mut Self {
         self.doc
             .add_i64(self.fields.day, i64::from(date.num_days_from_ce()));
-        self.facet("year", &date.year().to_string())
+        self.facet(facet::YEAR, &date.year().to_string())
     }
 
     fn done(self) -> TantivyDocument {
@@ -94,13 +81,13 @@ struct Context {
 impl Context {
     fn apply(&self, b: &mut Builder) {
         if let Some(code) = &self.country {
-            b.facet("country", code);
+            b.facet(facet::COUNTRY, code);
         }
         if let Some(label) = &self.label {
-            b.facet("excellenceLabel", &label.to_ascii_uppercase());
+            b.facet(facet::EXCELLENCE_LABEL, &label.to_ascii_uppercase());
         }
         for slug in &self.networks {
-            b.facet("network", slug);
+            b.facet(facet::NETWORK, slug);
         }
     }
 }
@@ -187,7 +174,7 @@ pub async fn clusters(
         for t in terms.get(&c.id).into_iter().flatten() {
             b.text(TextField::Terms, &t.name);
             if let Some(kind) = TermKind::parse(&t.kind) {
-                b.facet(term_facet(kind), &t.name);
+                b.facet(facet::term(kind), &t.name);
             }
         }
         places(&mut b, c);
@@ -235,7 +222,7 @@ pub async fn clusters(
             b.text(TextField::Body, description);
         }
         if let Some(framework) = &programme.framework {
-            b.facet("framework", framework);
+            b.facet(facet::FRAMEWORK, framework);
         }
         context.apply(&mut b);
         docs.push(b.done());
@@ -396,10 +383,10 @@ pub async fn news(
                 countries_named.extend(m.cluster_id.and_then(|id| countries.get(&id)));
             }
             for slug in networks {
-                b.facet("network", slug);
+                b.facet(facet::NETWORK, slug);
             }
             for code in countries_named {
-                b.facet("country", code);
+                b.facet(facet::COUNTRY, code);
             }
             b.done()
         })

@@ -9,23 +9,9 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
 use super::Generation;
 use super::highlight::Highlighter;
 use super::query::{self, Restrict};
-use super::schema::{Fields, Kind, TextField};
+use super::schema::{Fields, Kind, TextField, facet};
 use super::syntax;
 
-/// The facets counted on every search, by name.
-pub const FACETS: [&str; 11] = [
-    "kind",
-    "country",
-    "sector",
-    "technologyField",
-    "s3Priority",
-    "emergingIndustry",
-    "serviceType",
-    "excellenceLabel",
-    "network",
-    "framework",
-    "year",
-];
 /// Values reported per facet, most frequent first.
 const FACET_VALUES: usize = 25;
 
@@ -33,7 +19,7 @@ const FACET_VALUES: usize = 25;
 pub struct Request {
     pub query: String,
     pub kinds: Vec<Kind>,
-    /// Facet name (one of [`FACETS`]) and the values any of which a hit must have.
+    /// Facet name (one of [`facet::all`]) and the values any of which a hit must have.
     pub filters: Vec<(String, Vec<String>)>,
     pub offset: usize,
     pub limit: usize,
@@ -124,7 +110,7 @@ pub fn search(
         });
     }
     let mut facets = Vec::new();
-    for name in FACETS {
+    for name in facet::all() {
         for (facet, count) in counts.top_k(format!("/{name}").as_str(), FACET_VALUES) {
             if let Some(value) = facet.to_path().last() {
                 facets.push(Facet {
@@ -167,7 +153,7 @@ fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Re
             }
         });
     let mut facets = FacetCollector::for_field("facets");
-    for name in FACETS {
+    for name in facet::all() {
         facets.add_facet(TantivyFacet::from_path([name]));
     }
     let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;

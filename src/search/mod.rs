@@ -29,10 +29,10 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
 use tokio::sync::Notify;
 
 pub use engine::{Facet, Highlight, Hit, Request, Results};
-pub use home::{Home, Unusable};
-pub use schema::Kind;
-pub use suggest::Suggestion;
+pub use schema::{Kind, facet};
+pub use suggest::{Suggestion, Suggests};
 
+use home::Home;
 use schema::Fields;
 
 /// One generation of the index, open for reading and (by the indexer) writing.

@@ -60,6 +60,39 @@ impl Kind {
     }
 }
 
+/// Facet names: what every search counts, and the names its filters take.
+pub mod facet {
+    use crate::store::TermKind;
+
+    pub const KIND: &str = "kind";
+    pub const COUNTRY: &str = "country";
+    pub const EXCELLENCE_LABEL: &str = "excellenceLabel";
+    pub const NETWORK: &str = "network";
+    pub const FRAMEWORK: &str = "framework";
+    pub const YEAR: &str = "year";
+
+    /// The facet of each taxonomy.
+    pub fn term(kind: TermKind) -> &'static str {
+        match kind {
+            TermKind::Sector => "sector",
+            TermKind::TechnologyField => "technologyField",
+            TermKind::S3Priority => "s3Priority",
+            TermKind::EmergingIndustry => "emergingIndustry",
+            TermKind::ServiceType => "serviceType",
+            TermKind::ActivityType => "activityType",
+            TermKind::Language => "language",
+        }
+    }
+
+    /// Every facet, in the order a search reports them.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        [KIND, COUNTRY]
+            .into_iter()
+            .chain(TermKind::ALL.map(term))
+            .chain([EXCELLENCE_LABEL, NETWORK, FRAMEWORK, YEAR])
+    }
+}
+
 /// The text fields a query can reach, with their analyser and weight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TextField {
