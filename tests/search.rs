@@ -200,6 +200,32 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
             .all(|f| f["name"] != "country" || f["value"] == "RS")
     );
 
+    // Hits of every kind load their entities together, one statement per kind (services:
+    // groups and items), and nested selections under them load as elsewhere.
+    let nested = r#"query($q: String!) { search(query: $q, first: 100) { edges { node { kind
+      entity { __typename
+        ... on Cluster { name country { code } }
+        ... on NewsItem { title }
+        ... on Service { heading items }
+        ... on ProgrammeParticipation { programme { name framework } } } } } } }"#;
+    let body = server.data(nested, json!({ "q": "ICT" })).await;
+    let kinds: std::collections::BTreeSet<&str> = body["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["entity"]["__typename"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    let masit = body["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["entity"]["name"] == "MASIT - ICT chamber of commerce")
+        .unwrap();
+    assert_eq!(masit["node"]["entity"]["country"]["code"], "MK");
+    // cluster, news, participation, service group, service items, programme.
+    assert_eq!(server.count_statements(nested, json!({ "q": "ICT" })).await, 6);
+
     // Every taxonomy filters, activity types and languages too.
     let body = search(
         &server,

@@ -61,6 +61,17 @@ fn key(field: &str, tag: &str, kind: ValueKind, cursor: &str) -> Result<Key> {
     Ok(Key { value, id })
 }
 
+/// A page size given as `field`, checked against the cap.
+pub fn page_size(field: &str, n: i32) -> Result<u64> {
+    if !(0..=MAX_PAGE_SIZE).contains(&n) {
+        return Err(Error::invalid_field(
+            field,
+            format!("{field} must be between 0 and {MAX_PAGE_SIZE}, not {n}"),
+        ));
+    }
+    Ok(u64::try_from(n).unwrap_or_default())
+}
+
 /// The store window for `first/after/last/before` over the ordering `tag`.
 pub fn window(
     tag: &str,
@@ -70,19 +81,10 @@ pub fn window(
     last: Option<i32>,
     before: Option<&str>,
 ) -> Result<Window> {
-    let size = |field: &str, n: i32| -> Result<u64> {
-        if !(0..=MAX_PAGE_SIZE).contains(&n) {
-            return Err(Error::invalid_field(
-                field,
-                format!("{field} must be between 0 and {MAX_PAGE_SIZE}, not {n}"),
-            ));
-        }
-        Ok(u64::try_from(n).unwrap_or_default())
-    };
     let (limit, from_end) = match (first, last) {
         (Some(_), Some(_)) => return Err(Error::invalid("give first or last, not both")),
-        (Some(n), None) => (size("first", n)?, false),
-        (None, Some(n)) => (size("last", n)?, true),
+        (Some(n), None) => (page_size("first", n)?, false),
+        (None, Some(n)) => (page_size("last", n)?, true),
         (None, None) => (u64::try_from(DEFAULT_PAGE_SIZE).unwrap_or(20), false),
     };
     Ok(Window {

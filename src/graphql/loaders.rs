@@ -10,7 +10,7 @@ use crate::store::news::Parent;
 use crate::store::window::Key;
 use crate::store::{
     cluster, contact, cooperation_activity, cooperation_country, membership, network, news,
-    news_mention, participation, programme, service_group, service_item, term,
+    news_mention, participation, programme, service_group, term,
 };
 
 use super::batch::{Batcher, Fetch};
@@ -74,6 +74,11 @@ by_id!(ClusterById, cluster::Model, cluster::find_by_ids);
 by_id!(NetworkById, network::Model, network::find_by_ids);
 by_id!(ProgrammeById, programme::Model, programme::find_by_ids);
 by_id!(NewsById, news::Model, news::find_by_ids);
+by_id!(
+    ParticipationById,
+    participation::Model,
+    participation::find_by_ids
+);
 children!(
     ContactsOf,
     contact::Model,
@@ -168,23 +173,38 @@ impl Fetch<ServicesOf> for StoreLoader {
         let groups = service_group::for_clusters(&self.db, &ids)
             .await
             .map_err(internal)?;
-        let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
-        let mut items: HashMap<i32, Vec<String>> = HashMap::new();
-        for i in service_item::for_groups(&self.db, &group_ids)
+        let mut map: HashMap<ServicesOf, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (g, items) in service_group::with_items(&self.db, groups)
             .await
             .map_err(internal)?
         {
-            items.entry(i.group_id).or_default().push(i.text);
-        }
-        let mut map: HashMap<ServicesOf, Self::Value> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        for g in groups {
-            let its = items.remove(&g.id).unwrap_or_default();
             map.entry(ServicesOf(g.cluster_id))
                 .or_default()
-                .push((g, its));
+                .push((g, items));
         }
         Ok(map)
+    }
+}
+
+/// A service group with its items, by the group's id (search hits): two statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ServiceById(pub i32);
+
+impl Fetch<ServiceById> for StoreLoader {
+    type Value = (service_group::Model, Vec<String>);
+
+    async fn fetch(&self, keys: &[ServiceById]) -> Loaded<ServiceById, Self::Value> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let groups = service_group::find_by_ids(&self.db, &ids)
+            .await
+            .map_err(internal)?;
+        Ok(service_group::with_items(&self.db, groups)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|(g, items)| (ServiceById(g.id), (g, items)))
+            .collect())
     }
 }
 

@@ -2,18 +2,19 @@
 //! statement per kind for a page of hits), warnings of the query parser in the response's
 //! `extensions.warnings`.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_graphql::connection::PageInfo;
-use async_graphql::{Context, Enum, ErrorExtensions, InputObject, SimpleObject, Union};
+use async_graphql::{
+    ComplexObject, Context, Enum, ErrorExtensions, InputObject, SimpleObject, Union,
+};
 
-use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::connection::{DEFAULT_PAGE_SIZE, page_size};
 use super::ids::{decode_cursor, encode_cursor};
 use super::types::*;
+use crate::Error;
 use crate::search::{self, Kind, Search, facet};
 use crate::store::TermKind;
-use crate::{Error, store};
 
 /// What a search hit is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -162,13 +163,53 @@ pub struct SearchHighlight {
 
 /// One search result.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct SearchHit {
     /// Relevance: higher is better; only the order within one search means anything.
     pub score: f64,
     pub kind: SearchKind,
     pub highlights: Vec<SearchHighlight>,
-    /// The thing found; null only if it was deleted since the index last caught up.
-    pub entity: Option<SearchEntity>,
+    #[graphql(skip)]
+    pub id: i32,
+}
+
+#[ComplexObject]
+impl SearchHit {
+    /// The thing found, loaded with the other hits' (one statement per kind); null only if
+    /// it was deleted since the index last caught up.
+    async fn entity(&self, ctx: &Context<'_>) -> Res<Option<SearchEntity>> {
+        use super::loaders::{ClusterById, NewsById, ParticipationById, ServiceById};
+        let id = self.id;
+        match self.kind {
+            SearchKind::Cluster => {
+                load(ctx, Some(ClusterById(id)), |m| {
+                    SearchEntity::Cluster(Cluster(m))
+                })
+                .await
+            }
+            SearchKind::News => {
+                load(ctx, Some(NewsById(id)), |m| {
+                    SearchEntity::NewsItem(NewsItem(m))
+                })
+                .await
+            }
+            SearchKind::ProgrammeParticipation => {
+                load(ctx, Some(ParticipationById(id)), |m| {
+                    SearchEntity::ProgrammeParticipation(ProgrammeParticipation(m))
+                })
+                .await
+            }
+            SearchKind::Service => {
+                load(ctx, Some(ServiceById(id)), |(g, items)| {
+                    SearchEntity::Service(Service {
+                        heading: g.heading,
+                        items,
+                    })
+                })
+                .await
+            }
+        }
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -245,39 +286,25 @@ pub async fn search(
     first: Option<i32>,
     after: Option<String>,
 ) -> Res<SearchConnection> {
-    let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(Error::invalid_field(
-            "first",
-            format!("first must be between 0 and {MAX_PAGE_SIZE}, not {first}"),
-        )
-        .extend());
-    }
+    let limit = page_size("first", first.unwrap_or(DEFAULT_PAGE_SIZE)).map_err(|e| e.extend())?;
     let offset = offset_of(after.as_deref())?;
     let filter = filter.unwrap_or_default();
-    let mut wanted: Vec<Kind> = kinds
-        .unwrap_or_default()
-        .into_iter()
-        .map(SearchKind::kind)
-        .collect();
-    if let Some(also) = &filter.kinds {
-        let also: Vec<Kind> = also.iter().map(|k| k.kind()).collect();
-        wanted = if wanted.is_empty() {
-            also
-        } else {
-            wanted.into_iter().filter(|k| also.contains(k)).collect()
-        };
-        if wanted.is_empty() {
-            // The two lists share no kind: nothing can match.
-            wanted.push(Kind::Suggestion);
-        }
-    }
+    let Some(kinds) = kinds_wanted(kinds, filter.kinds.as_deref()) else {
+        return Ok(SearchConnection::empty(offset));
+    };
+    let look = ctx.look_ahead();
     let request = search::Request {
         query,
-        kinds: wanted,
+        kinds,
         filters: filter.facets(),
         offset,
-        limit: usize::try_from(first).unwrap_or(0),
+        limit: usize::try_from(limit).unwrap_or(0),
+        facets: look.field("facets").exists(),
+        highlights: look
+            .field("edges")
+            .field("node")
+            .field("highlights")
+            .exists(),
     };
     let results = search_of(ctx)?
         .search(request)
@@ -293,37 +320,19 @@ pub async fn search(
                 .map(|w| serde_json::json!({ "code": w.code, "message": w.message, "at": w.at })),
         );
     }
-    let entities = entities(ctx, &results.hits).await?;
     let total = results.total;
     let edges: Vec<SearchEdge> = results
         .hits
         .into_iter()
         .enumerate()
         .filter_map(|(i, hit)| {
-            let kind = SearchKind::of(hit.kind)?;
             Some(SearchEdge {
                 cursor: encode_cursor(&serde_json::json!({ "s": offset + i })),
                 node: SearchHit {
                     score: f64::from(hit.score),
-                    kind,
-                    entity: entities.get(&(hit.kind, hit.id)).cloned(),
-                    highlights: hit
-                        .highlights
-                        .into_iter()
-                        .map(|h| SearchHighlight {
-                            field: h.field.to_owned(),
-                            fragment: h.fragment,
-                            text: h.text,
-                            marks: h
-                                .marks
-                                .into_iter()
-                                .map(|(s, e)| MarkRange {
-                                    start: i32::try_from(s).unwrap_or(i32::MAX),
-                                    end: i32::try_from(e).unwrap_or(i32::MAX),
-                                })
-                                .collect(),
-                        })
-                        .collect(),
+                    kind: SearchKind::of(hit.kind)?,
+                    id: hit.id,
+                    highlights: hit.highlights.into_iter().map(highlight).collect(),
                 },
             })
         })
@@ -350,72 +359,62 @@ pub async fn search(
     })
 }
 
-/// The hits' entities, one statement per kind (two for services: groups and their items).
-async fn entities(
-    ctx: &Context<'_>,
-    hits: &[search::Hit],
-) -> Res<HashMap<(Kind, i32), SearchEntity>> {
-    let db = db(ctx)?;
-    let ids = |kind: Kind| -> Vec<i32> {
-        hits.iter()
-            .filter(|h| h.kind == kind)
-            .map(|h| h.id)
-            .collect()
+/// The kinds to search: the argument's, narrowed by the filter's; empty for every kind,
+/// `None` when the two share none (nothing can match).
+fn kinds_wanted(
+    argument: Option<Vec<SearchKind>>,
+    filter: Option<&[SearchKind]>,
+) -> Option<Vec<Kind>> {
+    let argument = argument.unwrap_or_default();
+    let kinds: Vec<Kind> = match filter {
+        None => argument.iter().map(|k| k.kind()).collect(),
+        Some(f) if argument.is_empty() => f.iter().map(|k| k.kind()).collect(),
+        Some(f) => {
+            let both: Vec<Kind> = argument
+                .iter()
+                .filter(|k| f.contains(k))
+                .map(|k| k.kind())
+                .collect();
+            if both.is_empty() {
+                return None;
+            }
+            both
+        }
     };
-    let mut out = HashMap::new();
-    let clusters = ids(Kind::Cluster);
-    if !clusters.is_empty() {
-        for m in store::cluster::find_by_ids(db, &clusters)
-            .await
-            .map_err(internal)?
-        {
-            out.insert((Kind::Cluster, m.id), SearchEntity::Cluster(Cluster(m)));
+    Some(kinds)
+}
+
+fn highlight(h: search::Highlight) -> SearchHighlight {
+    let at = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    SearchHighlight {
+        field: h.field.to_owned(),
+        fragment: h.fragment,
+        text: h.text,
+        marks: h
+            .marks
+            .into_iter()
+            .map(|(s, e)| MarkRange {
+                start: at(s),
+                end: at(e),
+            })
+            .collect(),
+    }
+}
+
+impl SearchConnection {
+    fn empty(offset: usize) -> Self {
+        Self {
+            total_count: 0,
+            facets: Vec::new(),
+            edges: Vec::new(),
+            page_info: PageInfo {
+                has_previous_page: offset > 0,
+                has_next_page: false,
+                start_cursor: None,
+                end_cursor: None,
+            },
         }
     }
-    let news = ids(Kind::News);
-    if !news.is_empty() {
-        for m in store::news::find_by_ids(db, &news)
-            .await
-            .map_err(internal)?
-        {
-            out.insert((Kind::News, m.id), SearchEntity::NewsItem(NewsItem(m)));
-        }
-    }
-    let participations = ids(Kind::Participation);
-    if !participations.is_empty() {
-        for m in store::participation::find_by_ids(db, &participations)
-            .await
-            .map_err(internal)?
-        {
-            out.insert(
-                (Kind::Participation, m.id),
-                SearchEntity::ProgrammeParticipation(ProgrammeParticipation(m)),
-            );
-        }
-    }
-    let groups = ids(Kind::Service);
-    if !groups.is_empty() {
-        let mut items: HashMap<i32, Vec<String>> = HashMap::new();
-        for item in store::service_item::for_groups(db, &groups)
-            .await
-            .map_err(internal)?
-        {
-            items.entry(item.group_id).or_default().push(item.text);
-        }
-        for g in store::service_group::find_by_ids(db, &groups)
-            .await
-            .map_err(internal)?
-        {
-            out.insert(
-                (Kind::Service, g.id),
-                SearchEntity::Service(Service {
-                    heading: g.heading,
-                    items: items.remove(&g.id).unwrap_or_default(),
-                }),
-            );
-        }
-    }
-    Ok(out)
 }
 
 pub async fn suggest(
@@ -423,14 +422,7 @@ pub async fn suggest(
     prefix: String,
     first: Option<i32>,
 ) -> Res<Vec<Suggestion>> {
-    let first = first.unwrap_or(10);
-    if !(0..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(Error::invalid_field(
-            "first",
-            format!("first must be between 0 and {MAX_PAGE_SIZE}, not {first}"),
-        )
-        .extend());
-    }
+    let first = page_size("first", first.unwrap_or(10)).map_err(|e| e.extend())?;
     let found = search_of(ctx)?
         .suggest(prefix, usize::try_from(first).unwrap_or(0))
         .await

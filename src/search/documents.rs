@@ -130,11 +130,7 @@ pub async fn clusters(
         }
     }
     let groups = store::service_group::for_clusters(db, &ids).await?;
-    let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
-    let mut items: HashMap<i32, Vec<String>> = HashMap::new();
-    for item in store::service_item::for_groups(db, &group_ids).await? {
-        items.entry(item.group_id).or_default().push(item.text);
-    }
+    let groups = store::service_group::with_items(db, groups).await?;
     let participations = store::participation::for_clusters(db, &ids).await?;
     let programme_ids: BTreeSet<i32> = participations.iter().map(|p| p.programme_id).collect();
     let programmes: HashMap<i32, store::programme::Model> =
@@ -190,7 +186,7 @@ pub async fn clusters(
         ));
         by_cluster.insert(c.id, context);
     }
-    for g in &groups {
+    for (g, items) in &groups {
         let Some(context) = by_cluster.get(&g.cluster_id) else {
             continue;
         };
@@ -199,7 +195,7 @@ pub async fn clusters(
         if let Some(heading) = &g.heading {
             b.text(TextField::Name, heading);
         }
-        for item in items.get(&g.id).into_iter().flatten() {
+        for item in items {
             b.text(TextField::Body, item);
         }
         context.apply(&mut b);

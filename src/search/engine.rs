@@ -4,7 +4,7 @@
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::{Facet as TantivyFacet, Value};
-use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument};
 
 use super::Generation;
 use super::highlight::Highlighter;
@@ -23,6 +23,10 @@ pub struct Request {
     pub filters: Vec<(String, Vec<String>)>,
     pub offset: usize,
     pub limit: usize,
+    /// Whether to count facets (a pass over every match) and mark highlights (a stored
+    /// document read per hit): callers that show neither skip the work.
+    pub facets: bool,
+    pub highlights: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -90,27 +94,27 @@ pub fn search(
     let mut highlighter = Highlighter::new(built.marks);
     let mut hits = Vec::with_capacity(top.len());
     for ((score, _), address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let kind = doc
-            .get_first(fields.kind)
-            .and_then(|v| v.as_u64())
-            .and_then(Kind::from_code);
-        let id = doc
-            .get_first(fields.id)
-            .and_then(|v| v.as_u64())
-            .and_then(|v| i32::try_from(v).ok());
-        let (Some(kind), Some(id)) = (kind, id) else {
+        let Some((kind, id)) = identity(&searcher, address)? else {
             continue;
+        };
+        let highlights = if request.highlights {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            highlights(fields, &mut highlighter, &doc)
+        } else {
+            Vec::new()
         };
         hits.push(Hit {
             kind,
             id,
             score,
-            highlights: highlights(fields, &mut highlighter, &doc),
+            highlights,
         });
     }
     let mut facets = Vec::new();
-    for name in facet::all() {
+    for (name, counts) in counts
+        .iter()
+        .flat_map(|c| facet::all().map(move |n| (n, c)))
+    {
         for (facet, count) in counts.top_k(format!("/{name}").as_str(), FACET_VALUES) {
             if let Some(value) = facet.to_path().last() {
                 facets.push(Facet {
@@ -134,9 +138,19 @@ type Rank = (Score, i64);
 
 type Found = (
     usize,
-    Vec<(Rank, tantivy::DocAddress)>,
-    tantivy::collector::FacetCounts,
+    Vec<(Rank, DocAddress)>,
+    Option<tantivy::collector::FacetCounts>,
 );
+
+/// The hit's kind and id, from the fast fields (no stored document read).
+fn identity(searcher: &Searcher, address: DocAddress) -> tantivy::Result<Option<(Kind, i32)>> {
+    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+    let kind = fast.u64("kind")?.first(address.doc_id);
+    let id = fast.u64("id")?.first(address.doc_id);
+    Ok(kind
+        .and_then(Kind::from_code)
+        .zip(id.and_then(|v| i32::try_from(v).ok())))
+}
 
 fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Result<Found> {
     let top = TopDocs::with_limit(request.limit.max(1))
@@ -152,10 +166,13 @@ fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Re
                 ((score * 1000.0).round() / 1000.0, day)
             }
         });
-    let mut facets = FacetCollector::for_field("facets");
-    for name in facet::all() {
-        facets.add_facet(TantivyFacet::from_path([name]));
-    }
+    let facets = request.facets.then(|| {
+        let mut facets = FacetCollector::for_field("facets");
+        for name in facet::all() {
+            facets.add_facet(TantivyFacet::from_path([name]));
+        }
+        facets
+    });
     let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;
     if request.limit == 0 {
         top.clear();

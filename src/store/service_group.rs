@@ -35,6 +35,25 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
         .await
 }
 
+/// `groups` each with its items' texts, in order: one statement for any number of groups.
+pub async fn with_items(
+    db: &impl ConnectionTrait,
+    groups: Vec<Model>,
+) -> Result<Vec<(Model, Vec<String>)>, DbErr> {
+    let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
+    let mut items: std::collections::HashMap<i32, Vec<String>> = Default::default();
+    for item in super::service_item::for_groups(db, &ids).await? {
+        items.entry(item.group_id).or_default().push(item.text);
+    }
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            let texts = items.remove(&g.id).unwrap_or_default();
+            (g, texts)
+        })
+        .collect())
+}
+
 /// A service group as the importer states it: heading and items.
 pub type Row = (Option<String>, Vec<String>);
 
