@@ -224,7 +224,10 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
         .unwrap();
     assert_eq!(masit["node"]["entity"]["country"]["code"], "MK");
     // cluster, news, participation, service group, service items, programme.
-    assert_eq!(server.count_statements(nested, json!({ "q": "ICT" })).await, 6);
+    assert_eq!(
+        server.count_statements(nested, json!({ "q": "ICT" })).await,
+        6
+    );
 
     // Every taxonomy filters, activity types and languages too.
     let body = search(

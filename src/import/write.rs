@@ -56,6 +56,7 @@ pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<
                 label: n.label.clone(),
                 website: n.website.clone(),
             },
+            store::network::find_by_slug(db, &n.slug).await?,
         )
         .await?;
         for alias in std::iter::once(&n.name).chain(&n.aliases) {
@@ -257,17 +258,15 @@ pub async fn profile(
         .collect();
     let mut memberships = Vec::new();
     for (line, written, id) in stated {
+        let slug = slugify(written);
         let network_id = match id {
             Some(id) => id,
             // No letters or digits: no slug, and no name to show.
-            None if slugify(written).is_empty() => {
+            None if slug.is_empty() => {
                 warnings.push(line, format!("network {written:?} is no name; skipped"));
                 continue;
             }
-            None => match store::network::find_by_slug(db, &slugify(written))
-                .await
-                .at(line)?
-            {
+            None => match store::network::find_by_slug(db, &slug).await.at(line)? {
                 // Same letters, other punctuation: the known network, left as it is.
                 Some(same) => {
                     warnings.push(
@@ -287,12 +286,14 @@ pub async fn profile(
                     let (id, _) = store::network::upsert(
                         db,
                         store::network::Fields {
-                            slug: slugify(written),
+                            slug,
                             name: written.clone(),
                             kind: "NETWORK".into(),
                             label: None,
                             website: None,
                         },
+                        // No network has this slug: the lookup above found none.
+                        None,
                     )
                     .await
                     .at(line)?;

@@ -14,7 +14,7 @@ use super::documents::{self, Derived};
 use super::home::{Home, Payload};
 use super::schema::Fields;
 use super::{Generation, Shared};
-use crate::store::{self, outbox::Changed};
+use crate::store::{self, cluster, network, news, outbox::Changed};
 
 /// Entities read from the store per statement batch.
 const BATCH: u64 = 500;
@@ -53,39 +53,15 @@ pub async fn build(
         let mut after = 0;
         loop {
             let ids = match entity {
-                Changed::Cluster => {
-                    store::ids_after::<store::cluster::Entity>(
-                        db,
-                        store::cluster::Column::Id,
-                        after,
-                        BATCH,
-                    )
-                    .await?
-                }
-                Changed::Network => {
-                    store::ids_after::<store::network::Entity>(
-                        db,
-                        store::network::Column::Id,
-                        after,
-                        BATCH,
-                    )
-                    .await?
-                }
-                Changed::News => {
-                    store::ids_after::<store::news::Entity>(
-                        db,
-                        store::news::Column::Id,
-                        after,
-                        BATCH,
-                    )
-                    .await?
-                }
+                Changed::Cluster => store::ids_after(db, cluster::Column::Id, after, BATCH).await?,
+                Changed::Network => store::ids_after(db, network::Column::Id, after, BATCH).await?,
+                Changed::News => store::ids_after(db, news::Column::Id, after, BATCH).await?,
             };
             let Some(&last) = ids.last() else { break };
             after = last;
             let derived = derive(db, fields, entity, &ids).await?;
             documents += derived.docs.len();
-            apply(&mut writer, fields, derived).0?;
+            apply(&mut writer, fields, derived)?;
             if entity != Changed::Network {
                 progress.inc(ids.len() as u64);
             }
@@ -105,22 +81,15 @@ pub async fn build(
     Ok(())
 }
 
-/// Deletes what the owners had and adds their new documents; returns the count added.
-fn apply(
-    writer: &mut IndexWriter,
-    fields: &Fields,
-    derived: Derived,
-) -> (tantivy::Result<()>, usize) {
+/// Deletes what the owners had and adds their new documents.
+fn apply(writer: &mut IndexWriter, fields: &Fields, derived: Derived) -> tantivy::Result<()> {
     for owner in &derived.owners {
         writer.delete_term(Term::from_field_text(fields.owner, owner));
     }
-    let n = derived.docs.len();
     for doc in derived.docs {
-        if let Err(e) = writer.add_document(doc) {
-            return (Err(e), n);
-        }
+        writer.add_document(doc)?;
     }
-    (Ok(()), n)
+    Ok(())
 }
 
 async fn derive(
@@ -145,6 +114,14 @@ struct Position {
 }
 
 impl Position {
+    /// Where a generation's last commit left off.
+    fn opened(generation: &Generation) -> Self {
+        Self {
+            high: generation.applied_at_open,
+            gaps: BTreeMap::new(),
+        }
+    }
+
     /// Every entry up to this one is applied: what a commit records.
     fn settled(&self) -> i32 {
         self.gaps.keys().next().map_or(self.high, |first| first - 1)
@@ -165,18 +142,11 @@ impl Position {
 /// Follows the outbox until the process ends: applies what changed, commits, reloads.
 pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
     let mut generation = shared.generation();
-    let mut position = Position {
-        high: generation.applied_at_open,
-        gaps: BTreeMap::new(),
-    };
+    let mut position = Position::opened(&generation);
     loop {
         if let Some(next) = switched(&shared, &generation) {
             generation = next;
-            position = Position {
-                high: generation.applied_at_open,
-                gaps: BTreeMap::new(),
-            };
-            shared.applied.store(position.high, Ordering::SeqCst);
+            position = Position::opened(&generation);
         }
         let step = step(&db, &shared.fields, &generation, &mut position).await;
         shared.applied.store(position.high, Ordering::SeqCst);
@@ -257,7 +227,7 @@ async fn step(
             .lock()
             .map_err(|_| tantivy::TantivyError::SystemError("index writer poisoned".into()))?;
         for derived in groups {
-            apply(&mut writer, &fields, derived).0?;
+            apply(&mut writer, &fields, derived)?;
         }
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&payload);

@@ -30,15 +30,20 @@ pub use children::Parent;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-/// Up to `limit` ids of `E` after `after`, in order: a whole table a slice at a time.
-pub async fn ids_after<E: EntityTrait>(
+/// Up to `limit` ids after `after` in the table of the `id` column, in order: a whole table
+/// a slice at a time.
+pub async fn ids_after<C>(
     db: &impl ConnectionTrait,
-    id: E::Column,
+    id: C,
     after: i32,
     limit: u64,
-) -> Result<Vec<i32>, DbErr> {
+) -> Result<Vec<i32>, DbErr>
+where
+    C: ColumnTrait,
+    C::EntityName: EntityTrait<Column = C>,
+{
     use sea_orm::{QueryOrder, QuerySelect};
-    E::find()
+    <C::EntityName as EntityTrait>::find()
         .select_only()
         .column(id)
         .filter(id.gt(after))

@@ -78,9 +78,13 @@ impl super::versioned::Versioned for Fields {
     }
 }
 
-/// Inserts or updates the network by slug; returns its id and whether anything changed.
-pub async fn upsert(db: &impl ConnectionTrait, f: Fields) -> Result<(i32, bool), DbErr> {
-    let stored = find_by_slug(db, &f.slug).await?;
+/// Inserts the network or updates `stored`, the row with its slug; returns its id and
+/// whether anything changed.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    f: Fields,
+    stored: Option<Model>,
+) -> Result<(i32, bool), DbErr> {
     let (network, changed) = super::versioned::upsert(db, f, stored).await?;
     Ok((network.id, changed))
 }

@@ -2,7 +2,7 @@
 //! imported, the HTTP server on a free port, and a statement counter on its connection
 //! (`TRACE_SQL=1` prints each statement, to see which ones a query adds).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -178,9 +178,9 @@ pub struct TestStore {
 }
 
 impl TestStore {
-    /// A folder that lives as long as the store.
-    pub fn dir(&self) -> &Path {
-        self._dir.path()
+    /// The search index's folder, beside the store.
+    pub fn index_dir(&self) -> PathBuf {
+        self._dir.path().join("index")
     }
 
     pub async fn open(backend: Backend) -> Self {
@@ -221,7 +221,7 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server_db = db.clone();
         // The indexer reads through the uncounted connection: its polls are no request's.
-        let search = Search::start(&store.db, store.dir().join("index"))
+        let search = Search::start(&store.db, store.index_dir())
             .await
             .expect("search index");
         let server_search = search.clone();
@@ -299,7 +299,7 @@ impl TestServer {
 
     /// The search index's folder.
     pub fn index_dir(&self) -> PathBuf {
-        self._store.dir().join("index")
+        self._store.index_dir()
     }
 
     /// Adds `n` variants of the ICT NET profile: other names and dates, some unknown dates
