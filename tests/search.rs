@@ -417,9 +417,245 @@ async fn index_and_store_agree_after_import_reimport_deletion_and_rebuild(backen
     assert_eq!(hits(&body).len(), 2);
 }
 
+const SIMILAR: &str = r#"query($slug: String!, $first: Int) {
+  cluster(slug: $slug) {
+    similar(first: $first) { score reasons { kind taxonomy value weight } cluster { slug } } } }"#;
+
+const PROFILE: &str = r#"query($slug: String!) {
+  cluster(slug: $slug) { strategy objectives country { code }
+    terms { kind name } cooperation { countries { code } } } }"#;
+
+/// What a reason claims the two clusters share is in both profiles.
+fn shared_in_both(reason: &Value, mine: &Value, theirs: &Value) -> bool {
+    let value = reason["value"].as_str().unwrap();
+    let has_term = |p: &Value| {
+        p["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == value && t["kind"] == reason["taxonomy"])
+    };
+    let targets = |p: &Value| -> Vec<String> {
+        p["cooperation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["countries"].as_array().unwrap().clone())
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let prose = |p: &Value| {
+        format!(
+            "{} {}",
+            p["strategy"].as_str().unwrap_or(""),
+            p["objectives"]
+        )
+        .to_lowercase()
+    };
+    match reason["kind"].as_str().unwrap() {
+        "TARGET_COUNTRY" => {
+            targets(mine).contains(&value.into()) && targets(theirs).contains(&value.into())
+        }
+        "BASED_IN_TARGET_COUNTRY" => {
+            targets(mine).contains(&value.into()) && theirs["country"]["code"] == value
+        }
+        "STRATEGY_WORD" => {
+            // The word as this cluster spells it; the other may have another form of it.
+            let word = value.to_lowercase();
+            let n = word.chars().count();
+            let stem: String = word
+                .chars()
+                .take(n.saturating_sub(4).max(5).min(n))
+                .collect();
+            prose(mine).contains(&word) && prose(theirs).contains(&stem)
+        }
+        "TERM" => has_term(mine) && has_term(theirs),
+        other => panic!("unknown reason kind {other}"),
+    }
+}
+
+async fn similar_clusters_come_with_what_they_share(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    // Copies of ICT NET's page under other names: they share all of its profile.
+    server.add_variants(3).await;
+    server.search.caught_up(&server.db).await.unwrap();
+    let similar = |slug: &'static str, first: i32| {
+        let server = &server;
+        async move {
+            let body = server
+                .data(SIMILAR, json!({ "slug": slug, "first": first }))
+                .await;
+            body["cluster"]["similar"].as_array().unwrap().clone()
+        }
+    };
+    let profile = |slug: &'static str| {
+        let server = &server;
+        async move { server.data(PROFILE, json!({ "slug": slug })).await["cluster"].clone() }
+    };
+
+    let found = similar("ict-net", 10).await;
+    let slugs: Vec<&str> = found
+        .iter()
+        .map(|s| s["cluster"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.len(), 4, "{found:?}");
+    assert!(!slugs.contains(&"ict-net"), "never itself: {slugs:?}");
+    // The copies share all of it (where they are based aside); MASIT, another ICT cluster,
+    // shares part.
+    let masit = &found[3];
+    assert_eq!(masit["cluster"]["slug"], "masit");
+    let score = masit["score"].as_f64().unwrap();
+    assert!(score > 0.0 && score < 1.0, "{masit}");
+    let reasons = masit["reasons"].as_array().unwrap();
+    for twin in &found[..3] {
+        assert!(
+            twin["cluster"]["slug"]
+                .as_str()
+                .unwrap()
+                .starts_with("ict-net-")
+        );
+        assert_eq!(twin["score"], found[0]["score"]);
+        assert!(twin["score"].as_f64().unwrap() > score + 0.1, "{twin}");
+        let theirs = twin["reasons"].as_array().unwrap();
+        for r in reasons
+            .iter()
+            .filter(|r| r["kind"] != "BASED_IN_TARGET_COUNTRY")
+        {
+            assert!(
+                theirs
+                    .iter()
+                    .any(|t| t["kind"] == r["kind"] && t["value"] == r["value"])
+            );
+        }
+    }
+    assert!(!reasons.is_empty());
+    let weights: Vec<f64> = reasons
+        .iter()
+        .map(|r| r["weight"].as_f64().unwrap())
+        .collect();
+    assert!(
+        weights.windows(2).all(|w| w[0] >= w[1]),
+        "heaviest first: {weights:?}"
+    );
+    // Both list "Digital Industries"; no technology field is common to them.
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r["taxonomy"] == "EMERGING_INDUSTRY" && r["value"] == "Digital Industries"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().all(|r| r["taxonomy"] != "TECHNOLOGY_FIELD"),
+        "{reasons:?}"
+    );
+    let (ict_net, masit_profile) = (profile("ict-net").await, profile("masit").await);
+    for r in reasons {
+        assert!(
+            shared_in_both(r, &ict_net, &masit_profile),
+            "not shared: {r}"
+        );
+    }
+
+    // From MASIT's side the four ICT NET profiles are equally close: ties in id order.
+    let found = similar("masit", 2).await;
+    let slugs: Vec<&str> = found
+        .iter()
+        .map(|s| s["cluster"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["ict-net", "ict-net-00"]);
+    assert_eq!(found[0]["score"], found[1]["score"]);
+    // MASIT's strategy words that ICT NET's texts use too (its own words lead from ICT NET's
+    // side, being rarer than those it shares with MASIT).
+    let reasons = found[0]["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|r| r["kind"] == "STRATEGY_WORD"),
+        "{reasons:?}"
+    );
+    for r in reasons {
+        assert!(
+            shared_in_both(r, &masit_profile, &ict_net),
+            "not shared: {r}"
+        );
+    }
+
+    let errors = server
+        .post(SIMILAR, json!({ "slug": "masit", "first": -1 }))
+        .await;
+    assert_eq!(
+        errors["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{errors}"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+async fn hits_in(search: &cluster_atlas::search::Search, query: &str) -> usize {
+    let request = cluster_atlas::search::Request {
+        query: query.into(),
+        limit: 10,
+        ..Default::default()
+    };
+    search.search(request).await.unwrap().total
+}
+
+async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
+    use cluster_atlas::store::{outbox, outbox_pruned};
+    let server = TestServer::start(backend, true).await;
+    server.search.caught_up(&server.db).await.unwrap();
+    // A replica's index, left as it is now while the store moves on.
+    let replica = tempfile::tempdir().unwrap();
+    copy_dir(&server.index_dir(), replica.path());
+    server
+        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .await;
+    server.search.caught_up(&server.db).await.unwrap();
+    assert_eq!(hits_in(&server.search, "Kotor").await, 2);
+
+    // Nothing pruned is younger than the retention...
+    let applied = outbox::last_id(&server.db).await.unwrap();
+    let kept = std::time::Duration::from_secs(3600);
+    assert_eq!(
+        outbox_pruned::prune(&server.db, kept, applied)
+            .await
+            .unwrap(),
+        0
+    );
+    // ...nor beyond what the pruning index applied.
+    let gone = outbox_pruned::prune(&server.db, std::time::Duration::ZERO, applied - 1)
+        .await
+        .unwrap();
+    assert!(gone > 0);
+    assert_eq!(
+        outbox_pruned::through(&server.db).await.unwrap(),
+        applied - 1
+    );
+    assert_eq!(outbox::after(&server.db, 0, 10).await.unwrap().len(), 1);
+
+    // The replica cannot replay the edit any more: it rebuilds, and finds it.
+    let search = cluster_atlas::search::Search::start(&server.db, replica.path())
+        .await
+        .unwrap();
+    search.caught_up(&server.db).await.unwrap();
+    assert_eq!(hits_in(&search, "Kotor").await, 2);
+    assert_eq!(hits_in(&search, "Budva").await, 0);
+}
+
 on_both_backends! {
     the_seed_pages_answer_what_people_ask => super::the_seed_pages_answer_what_people_ask;
     syntax_mistakes_are_warnings_not_errors => super::syntax_mistakes_are_warnings_not_errors;
     suggest_completes_names_places_and_terms => super::suggest_completes_names_places_and_terms;
     index_and_store_agree_after_import_reimport_deletion_and_rebuild => super::index_and_store_agree_after_import_reimport_deletion_and_rebuild;
+    similar_clusters_come_with_what_they_share => super::similar_clusters_come_with_what_they_share;
+    an_index_behind_the_pruned_outbox_is_rebuilt => super::an_index_behind_the_pruned_outbox_is_rebuilt;
 }

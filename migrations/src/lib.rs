@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_directory;
 mod m0002_outbox;
+mod m0003_outbox_pruning;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_directory::Migration),
             Box::new(m0002_outbox::Migration),
+            Box::new(m0003_outbox_pruning::Migration),
         ]
     }
 }

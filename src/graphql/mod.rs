@@ -6,6 +6,7 @@ mod ids;
 mod loaders;
 mod query;
 mod search;
+mod similar;
 mod types;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};

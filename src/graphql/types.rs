@@ -392,6 +392,15 @@ impl Cluster {
             .map(|o| o.lines().collect())
             .unwrap_or_default()
     }
+    /// Partner matchmaking: the clusters sharing the most with this one (taxonomy terms,
+    /// cooperation target countries, distinctive strategy words), each with what it shares.
+    async fn similar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] first: i32,
+    ) -> Res<Vec<super::similar::SimilarCluster>> {
+        super::similar::of(ctx, &self.0, first).await
+    }
     /// Does the cluster have a formalised strategy? Null when unknown.
     async fn formalised_strategy(&self) -> Option<bool> {
         self.0.formalised_strategy

@@ -11,7 +11,8 @@ use std::mem;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    Language, RemoveLongFilter, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    Language, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 
 use crate::text;
@@ -103,6 +104,22 @@ fn prose_analyzer() -> TextAnalyzer {
         .filter(Fold)
         .filter(RemoveLongFilter::limit(LONGEST_PROSE_TERM))
         .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// [`PROSE`] without English stop words: the words that can tell one text from another, as
+/// the prose fields hold them (for matchmaking).
+pub fn keywords() -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Fold)
+        .filter(RemoveLongFilter::limit(LONGEST_PROSE_TERM))
+        .dynamic();
+    let builder = match StopWordFilter::new(Language::English) {
+        Some(stop) => builder.filter_dynamic(stop),
+        None => builder,
+    };
+    builder
+        .filter_dynamic(Stemmer::new(Language::English))
         .build()
 }
 

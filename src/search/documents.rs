@@ -116,6 +116,13 @@ pub async fn clusters(
     for (cluster, t) in store::term::for_clusters(db, &ids).await? {
         terms.entry(cluster).or_default().push(t);
     }
+    let mut targets: HashMap<i32, BTreeSet<String>> = HashMap::new();
+    for t in store::cooperation_country::for_clusters(db, &ids).await? {
+        targets
+            .entry(t.cluster_id)
+            .or_default()
+            .insert(t.country_code);
+    }
     let memberships = store::membership::for_clusters(db, &ids).await?;
     let network_ids: BTreeSet<i32> = memberships.iter().map(|m| m.network_id).collect();
     let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
@@ -172,6 +179,9 @@ pub async fn clusters(
             if let Some(kind) = TermKind::parse(&t.kind) {
                 b.facet(facet::term(kind), &t.name);
             }
+        }
+        for code in targets.get(&c.id).into_iter().flatten() {
+            b.facet(facet::TARGET, code);
         }
         places(&mut b, c);
         context.apply(&mut b);

@@ -26,6 +26,10 @@ const POLL: Duration = Duration::from_millis(200);
 /// committed yet); after that it was rolled back.
 const GAP_PATIENCE: Duration = Duration::from_secs(60);
 const WRITER_MEMORY: usize = 200_000_000;
+/// Outbox entries applied longer ago than this are deleted; a replica whose index is older
+/// than that is rebuilt when it starts.
+pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 pub fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
     index.writer_with_num_threads(2, WRITER_MEMORY)
@@ -42,7 +46,10 @@ pub async fn build(
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     // Entries of the last minute may belong to transactions still open: replay them too.
-    let mark = store::outbox::settled(db, GAP_PATIENCE).await?;
+    // Pruned ones were applied long ago, by the store as much as by any index.
+    let mark = store::outbox::settled(db, GAP_PATIENCE)
+        .await?
+        .max(store::outbox_pruned::through(db).await?);
     let (generation, index) = home.create(fields)?;
     let mut writer = writer(&index)?;
     let total = store::cluster::count(db, &Default::default()).await?
@@ -143,10 +150,17 @@ impl Position {
 pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
     let mut generation = shared.generation();
     let mut position = Position::opened(&generation);
+    let mut next_prune = Instant::now();
     loop {
         if let Some(next) = switched(&shared, &generation) {
             generation = next;
             position = Position::opened(&generation);
+        }
+        if next_prune <= Instant::now() {
+            next_prune = Instant::now() + PRUNE_EVERY;
+            if let Err(e) = prune(&db, &shared, &position).await {
+                tracing::error!(error = %e, "outbox pruning failed");
+            }
         }
         let step = step(&db, &shared.fields, &generation, &mut position).await;
         shared.applied.store(position.high, Ordering::SeqCst);
@@ -160,6 +174,32 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
             () = tokio::time::sleep(POLL) => {}
         }
     }
+}
+
+/// Deletes the outbox entries this index applied more than [`OUTBOX_RETENTION`] ago, and
+/// rebuilds the index if another process pruned entries it never applied (it lagged behind
+/// for longer than the retention).
+async fn prune(
+    db: &DatabaseConnection,
+    shared: &Shared,
+    position: &Position,
+) -> anyhow::Result<()> {
+    let applied = position.settled();
+    let gone = store::outbox_pruned::prune(db, OUTBOX_RETENTION, applied).await?;
+    if gone > 0 {
+        tracing::info!(entries = gone, "outbox pruned");
+    }
+    if store::outbox_pruned::through(db).await? > applied {
+        tracing::warn!("the outbox was pruned past what this search index applied: rebuilding it");
+        build(
+            db,
+            &shared.home,
+            &shared.fields,
+            &indicatif::ProgressBar::hidden(),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A generation another process published (`cluster-atlas reindex`), opened in place of

@@ -17,6 +17,7 @@ mod home;
 mod indexer;
 mod query;
 mod schema;
+pub mod similar;
 pub mod suggest;
 pub mod syntax;
 
@@ -30,6 +31,7 @@ use tokio::sync::Notify;
 
 pub use engine::{Facet, Highlight, Hit, Request, Results};
 pub use schema::{Kind, facet};
+pub use similar::{Common, Profile, Reason, Similar};
 pub use suggest::{Suggestion, Suggests};
 
 use home::Home;
@@ -103,7 +105,7 @@ impl Search {
     pub async fn start(db: &DatabaseConnection, dir: impl Into<PathBuf>) -> anyhow::Result<Self> {
         let home = Home::new(dir);
         let fields = Fields::new();
-        if let Err(why) = home.open_current() {
+        if let Some(why) = unusable(db, &home).await? {
             tracing::info!(dir = %home.dir().display(), "building the search index: {why}");
             indexer::build(db, &home, &fields, &indicatif::ProgressBar::hidden()).await?;
         }
@@ -142,6 +144,15 @@ impl Search {
         .await?
     }
 
+    /// The clusters that share the most with `profile`'s, with what they share.
+    pub async fn similar(&self, profile: Profile, first: usize) -> anyhow::Result<Vec<Similar>> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            similar::similar(&shared.fields, &shared.generation(), &profile, first)
+        })
+        .await?
+    }
+
     /// Waits until every change committed to the store before this call is searchable, in
     /// the generation `reindex` last published.
     pub async fn caught_up(&self, db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -158,6 +169,23 @@ impl Search {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
+}
+
+/// Why the index in `home` cannot serve this store: missing, another version, or behind
+/// outbox entries that were pruned since (so it would never see them).
+async fn unusable(db: &DatabaseConnection, home: &Home) -> anyhow::Result<Option<String>> {
+    Ok(match home.open_current() {
+        Err(why) => Some(why.to_string()),
+        Ok((_, _, payload)) => {
+            let pruned = crate::store::outbox_pruned::through(db).await?;
+            (payload.applied < pruned).then(|| {
+                format!(
+                    "it applied the outbox up to {}, and entries up to {pruned} were pruned since",
+                    payload.applied
+                )
+            })
+        }
+    })
 }
 
 /// Rebuilds the index from the store into a fresh generation and swaps it in; a running

@@ -10,7 +10,7 @@ use super::analysis;
 
 /// Bump when the fields or what goes into them change: an index of another version is
 /// rebuilt, never read.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What a document stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,6 +70,9 @@ pub mod facet {
     pub const NETWORK: &str = "network";
     pub const FRAMEWORK: &str = "framework";
     pub const YEAR: &str = "year";
+    /// A cluster's cooperation target countries: for matchmaking, neither counted nor a
+    /// filter.
+    pub const TARGET: &str = "target";
 
     /// The facet of each taxonomy.
     pub fn term(kind: TermKind) -> &'static str {

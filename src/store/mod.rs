@@ -15,6 +15,7 @@ pub mod network_alias;
 pub mod news;
 pub mod news_mention;
 pub mod outbox;
+pub mod outbox_pruned;
 pub mod participation;
 pub mod programme;
 pub mod service_group;
