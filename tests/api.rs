@@ -328,15 +328,21 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
     assert_eq!(first.pages, 60 + 2, "60 profiles and two news pages");
     let counts = server
         .data(
-            "{ clusters { totalCount } news { totalCount } networks { slug } }",
+            "{ clusters { totalCount } news { totalCount }
+               networks(first: 100) { totalCount edges { node { slug } } } }",
             json!({}),
         )
         .await;
     assert_eq!(counts["clusters"]["totalCount"], 2 + 60);
     assert_eq!(counts["news"]["totalCount"], 16 + 150);
+    let networks = 2 + plan.network_entries().len();
+    assert_eq!(counts["networks"]["totalCount"], networks);
     assert_eq!(
-        counts["networks"].as_array().expect("networks").len(),
-        2 + plan.network_entries().len()
+        counts["networks"]["edges"]
+            .as_array()
+            .expect("networks")
+            .len(),
+        networks
     );
 
     let slug = plan.profile(0).entry.slug.expect("generated slug");
@@ -358,6 +364,41 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
     assert_eq!(again.changed, 0, "the same seed writes the same rows");
 }
 
+async fn networks_come_in_pages_by_name(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let q = "query($kind: String, $first: Int, $after: String, $last: Int) {
+        networks(kind: $kind, first: $first, after: $after, last: $last) {
+          totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+          edges { node { slug kind } } } }";
+    let slugs = |page: &Value| -> Vec<String> {
+        page["networks"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = server.data(q, json!({ "first": 1 })).await;
+    assert_eq!(first["networks"]["totalCount"], 2);
+    // "Balkan and Black Sea ICT Clusters Network" before "GIVE Partnership".
+    assert_eq!(slugs(&first), ["bbs-ict"]);
+    assert_eq!(first["networks"]["pageInfo"]["hasNextPage"], true);
+    let cursor = first["networks"]["pageInfo"]["endCursor"].clone();
+    let second = server.data(q, json!({ "first": 1, "after": cursor })).await;
+    assert_eq!(slugs(&second), ["give"]);
+    assert_eq!(second["networks"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(second["networks"]["pageInfo"]["hasPreviousPage"], true);
+    let last = server.data(q, json!({ "last": 1 })).await;
+    assert_eq!(slugs(&last), ["give"]);
+    let partnerships = server.data(q, json!({ "kind": "partnership" })).await;
+    assert_eq!(partnerships["networks"]["totalCount"], 1);
+    assert_eq!(slugs(&partnerships), ["give"]);
+    let errors = server
+        .errors("{ networks(first: 1000) { totalCount } }")
+        .await;
+    assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
 on_both_backends! {
     masit_profile_from_the_sample_data_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, false);
     masit_profile_from_the_seed_page_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, true);
@@ -371,6 +412,7 @@ on_both_backends! {
     a_page_of_clusters_costs_a_constant_number_of_statements => super::a_page_of_clusters_costs_a_constant_number_of_statements;
     nodes_come_back_in_order_and_load_together => super::nodes_come_back_in_order_and_load_together;
     generated_pages_load_reproducibly => super::generated_pages_load_reproducibly;
+    networks_come_in_pages_by_name => super::networks_come_in_pages_by_name;
 }
 
 #[test]

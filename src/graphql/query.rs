@@ -124,6 +124,19 @@ pub struct NewsFilter {
     pub date_suspect: Option<bool>,
 }
 
+/// The count of the network list.
+pub struct NetworkTotal(Option<String>);
+
+#[Object]
+impl NetworkTotal {
+    /// Number of networks of the kind asked, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Res<u64> {
+        store::network::count(db(ctx)?, self.0.as_deref())
+            .await
+            .map_err(internal)
+    }
+}
+
 /// The count of a filtered cluster list.
 pub struct ClusterTotal(store::cluster::Filter);
 
@@ -205,14 +218,40 @@ impl QueryRoot {
             .map(Network))
     }
 
-    /// Every network and partnership, by name.
-    async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<Network>> {
-        Ok(store::network::all(db(ctx)?)
+    /// Networks and partnerships by name, in pages.
+    async fn networks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "NETWORK or PARTNERSHIP; both when omitted.")] kind: Option<String>,
+        #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Res<Connection<String, Network, NetworkTotal>> {
+        let tag = "networks:name";
+        let window = connection::window(
+            tag,
+            ValueKind::Text,
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+        )
+        .map_err(|e| e.extend())?;
+        let kind = kind.map(|k| k.to_ascii_uppercase());
+        let page = store::network::page(db(ctx)?, kind.as_deref(), &window)
             .await
-            .map_err(internal)?
-            .into_iter()
-            .map(Network)
-            .collect())
+            .map_err(internal)?;
+        Ok(connection::of_page(
+            page,
+            tag,
+            |n| Key {
+                value: n.name.clone().into(),
+                id: n.id,
+            },
+            Network,
+            NetworkTotal(kind),
+        ))
     }
 
     /// Funded programmes, optionally of some frameworks only, by name.

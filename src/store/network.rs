@@ -37,6 +37,40 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
     Entity::find().order_by_asc(Column::Name).all(db).await
 }
 
+fn of_kind(kind: Option<&str>) -> sea_orm::Condition {
+    let mut cond = sea_orm::Condition::all();
+    if let Some(kind) = kind {
+        cond = cond.add(Column::Kind.eq(kind));
+    }
+    cond
+}
+
+/// A page of the networks (of one kind, if given) by name.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    kind: Option<&str>,
+    window: &super::window::Window,
+) -> Result<super::window::Page<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let order = super::window::Ordering {
+        column: Column::Name,
+        id: Column::Id,
+        direction: super::window::Direction::Asc,
+        nullable: false,
+    };
+    let mut query = Entity::find().filter(order.seek(of_kind(kind), window));
+    for (expr, o) in order.order_by(window.from_end) {
+        query = query.order_by(expr, o);
+    }
+    let rows = query.limit(window.limit + 1).all(db).await?;
+    Ok(super::window::finish(rows, window))
+}
+
+pub async fn count(db: &impl ConnectionTrait, kind: Option<&str>) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Entity::find().filter(of_kind(kind)).count(db).await
+}
+
 /// What the manifest (or a profile naming an unknown network) says of a network.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fields {
