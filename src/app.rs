@@ -104,9 +104,10 @@ pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
     search: Search,
+    reads: crate::auth::ReadAccess,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = http::router(graphql::schema(db.clone(), search), db);
+    let router = http::router(graphql::schema(db.clone(), search), db, reads);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
@@ -187,5 +188,71 @@ pub async fn reindex(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<()> 
         dir.display(),
         started.elapsed()
     );
+    Ok(())
+}
+
+/// `cluster-atlas token ...`: secrets go to standard output, the rest to standard error.
+pub async fn token(
+    db: &DatabaseConnection,
+    command: crate::cli::TokenCommand,
+) -> anyhow::Result<()> {
+    use crate::auth::{self, Scope};
+    use crate::cli::TokenCommand;
+    use crate::store::api_token;
+    match command {
+        TokenCommand::Create { name, scopes } => {
+            let scopes = scopes
+                .iter()
+                .map(|s| {
+                    Scope::parse(s).ok_or_else(|| {
+                        anyhow::anyhow!("unknown scope {s:?}: use read, write or admin")
+                    })
+                })
+                .collect::<anyhow::Result<std::collections::BTreeSet<_>>>()?;
+            anyhow::ensure!(
+                !name.trim().is_empty() && name.len() <= 100,
+                "give a name of 1 to 100 characters"
+            );
+            let issued = auth::issue()?;
+            let token = api_token::create(
+                db,
+                name.trim(),
+                &auth::scopes_to_string(&scopes),
+                &issued.digest,
+            )
+            .await?;
+            eprintln!(
+                "token {} ({}) created with scopes {}; its secret, shown only now:",
+                token.id, token.name, token.scopes
+            );
+            println!("{}", issued.secret);
+        }
+        TokenCommand::List => {
+            println!(
+                "{:>5}  {:<24}  {:<16}  {:<25}  revoked",
+                "id", "name", "scopes", "created"
+            );
+            for t in api_token::all(db).await? {
+                println!(
+                    "{:>5}  {:<24}  {:<16}  {:<25}  {}",
+                    t.id,
+                    t.name,
+                    t.scopes,
+                    t.created_at.format("%Y-%m-%d %H:%M:%S %z"),
+                    t.revoked_at.map_or_else(
+                        || "-".to_owned(),
+                        |r| r.format("%Y-%m-%d %H:%M:%S %z").to_string()
+                    )
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            anyhow::ensure!(
+                api_token::revoke(db, id).await?,
+                "no live token with id {id}"
+            );
+            eprintln!("token {id} revoked");
+        }
+    }
     Ok(())
 }

@@ -31,6 +31,9 @@ pub struct Cli {
         global = true
     )]
     pub addr: SocketAddr,
+    /// Refuse queries without an API token (reads are public by default).
+    #[arg(long, env = "ATLAS_READS_NEED_TOKEN", global = true)]
+    pub reads_need_token: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -69,10 +72,30 @@ pub enum Command {
     /// Rebuild the search index from the store into a fresh folder and swap it in; searches
     /// (also of a running server) keep working meanwhile.
     Reindex,
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write the GraphQL schema (SDL) to a file, or to standard output.
     ExportSchema {
         /// Output file; standard output when omitted.
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token and print its secret (shown this once; only a digest is kept).
+    Create {
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: String,
+        /// read, write or admin (admin includes write, write includes read); repeatable.
+        #[arg(long = "scope", required = true, value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
+    /// List tokens: id, name, scopes, when created, whether revoked.
+    List,
+    /// Revoke a token by its id: requests with it fail from then on.
+    Revoke { id: i32 },
 }

@@ -14,6 +14,12 @@ pub enum Error {
     },
     #[error("{0} not found")]
     NotFound(String),
+    /// No token, or one that is not (or no longer) valid.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A valid token without the scope the operation needs.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("internal: {0}")]
@@ -40,6 +46,8 @@ impl Error {
         match self {
             Self::InvalidInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::Database(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -25,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{self, ReadAccess};
 use crate::graphql::{self, AtlasSchema};
 
 /// Request bodies above this are refused with 413.
@@ -36,14 +37,16 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 struct HttpState {
     schema: AtlasSchema,
     db: DatabaseConnection,
+    reads: ReadAccess,
     /// Rendered once: neither changes while the server runs.
     sdl: Arc<str>,
     graphiql: Arc<str>,
 }
 
 /// The router, testable without a socket.
-pub fn router(schema: AtlasSchema, db: DatabaseConnection) -> Router {
+pub fn router(schema: AtlasSchema, db: DatabaseConnection, reads: ReadAccess) -> Router {
     let state = HttpState {
+        reads,
         sdl: schema.sdl().into(),
         graphiql: graphiql_page().into(),
         schema,
@@ -225,7 +228,7 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
         }
     };
     match params(&map) {
-        Ok(p) => execute(&state, p, media, Method::POST).await,
+        Ok(p) => execute(&state, &headers, p, media, Method::POST).await,
         Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
     }
 }
@@ -275,14 +278,27 @@ async fn graphql_get(
         map.insert(k, value);
     }
     match params(&map) {
-        Ok(p) => execute(&state, p, media, Method::GET).await,
+        Ok(p) => execute(&state, &headers, p, media, Method::GET).await,
         Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
     }
 }
 
 /// Runs one operation and writes the response the way the negotiated media type wants it.
-async fn execute(state: &HttpState, p: Params, media: Media, method: Method) -> Response {
-    let mut request = async_graphql::Request::new(p.query);
+async fn execute(
+    state: &HttpState,
+    headers: &HeaderMap,
+    p: Params,
+    media: Media,
+    method: Method,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default());
+    let caller = match auth::caller(&state.db, authorization, state.reads).await {
+        Ok(caller) => caller,
+        Err(e) => return unauthenticated(media, &e),
+    };
+    let mut request = async_graphql::Request::new(p.query).data(caller);
     if let Some(name) = &p.operation_name {
         request = request.operation_name(name);
     }
@@ -331,6 +347,26 @@ async fn execute(state: &HttpState, p: Params, media: Media, method: Method) -> 
         text,
     )
         .into_response()
+}
+
+/// 401 with the challenge RFC 6750 asks for; the cause of a server failure stays in the log.
+fn unauthenticated(media: Media, e: &crate::Error) -> Response {
+    let (status, message) = match e {
+        crate::Error::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+        other => {
+            tracing::error!(error = %other, "authentication failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error".to_owned(),
+            )
+        }
+    };
+    let mut response = refuse(status, media, &message, e.code());
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"cluster-atlas\""),
+    );
+    response
 }
 
 /// A response body, written straight from GraphQL's values: building a `serde_json::Value`

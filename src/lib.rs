@@ -8,6 +8,7 @@
 //! Dependencies run one way: `http -> graphql -> store`, `generate -> import -> store`.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod generate;

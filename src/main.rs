@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
 use cluster_atlas::search::Search;
-use cluster_atlas::{app, generate, graphql};
+use cluster_atlas::{app, auth, generate, graphql};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -24,7 +24,12 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {}", cli.addr))?;
             println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
-            app::serve(listener, db, search, app::shutdown_signal()).await
+            let reads = if cli.reads_need_token {
+                auth::ReadAccess::TokenRequired
+            } else {
+                auth::ReadAccess::Public
+            };
+            app::serve(listener, db, search, reads, app::shutdown_signal()).await
         }
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;
@@ -51,6 +56,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let db = app::open_store(&cli.database_url).await?;
             app::reindex(&db, &cli.index_dir).await
+        }
+        Command::Token(command) => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::token(&db, command).await
         }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();

@@ -226,6 +226,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let graphql = serve(cluster_atlas::http::router(
         cluster_atlas::graphql::schema(db.clone(), search),
         db.clone(),
+        cluster_atlas::auth::ReadAccess::Public,
     ))
     .await?;
     let plain = serve(plain::router(db.clone())).await?;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_directory;
 mod m0002_outbox;
 mod m0003_outbox_pruning;
+mod m0004_api_token;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_directory::Migration),
             Box::new(m0002_outbox::Migration),
             Box::new(m0003_outbox_pruning::Migration),
+            Box::new(m0004_api_token::Migration),
         ]
     }
 }

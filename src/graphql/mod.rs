@@ -4,18 +4,20 @@ mod batch;
 mod connection;
 mod ids;
 mod loaders;
+mod mutation;
 mod query;
 mod search;
 mod similar;
 mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use ids::GlobalId;
+pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 
-pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Limits on by default: deep or wide queries are refused before they touch the store.
 pub const MAX_DEPTH: usize = 12;
@@ -24,7 +26,7 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 /// The schema with its limits; the database handle and the search index are schema data
 /// for the resolvers.
 pub fn schema(db: DatabaseConnection, search: crate::search::Search) -> AtlasSchema {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
@@ -58,7 +60,7 @@ pub async fn execute(
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .finish()
         .sdl()
 }

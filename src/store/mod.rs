@@ -3,6 +3,7 @@
 //! Functions take any `ConnectionTrait`, so the importer can run them inside one transaction
 //! per page and the API outside any.
 
+pub mod api_token;
 pub mod cluster;
 pub mod cluster_alias;
 pub mod cluster_term;

@@ -172,6 +172,7 @@ async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> (String, O
 /// this does.
 pub struct TestStore {
     pub db: DatabaseConnection,
+    pub url: String,
     _dir: tempfile::TempDir,
     /// Declared last: dropped after the connection.
     _database: Option<PgDatabase>,
@@ -189,6 +190,7 @@ impl TestStore {
         let db = app::open_store(&url).await.expect("store opens");
         Self {
             db,
+            url,
             _dir: dir,
             _database: database,
         }
@@ -197,6 +199,15 @@ impl TestStore {
 
 impl TestServer {
     pub async fn start(backend: Backend, seeds: bool) -> Self {
+        Self::start_with(backend, seeds, cluster_atlas::auth::ReadAccess::Public).await
+    }
+
+    /// A server whose reads are public or need a token.
+    pub async fn start_with(
+        backend: Backend,
+        seeds: bool,
+        reads: cluster_atlas::auth::ReadAccess,
+    ) -> Self {
         let store = TestStore::open(backend).await;
         let mut db = store.db.clone();
         let statements = Arc::new(AtomicUsize::new(0));
@@ -226,7 +237,7 @@ impl TestServer {
             .expect("search index");
         let server_search = search.clone();
         tokio::spawn(async move {
-            let _ = app::serve(listener, server_db, server_search, async {
+            let _ = app::serve(listener, server_db, server_search, reads, async {
                 let _ = rx.await;
             })
             .await;
@@ -252,6 +263,26 @@ impl TestServer {
             .expect("request");
         assert_eq!(response.status(), 200);
         response.json().await.expect("JSON body")
+    }
+
+    /// Status and body of a request sent with `Authorization: Bearer <token>` (when given).
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
     }
 
     /// The `data` of a query that must succeed.
@@ -300,6 +331,11 @@ impl TestServer {
     /// The search index's folder.
     pub fn index_dir(&self) -> PathBuf {
         self._store.index_dir()
+    }
+
+    /// The store's database URL.
+    pub fn database_url(&self) -> &str {
+        &self._store.url
     }
 
     /// Adds `n` variants of the ICT NET profile: other names and dates, some unknown dates

@@ -1,0 +1,184 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+//! API tokens: created, listed and revoked with `cluster-atlas token`, stored as digests,
+//! sent as `Authorization: Bearer`; scopes decide who may import pages through the API, and
+//! an operator can make reads need a token too. On SQLite and (with `TEST_DATABASE_URL`)
+//! PostgreSQL.
+
+#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
+#[macro_use]
+mod support;
+
+use std::process::Command;
+
+use cluster_atlas::auth::ReadAccess;
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+/// `cluster-atlas token ARGS...` against `url`: its standard output, after checking it
+/// succeeded.
+fn token_cli(url: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_cluster-atlas"))
+        .env("DATABASE_URL", url)
+        .arg("token")
+        .args(args)
+        .output()
+        .expect("run cluster-atlas token");
+    assert!(
+        out.status.success(),
+        "token {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn create(server: &TestServer, name: &str, scope: &str) -> String {
+    token_cli(
+        server.database_url(),
+        &["create", "--name", name, "--scope", scope],
+    )
+    .trim()
+    .to_owned()
+}
+
+const IMPORT: &str = r#"mutation($pages: [PageInput!]!) {
+  importPages(pages: $pages) {
+    imported { name kind subject changed warnings { line message } }
+    failed { name line message } } }"#;
+
+/// ICT NET's seed page as another cluster's, posted as the API takes pages.
+fn page() -> Value {
+    let text =
+        std::fs::read_to_string(support::seeds_dir().join("002_76670b967fdd0ebd.txt")).unwrap();
+    json!([{
+        "name": "ict-net-kragujevac.txt",
+        "text": text,
+        "slug": "ict-net-kragujevac",
+        "clusterName": "ICT NET Kragujevac",
+        "country": "rs",
+    }])
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+async fn scopes_decide_who_may_import_pages(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let reader = create(&server, "dashboard", "read");
+    let writer = create(&server, "cms", "write");
+    let admin = create(&server, "operator", "admin");
+    let vars = json!({ "pages": page() });
+
+    let (status, body) = server.post_as(None, IMPORT, vars.clone()).await;
+    assert_eq!((status, code(&body)), (200, "UNAUTHENTICATED"), "{body}");
+    for token in [&reader, &writer] {
+        let (status, body) = server.post_as(Some(token), IMPORT, vars.clone()).await;
+        assert_eq!((status, code(&body)), (200, "FORBIDDEN"), "{body}");
+    }
+    // Refused writes wrote nothing.
+    let probe = "{ cluster(slug: \"ict-net-kragujevac\") { name } }";
+    let (_, body) = server.post_as(None, probe, json!({})).await;
+    assert_eq!(body["data"]["cluster"], Value::Null);
+
+    let (status, body) = server.post_as(Some(&admin), IMPORT, vars.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let imported = &body["data"]["importPages"]["imported"][0];
+    assert_eq!(imported["kind"], "PROFILE");
+    assert_eq!(imported["subject"], "ict-net-kragujevac");
+    assert!(imported["changed"].as_i64().unwrap() > 0);
+    // The importer's warnings, as `import` reports them (the page's empty fields).
+    assert!(
+        !imported["warnings"].as_array().unwrap().is_empty(),
+        "{body}"
+    );
+    let (_, body) = server.post_as(Some(&reader), probe, json!({})).await;
+    assert_eq!(body["data"]["cluster"]["name"], "ICT NET Kragujevac");
+    // The same page again changes nothing; and the write is searchable.
+    let (_, body) = server.post_as(Some(&admin), IMPORT, vars.clone()).await;
+    assert_eq!(
+        body["data"]["importPages"]["imported"][0]["changed"], 0,
+        "{body}"
+    );
+    server.search.caught_up(&server.db).await.unwrap();
+    let (_, body) = server
+        .post_as(
+            None,
+            "{ search(query: \"Kragujevac\", kinds: [CLUSTER]) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["search"]["totalCount"], 1, "{body}");
+
+    // A page that cannot be imported is reported, the others are not held back.
+    let mut pages = page().as_array().unwrap().clone();
+    pages.push(json!({ "name": "empty.txt", "text": "" }));
+    let (_, body) = server
+        .post_as(Some(&admin), IMPORT, json!({ "pages": pages }))
+        .await;
+    assert_eq!(
+        body["data"]["importPages"]["failed"][0]["name"], "empty.txt",
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["importPages"]["imported"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let (_, body) = server
+        .post_as(Some(&admin), IMPORT, json!({ "pages": [] }))
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+
+    // Unknown, malformed and revoked tokens: 401 with a Bearer challenge, whatever the query.
+    for bad in ["ca_not-a-token", "abc", &format!("{admin}x")] {
+        let (status, body) = server.post_as(Some(bad), probe, json!({})).await;
+        assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
+    }
+    let listed = token_cli(server.database_url(), &["list"]);
+    let admin_id = listed
+        .lines()
+        .find(|l| l.contains("operator"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    token_cli(server.database_url(), &["revoke", &admin_id]);
+    let (status, _) = server.post_as(Some(&admin), IMPORT, vars).await;
+    assert_eq!(status, 401);
+    let listed = token_cli(server.database_url(), &["list"]);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("operator") && !l.ends_with('-')),
+        "{listed}"
+    );
+
+    // Only digests are stored, and listing shows no secret.
+    for secret in [&reader, &writer, &admin] {
+        assert!(!listed.contains(secret.as_str()));
+        let rows = cluster_atlas::store::api_token::all(&server.db)
+            .await
+            .unwrap();
+        assert!(rows.iter().all(|r| !r.digest.contains(&secret[3..])));
+    }
+}
+
+async fn reads_can_be_made_to_need_a_token(backend: Backend) {
+    let server = TestServer::start_with(backend, true, ReadAccess::TokenRequired).await;
+    let reader = create(&server, "dashboard", "read");
+    let query = "{ cluster(slug: \"masit\") { slug } }";
+    let (status, body) = server.post_as(None, query, json!({})).await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
+    let (status, body) = server.post_as(Some(&reader), query, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["cluster"]["slug"], "masit");
+}
+
+on_both_backends! {
+    scopes_decide_who_may_import_pages => super::scopes_decide_who_may_import_pages;
+    reads_can_be_made_to_need_a_token => super::reads_can_be_made_to_need_a_token;
+}
