@@ -106,7 +106,8 @@ pub async fn serve(
     search: Search,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = http::router(graphql::schema(db.clone(), search), db);
+    let schema = graphql::schema(db.clone(), search, &graphql::Limits::default());
+    let router = http::router(schema, db);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)

@@ -290,7 +290,7 @@ async fn execute(state: &HttpState, p: Params, media: Media, method: Method) -> 
         request = request.variables(Variables::from_json(Value::Object(vars)));
     }
     // Parsed here, once: the request keeps the document for execution.
-    let document = match request.parsed_query() {
+    let document = match graphql::parse(&mut request) {
         Ok(d) => d,
         Err(e) => return request_error(media, vec![e], "GRAPHQL_PARSE_FAILED"),
     };

@@ -224,7 +224,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .join(cluster_atlas::text::slugify(&args.database_url));
     let search = cluster_atlas::search::Search::start(&db, index_dir).await?;
     let graphql = serve(cluster_atlas::http::router(
-        cluster_atlas::graphql::schema(db.clone(), search),
+        cluster_atlas::graphql::schema(db.clone(), search, &Default::default()),
         db.clone(),
     ))
     .await?;
