@@ -15,16 +15,21 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(settings) => {
             let db = app::open_store(&cli.database_url).await?;
             app::load_samples_if_empty(&db).await?;
             let search = Search::start(&db, &cli.index_dir).await?;
             let listener = tokio::net::TcpListener::bind(cli.addr)
                 .await
                 .with_context(|| format!("binding {}", cli.addr))?;
-            println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
-            app::serve(listener, db, search, app::shutdown_signal()).await
+            let front = if settings.no_graphiql {
+                "GraphQL"
+            } else {
+                "GraphiQL"
+            };
+            println!("{front}: http://{}/graphql", listener.local_addr()?);
+            app::serve(listener, db, search, &settings, app::shutdown_signal()).await
         }
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;
