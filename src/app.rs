@@ -99,17 +99,26 @@ pub async fn import_files(
     )
 }
 
-/// Serves on `listener` until `shutdown` resolves.
+/// Serves on `listener` with the front door's `settings` until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
     search: Search,
-    reads: crate::auth::ReadAccess,
+    settings: &http::Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = http::router(graphql::schema(db.clone(), search), db, reads);
+    let schema = graphql::schema(db.clone(), search, &settings.query);
+    let router = http::router(schema, db, settings);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
-    axum::serve(listener, router)
+    if let Some(list) = &settings.allow_list {
+        tracing::info!(
+            operations = list.len(),
+            "running only the allow-list's operations"
+        );
+    }
+    // Connect info gives the rate limit each client's address.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving")

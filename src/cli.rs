@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "cluster-atlas",
     version,
+    args_conflicts_with_subcommands = true,
     about = "The directory of European industry clusters as a GraphQL API"
 )]
 pub struct Cli {
@@ -31,17 +32,17 @@ pub struct Cli {
         global = true
     )]
     pub addr: SocketAddr,
-    /// Refuse queries without an API token (reads are public by default).
-    #[arg(long, env = "ATLAS_READS_NEED_TOKEN", global = true)]
-    pub reads_need_token: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The settings of `serve`, the command run when none is named.
+    #[command(flatten)]
+    pub serve: crate::http::Settings,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate, load the bundled sample pages into an empty store, and serve GraphQL (default).
-    Serve,
+    Serve(crate::http::Settings),
     /// Apply pending database migrations.
     Migrate,
     /// Import pages (files or folders of *.txt) in the seeds' text layout.

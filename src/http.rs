@@ -1,58 +1,83 @@
 //! The HTTP front: `/graphql` (POST, GET, GraphiQL for browsers), `/schema.graphql`,
-//! `/healthz`; compression, body and time limits; and GraphQL over HTTP as its specification
-//! says, which the stock integration does not: content negotiation, status codes, `415` for
-//! bodies that are not JSON, `405` for mutations over GET. This is the one place errors get
-//! their `extensions.code`.
+//! `/healthz`; compression, body and time limits, rate limits, CORS, persisted queries, and
+//! request logs with credentials hidden; and GraphQL over HTTP as its specification says,
+//! which the stock integration does not: content negotiation, status codes, `415` for bodies
+//! that are not JSON, `405` for mutations over GET. This is the one place errors get their
+//! `extensions.code`.
+
+mod graphiql;
+pub mod persisted;
+pub mod rate;
+mod settings;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Variables};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
-use sea_orm::DatabaseConnection;
-
-use crate::auth::{self, ReadAccess};
+use crate::auth::{self, Caller};
 use crate::graphql::{self, AtlasSchema};
+pub use persisted::AllowList;
+use persisted::{Persisted, Refusal};
+use rate::Limiter;
+pub use rate::{ClientKey, client_key};
+pub use settings::Settings;
 
-/// Request bodies above this are refused with 413.
-const MAX_BODY_BYTES: usize = 1 << 20;
-/// Requests running longer are cut with 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time beyond the operation timeout a request may take in all, to read its body and write
+/// the TIMEOUT error; a client that sends its body slower gets 408.
+const SLOW_BODY_GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 struct HttpState {
     schema: AtlasSchema,
     db: DatabaseConnection,
-    reads: ReadAccess,
-    /// Rendered once: neither changes while the server runs.
-    sdl: Arc<str>,
-    graphiql: Arc<str>,
+    settings: Arc<Settings>,
+    persisted: Arc<Persisted>,
+    limiter: Option<Arc<Limiter>>,
+    /// Rendered once: neither changes while the server runs. `None` when switched off.
+    sdl: Option<Arc<str>>,
+    graphiql: Option<Arc<str>>,
 }
 
-/// The router, testable without a socket.
-pub fn router(schema: AtlasSchema, db: DatabaseConnection, reads: ReadAccess) -> Router {
+/// The router, testable without a socket. Serve it with connect info
+/// (`into_make_service_with_connect_info::<SocketAddr>`) so that clients are told apart by
+/// address; without it they share one rate limit.
+pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) -> Router {
+    let limiter = (settings.rate_limit > 0).then(|| {
+        Arc::new(Limiter::new(
+            settings.rate_limit,
+            settings.rate_burst,
+            settings.trust_forwarded_for,
+        ))
+    });
     let state = HttpState {
-        reads,
-        sdl: schema.sdl().into(),
-        graphiql: graphiql_page().into(),
+        sdl: (!settings.query.no_introspection).then(|| schema.sdl().into()),
+        graphiql: (!settings.no_graphiql).then(|| graphiql::page().into()),
         schema,
         db,
+        settings: Arc::new(settings.clone()),
+        persisted: Arc::new(Persisted::new(settings.allow_list.clone())),
+        limiter: limiter.clone(),
     };
-    let routes = Router::new()
+    let mut api = Router::new()
         .route(
             "/graphql",
             get(graphql_get)
@@ -60,22 +85,63 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, reads: ReadAccess) ->
                 .fallback(method_not_allowed),
         )
         .route("/schema.graphql", get(schema_sdl))
-        .route("/healthz", get(|| async { "ok" }))
         .route("/graphiql/{file}", get(graphiql_asset))
         .with_state(state);
-    with_stack(routes)
+    if let Some(limiter) = limiter {
+        api = api.route_layer(axum::middleware::from_fn_with_state(limiter, rate::limit));
+    }
+    // Health checks come often from the same few addresses: never rate limited.
+    let mut routes = api.route("/healthz", get(|| async { "ok" }));
+    if let Some(cors) = cors(&settings.cors_origins) {
+        routes = routes.layer(cors);
+    }
+    with_stack(routes, settings)
 }
 
-/// The HTTP stack every route runs under: compression, body limit, timeout, tracing.
-pub fn with_stack(routes: Router) -> Router {
+/// The HTTP stack every route runs under: compression, body limit, timeout, request logs
+/// without credentials.
+pub fn with_stack(routes: Router, settings: &Settings) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_request(|request: &axum::extract::Request, _: &tracing::Span| {
+            tracing::debug!(headers = ?request.headers(), "request");
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
     routes
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            settings.timeout + SLOW_BODY_GRACE,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace)
+        // Outermost, so that the log above sees these values as sensitive and prints
+        // `Sensitive` instead.
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::PROXY_AUTHORIZATION,
+            header::COOKIE,
+        ]))
+}
+
+/// Cross-origin access for the configured origins; none configured, none granted, and
+/// browsers keep pages of other origins out.
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().cloned())
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION])
+            .max_age(Duration::from_secs(3600)),
+    )
 }
 
 async fn method_not_allowed() -> Response {
@@ -88,11 +154,24 @@ async fn method_not_allowed() -> Response {
 }
 
 async fn schema_sdl(State(state): State<HttpState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        state.sdl.to_string(),
-    )
-        .into_response()
+    match state.sdl {
+        Some(sdl) => (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            sdl.to_string(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn graphiql_asset(
+    State(state): State<HttpState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    match state.graphiql {
+        Some(_) => graphiql::asset(&file),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The response media type the client accepts.
@@ -143,27 +222,102 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("text/html"))
 }
 
-/// A request the server refuses before GraphQL sees it.
-fn refuse(status: StatusCode, media: Media, message: &str, code: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
-    )
-        .into_response()
+/// One operation's answer: its status, its JSON body, and the methods allowed when the
+/// method was wrong.
+struct Reply {
+    status: StatusCode,
+    body: String,
+    allow: Option<&'static str>,
 }
 
-/// The GraphQL parameters of a request, checked as the specification says.
+impl Reply {
+    fn ok(body: String) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body,
+            allow: None,
+        }
+    }
+
+    /// A request the server refuses before GraphQL sees it.
+    fn refused(status: StatusCode, message: &str, code: &str) -> Self {
+        let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+        Self {
+            status,
+            body: body.to_string(),
+            allow: None,
+        }
+    }
+
+    /// A request GraphQL refused as a whole: no `data` key, 400 for the new media type, 200
+    /// for legacy JSON clients.
+    fn request_error(media: Media, errors: Vec<ServerError>, code: &str) -> Self {
+        let status = match media {
+            Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Media::Json => StatusCode::OK,
+        };
+        let body = json!({ "errors": coded(errors, code) });
+        Self {
+            status,
+            body: body.to_string(),
+            allow: None,
+        }
+    }
+
+    fn persisted(media: Media, refusal: &Refusal) -> Self {
+        let (message, code) = (refusal.message(), refusal.code());
+        match refusal {
+            // A step of the protocol, not a fault: 200, as Apollo's clients expect.
+            Refusal::NotFound => Self::refused(StatusCode::OK, message, code),
+            Refusal::HashMismatch => Self::refused(StatusCode::BAD_REQUEST, message, code),
+            Refusal::NotAllowed => {
+                Self::request_error(media, vec![graphql::refusal(code, message)], code)
+            }
+        }
+    }
+
+    fn into_response(self, media: Media) -> Response {
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, media.content_type())],
+            self.body,
+        )
+            .into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+fn refuse(status: StatusCode, media: Media, message: &str, code: &str) -> Response {
+    Reply::refused(status, message, code).into_response(media)
+}
+
+fn not_acceptable() -> Response {
+    refuse(
+        StatusCode::NOT_ACCEPTABLE,
+        Media::Json,
+        "no acceptable response type",
+        "NOT_ACCEPTABLE",
+    )
+}
+
+/// The GraphQL parameters of a request, checked as the specification says. The document
+/// comes as `query`, or by its hash in `extensions.persistedQuery`, or both.
 struct Params {
-    query: String,
+    query: Option<String>,
+    persisted: Option<String>,
     operation_name: Option<String>,
     variables: Option<Map<String, Value>>,
 }
 
 fn params(map: &Map<String, Value>) -> Result<Params, &'static str> {
     let query = match map.get("query") {
-        Some(Value::String(q)) => q.clone(),
+        None | Some(Value::Null) => None,
+        Some(Value::String(q)) => Some(q.clone()),
         _ => return Err("`query` must be a string"),
     };
     let operation_name = match map.get("operationName") {
@@ -176,25 +330,31 @@ fn params(map: &Map<String, Value>) -> Result<Params, &'static str> {
         Some(Value::Object(v)) => Some(v.clone()),
         _ => return Err("`variables` must be an object"),
     };
-    match map.get("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+    let extensions = match map.get("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(e)) => Some(e),
         _ => return Err("`extensions` must be an object"),
+    };
+    let persisted = persisted::requested_hash(extensions)?;
+    if query.is_none() && persisted.is_none() {
+        return Err("`query` must be a string");
     }
     Ok(Params {
         query,
+        persisted,
         operation_name,
         variables,
     })
 }
 
-async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(state): State<HttpState>,
+    client: Option<Extension<ClientKey>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
-        return refuse(
-            StatusCode::NOT_ACCEPTABLE,
-            Media::Json,
-            "no acceptable response type",
-            "NOT_ACCEPTABLE",
-        );
+        return not_acceptable();
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -208,29 +368,96 @@ async fn graphql_post(State(state): State<HttpState>, headers: HeaderMap, body: 
             "UNSUPPORTED_MEDIA_TYPE",
         );
     }
-    let map = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                media,
-                "the body must be a JSON object",
-                "BAD_REQUEST",
-            );
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let most = state.settings.max_body_bytes;
+            let message = format!("the body is larger than {most} bytes");
+            return refuse(e.status(), media, &message, "PAYLOAD_TOO_LARGE");
         }
         Err(_) => {
             return refuse(
                 StatusCode::BAD_REQUEST,
                 media,
-                "the body is not valid JSON",
+                "the body could not be read",
                 "BAD_REQUEST",
             );
         }
     };
-    match params(&map) {
-        Ok(p) => execute(&state, &headers, p, media, Method::POST).await,
-        Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
+    // Checked first: JSON parsing alone lets some invalid bytes through inside strings.
+    let Ok(body) = std::str::from_utf8(&body) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            media,
+            "the body is not UTF-8",
+            "BAD_REQUEST",
+        );
+    };
+    let caller = match authenticate(&state, &headers, media).await {
+        Ok(caller) => caller,
+        Err(refused) => return refused,
+    };
+    let reply = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => operation(&state, &caller, &map, media, Method::POST).await,
+        Ok(Value::Array(list)) => {
+            return batch(&state, &caller, client.map(|c| c.0), &list, media).await;
+        }
+        Ok(_) => Reply::refused(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+            "BAD_REQUEST",
+        ),
+        Err(_) => Reply::refused(
+            StatusCode::BAD_REQUEST,
+            "the body is not valid JSON",
+            "BAD_REQUEST",
+        ),
+    };
+    reply.into_response(media)
+}
+
+/// Several operations in one POST, when the operator allows it: each answered as it would
+/// be alone, in order, and each counted by the rate limit.
+async fn batch(
+    state: &HttpState,
+    caller: &Caller,
+    client: Option<ClientKey>,
+    list: &[Value],
+    media: Media,
+) -> Response {
+    let most = state.settings.max_batch;
+    if most == 0 {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            media,
+            "batching is off on this server: send one operation, as a JSON object",
+            "BATCHING_DISABLED",
+        );
     }
+    if list.is_empty() || list.len() > most {
+        let message = format!("a batch holds 1 to {most} operations");
+        return refuse(StatusCode::BAD_REQUEST, media, &message, "BATCH_TOO_LARGE");
+    }
+    // The rate limit took one request for the whole POST.
+    if let (Some(limiter), Some(client)) = (&state.limiter, &client) {
+        let more = u32::try_from(list.len() - 1).unwrap_or(u32::MAX);
+        if let Err(wait) = limiter.admit(client, more, Instant::now()) {
+            return rate::too_many_requests(wait);
+        }
+    }
+    let replies = futures::future::join_all(list.iter().map(|item| async move {
+        match item {
+            Value::Object(map) => operation(state, caller, map, media, Method::POST).await,
+            _ => Reply::refused(
+                StatusCode::BAD_REQUEST,
+                "each operation of a batch must be a JSON object",
+                "BAD_REQUEST",
+            ),
+        }
+    }))
+    .await;
+    let bodies: Vec<&str> = replies.iter().map(|r| r.body.as_str()).collect();
+    Reply::ok(format!("[{}]", bodies.join(","))).into_response(media)
 }
 
 fn is_json(content_type: &str) -> bool {
@@ -246,19 +473,25 @@ fn is_json(content_type: &str) -> bool {
 async fn graphql_get(
     State(state): State<HttpState>,
     headers: HeaderMap,
-    Query(query): Query<Vec<(String, String)>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    if query.is_empty() && wants_html(&headers) {
-        return Html(state.graphiql.to_string()).into_response();
-    }
     let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let Ok(Query(query)) = query else {
         return refuse(
-            StatusCode::NOT_ACCEPTABLE,
-            Media::Json,
-            "no acceptable response type",
-            "NOT_ACCEPTABLE",
+            StatusCode::BAD_REQUEST,
+            media,
+            "the query string is not URL-encoded UTF-8",
+            "BAD_REQUEST",
         );
     };
+    if let Some(page) = &state.graphiql
+        && query.is_empty()
+        && wants_html(&headers)
+    {
+        return Html(page.to_string()).into_response();
+    }
     let mut map = Map::new();
     for (k, v) in query {
         let value = match k.as_str() {
@@ -277,28 +510,61 @@ async fn graphql_get(
         };
         map.insert(k, value);
     }
-    match params(&map) {
-        Ok(p) => execute(&state, &headers, p, media, Method::GET).await,
-        Err(message) => refuse(StatusCode::BAD_REQUEST, media, message, "BAD_REQUEST"),
+    let caller = match authenticate(&state, &headers, media).await {
+        Ok(caller) => caller,
+        Err(refused) => return refused,
+    };
+    operation(&state, &caller, &map, media, Method::GET)
+        .await
+        .into_response(media)
+}
+
+/// Checks one operation's parameters and runs it.
+async fn operation(
+    state: &HttpState,
+    caller: &Caller,
+    map: &Map<String, Value>,
+    media: Media,
+    method: Method,
+) -> Reply {
+    match params(map) {
+        Ok(p) => execute(state, caller, p, media, method).await,
+        Err(message) => Reply::refused(StatusCode::BAD_REQUEST, message, "BAD_REQUEST"),
     }
 }
 
-/// Runs one operation and writes the response the way the negotiated media type wants it.
+/// Runs one operation within the limits and writes the answer the way the negotiated media
+/// type wants it.
 async fn execute(
     state: &HttpState,
-    headers: &HeaderMap,
+    caller: &Caller,
     p: Params,
     media: Media,
     method: Method,
-) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or_default());
-    let caller = match auth::caller(&state.db, authorization, state.reads).await {
-        Ok(caller) => caller,
-        Err(e) => return unauthenticated(media, &e),
+) -> Reply {
+    let settings = &state.settings;
+    if let Some(vars) = &p.variables {
+        let bytes = serde_json::to_string(vars).map_or(usize::MAX, |s| s.len());
+        if bytes > settings.max_variables_bytes {
+            let message = format!(
+                "the variables take {bytes} bytes of JSON, more than {}",
+                settings.max_variables_bytes
+            );
+            let error = graphql::refusal("VARIABLES_TOO_LARGE", message);
+            return Reply::request_error(media, vec![error], "VARIABLES_TOO_LARGE");
+        }
+    }
+    let resolved = match state.persisted.resolve(p.query, p.persisted) {
+        Ok(resolved) => resolved,
+        Err(refusal) => return Reply::persisted(media, &refusal),
     };
-    let mut request = async_graphql::Request::new(p.query).data(caller);
+    // PostgreSQL cannot hold U+0000 in text and fails the statement: refused here, once.
+    if carries_nul(&resolved.query, p.variables.as_ref()) {
+        let error = graphql::refusal("BAD_USER_INPUT", "text may not contain U+0000 (NUL)");
+        return Reply::request_error(media, vec![error], "BAD_USER_INPUT");
+    }
+    let register = resolved.register.map(|hash| (hash, resolved.query.clone()));
+    let mut request = async_graphql::Request::new(resolved.query).data(caller.clone());
     if let Some(name) = &p.operation_name {
         request = request.operation_name(name);
     }
@@ -306,9 +572,9 @@ async fn execute(
         request = request.variables(Variables::from_json(Value::Object(vars)));
     }
     // Parsed here, once: the request keeps the document for execution.
-    let document = match request.parsed_query() {
+    let document = match graphql::parse(&mut request) {
         Ok(d) => d,
-        Err(e) => return request_error(media, vec![e], "GRAPHQL_PARSE_FAILED"),
+        Err(e) => return Reply::request_error(media, vec![e], "GRAPHQL_PARSE_FAILED"),
     };
     if method == Method::GET {
         let op = match &p.operation_name {
@@ -319,34 +585,83 @@ async fn execute(
             None => document.operations.iter().next(),
         };
         if op.is_some_and(|(_, o)| o.node.ty != OperationType::Query) {
-            return (
-                StatusCode::METHOD_NOT_ALLOWED,
-                [(header::ALLOW, "POST")],
-                "",
-            )
-                .into_response();
+            return Reply {
+                allow: Some("POST"),
+                ..Reply::refused(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "only queries run over GET",
+                    "METHOD_NOT_ALLOWED",
+                )
+            };
         }
     }
-    let response = graphql::execute(&state.schema, &state.db, request).await;
+    let execution = graphql::execute(&state.schema, &state.db, request);
+    let Ok(response) = tokio::time::timeout(settings.timeout, execution).await else {
+        tracing::warn!(timeout = ?settings.timeout, "operation stopped at the timeout");
+        return timed_out(settings.timeout);
+    };
     // Errors before execution (validation, variables) leave no data and carry no path.
     let rejected = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     if rejected {
-        return request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
+        return Reply::request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
+    }
+    // Only a document that parsed and validated is worth remembering.
+    if let Some((hash, query)) = register {
+        state.persisted.register(hash, &query);
     }
     let body = Body {
         data: &response.data,
         errors: (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT")),
         extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
     };
-    let text = serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned());
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, media.content_type())],
-        text,
-    )
-        .into_response()
+    Reply::ok(serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned()))
+}
+
+/// Whether a NUL character is in the document (raw or escaped) or in a variable's text.
+fn carries_nul(query: &str, variables: Option<&Map<String, Value>>) -> bool {
+    fn in_value(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(list) => list.iter().any(in_value),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || in_value(v)),
+            _ => false,
+        }
+    }
+    query.contains('\0')
+        || query
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        || variables.is_some_and(|vars| vars.iter().any(|(k, v)| k.contains('\0') || in_value(v)))
+}
+
+/// An operation stopped at the timeout had started: `data` is null, the status 200.
+fn timed_out(timeout: Duration) -> Reply {
+    let message = format!(
+        "the operation ran longer than {:.1} s and was stopped",
+        timeout.as_secs_f64()
+    );
+    let body = json!({
+        "data": null,
+        "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }],
+    });
+    Reply::ok(body.to_string())
+}
+
+/// The caller the request's `Authorization` header stands for, or the 401 refusing it.
+async fn authenticate(
+    state: &HttpState,
+    headers: &HeaderMap,
+    media: Media,
+) -> Result<Caller, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or_default());
+    auth::caller(&state.db, authorization, state.settings.reads())
+        .await
+        .map_err(|e| unauthenticated(media, &e))
 }
 
 /// 401 with the challenge RFC 6750 asks for; the cause of a server failure stays in the log.
@@ -381,23 +696,7 @@ struct Body<'a> {
     extensions: Option<&'a BTreeMap<String, async_graphql::Value>>,
 }
 
-/// A request GraphQL refused as a whole: no `data` key, 400 for the new media type, 200 for
-/// legacy JSON clients.
-fn request_error(media: Media, errors: Vec<ServerError>, code: &str) -> Response {
-    let status = match media {
-        Media::GraphqlResponse => StatusCode::BAD_REQUEST,
-        Media::Json => StatusCode::OK,
-    };
-    let body = json!({ "errors": coded(errors, code) });
-    (
-        status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-/// Errors as JSON, each with an `extensions.code` (`default` where a resolver set none).
+/// Errors as JSON, each with an `extensions.code` (`default` where none was set).
 fn coded(errors: Vec<ServerError>, default: &str) -> Value {
     let list = errors
         .into_iter()
@@ -414,68 +713,4 @@ fn coded(errors: Vec<ServerError>, default: &str) -> Value {
         })
         .collect();
     Value::Array(list)
-}
-
-/// The operation GraphiQL opens with: a nested profile and a filtered list.
-const EXAMPLE_OPERATION: &str = r#"# A nested profile, and a filtered list with its total.
-query Profile {
-  cluster(slug: "masit") {
-    name
-    established
-    country { code name }
-    contacts { role phone }
-    technologyFields { name }
-    programmes { programme { name framework } }
-    networks { network { name } }
-    news(first: 5) { totalCount edges { node { title publishedOn } } }
-  }
-}
-
-query SerbianClusters {
-  clusters(filter: { country: ["RS"] }, orderBy: { field: ESTABLISHED, direction: DESC }, first: 10) {
-    totalCount
-    edges { cursor node { name region excellenceLabel established } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"#;
-
-fn graphiql_page() -> String {
-    let html = include_str!("../assets/graphiql/index.html");
-    let example = serde_json::to_string(EXAMPLE_OPERATION).unwrap_or_else(|_| "\"\"".into());
-    html.replace("__DEFAULT_QUERY_JSON__", &example)
-}
-
-/// GraphiQL's own files, served from the binary so the playground works offline.
-async fn graphiql_asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    let (body, ty): (&'static [u8], &str) = match file.as_str() {
-        "graphiql.min.js" => (
-            include_bytes!("../assets/graphiql/graphiql.min.js"),
-            "text/javascript",
-        ),
-        "graphiql.min.css" => (
-            include_bytes!("../assets/graphiql/graphiql.min.css"),
-            "text/css",
-        ),
-        "react.production.min.js" => (
-            include_bytes!("../assets/graphiql/react.production.min.js"),
-            "text/javascript",
-        ),
-        "react-dom.production.min.js" => (
-            include_bytes!("../assets/graphiql/react-dom.production.min.js"),
-            "text/javascript",
-        ),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let headers = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(ty).unwrap_or(HeaderValue::from_static("text/plain")),
-        ),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
-        ),
-    ];
-    (headers, body).into_response()
 }

@@ -2,10 +2,12 @@
 //!
 //! Pages (cluster profiles, network news) come in through [`import`], which parses them and
 //! writes through [`store`] (SeaORM over SQLite or PostgreSQL). [`graphql`] serves the store
-//! as a schema with no web framework in it; [`http`] mounts that schema on axum and owns the
-//! GraphQL-over-HTTP rules and error codes; [`app`] wires configuration, database and server.
-//! [`generate`] writes synthetic pages at scale and loads them through [`import`].
-//! Dependencies run one way: `http -> graphql -> store`, `generate -> import -> store`.
+//! as a schema with no web framework in it, which refuses operations past its limits; [`http`]
+//! mounts that schema on axum and owns the GraphQL-over-HTTP rules, error codes and the front
+//! door's settings (body, time and rate limits, persisted queries, CORS); [`app`] wires
+//! configuration, database and server. [`generate`] writes synthetic pages at scale and loads
+//! them through [`import`]. Dependencies run one way: `http -> graphql -> store`,
+//! `generate -> import -> store`.
 
 pub mod app;
 pub mod auth;

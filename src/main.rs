@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
 use cluster_atlas::search::Search;
-use cluster_atlas::{app, auth, generate, graphql};
+use cluster_atlas::{app, generate, graphql};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -15,21 +15,21 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(settings) => {
             let db = app::open_store(&cli.database_url).await?;
             app::load_samples_if_empty(&db).await?;
             let search = Search::start(&db, &cli.index_dir).await?;
             let listener = tokio::net::TcpListener::bind(cli.addr)
                 .await
                 .with_context(|| format!("binding {}", cli.addr))?;
-            println!("GraphiQL: http://{}/graphql", listener.local_addr()?);
-            let reads = if cli.reads_need_token {
-                auth::ReadAccess::TokenRequired
+            let front = if settings.no_graphiql {
+                "GraphQL"
             } else {
-                auth::ReadAccess::Public
+                "GraphiQL"
             };
-            app::serve(listener, db, search, reads, app::shutdown_signal()).await
+            println!("{front}: http://{}/graphql", listener.local_addr()?);
+            app::serve(listener, db, search, &settings, app::shutdown_signal()).await
         }
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;

@@ -167,7 +167,7 @@ async fn the_news_page_has_its_items_titles_and_suspect_dates(backend: Backend, 
 async fn importing_the_same_pages_twice_changes_nothing(backend: Backend) {
     let server = TestServer::start(backend, true).await;
     let q = r#"{ clusters(first: 100) { edges { node { id version name contacts { role phone } services { heading items }
-        programmes { asWritten programme { id name } } networks { network { id } } news(first: 100) { edges { node { id } } } } } }
+        programmes { asWritten programme { id name } } networks { network { id } } news(first: 20) { edges { node { id } } } } } }
         news(first: 100) { edges { node { id title body mentions { name } } } } }"#;
     let before = server.data(q, json!({})).await;
     let changed = server.reimport_seeds().await;

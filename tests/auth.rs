@@ -11,7 +11,7 @@ mod support;
 
 use std::process::Command;
 
-use cluster_atlas::auth::ReadAccess;
+use cluster_atlas::http::Settings;
 use serde_json::{Value, json};
 use support::{Backend, TestServer};
 
@@ -168,7 +168,12 @@ async fn scopes_decide_who_may_import_pages(backend: Backend) {
 }
 
 async fn reads_can_be_made_to_need_a_token(backend: Backend) {
-    let server = TestServer::start_with(backend, true, ReadAccess::TokenRequired).await;
+    let settings = Settings {
+        reads_need_token: true,
+        rate_limit: 0,
+        ..Settings::default()
+    };
+    let server = TestServer::start_with(backend, true, settings).await;
     let reader = create(&server, "dashboard", "read");
     let query = "{ cluster(slug: \"masit\") { slug } }";
     let (status, body) = server.post_as(None, query, json!({})).await;

@@ -223,10 +223,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let index_dir = std::path::Path::new("target/bench-index")
         .join(cluster_atlas::text::slugify(&args.database_url));
     let search = cluster_atlas::search::Search::start(&db, index_dir).await?;
+    // The load comes from one address: no rate limit.
+    let settings = cluster_atlas::http::Settings {
+        rate_limit: 0,
+        ..Default::default()
+    };
     let graphql = serve(cluster_atlas::http::router(
-        cluster_atlas::graphql::schema(db.clone(), search),
+        cluster_atlas::graphql::schema(db.clone(), search, &settings.query),
         db.clone(),
-        cluster_atlas::auth::ReadAccess::Public,
+        &settings,
     ))
     .await?;
     let plain = serve(plain::router(db.clone())).await?;

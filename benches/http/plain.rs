@@ -33,7 +33,7 @@ pub fn router(db: DatabaseConnection) -> Router {
         .route("/plain/cluster/{slug}", get(profile))
         .route("/plain/clusters", get(page))
         .with_state(db);
-    cluster_atlas::http::with_stack(routes)
+    cluster_atlas::http::with_stack(routes, &cluster_atlas::http::Settings::default())
 }
 
 /// A store failure: 500 with the cause, this being a benchmark.

@@ -72,6 +72,22 @@ pub fn page_size(field: &str, n: i32) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or_default())
 }
 
+/// Ceiling of one field's cost: high enough to refuse anything that reaches it, low enough
+/// that async-graphql's unchecked sums of costs cannot overflow.
+const MOST_COST: usize = 1 << 32;
+
+/// The cost of a page of `size` items (the default when not given; the cap when above it,
+/// which the resolver refuses with a clearer error) whose item selection costs `item`.
+pub fn page_cost(size: Option<i32>, item: usize) -> usize {
+    let n = size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(0, MAX_PAGE_SIZE);
+    list_cost(usize::try_from(n).unwrap_or(0), item)
+}
+
+/// The cost of a list of `n` items whose selection costs `item` each.
+pub fn list_cost(n: usize, item: usize) -> usize {
+    n.saturating_mul(item).saturating_add(1).min(MOST_COST)
+}
+
 /// The store window for `first/after/last/before` over the ordering `tag`.
 pub fn window(
     tag: &str,
@@ -116,6 +132,15 @@ pub fn of_page<M, N: OutputType, T: ObjectType>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_costs_its_size_capped_times_its_item() {
+        assert_eq!(page_cost(None, 5), 20 * 5 + 1);
+        assert_eq!(page_cost(Some(100), 48), 4801);
+        assert_eq!(page_cost(Some(i32::MAX), 10), page_cost(Some(100), 10));
+        assert_eq!(page_cost(Some(-7), 10), 1);
+        assert_eq!(list_cost(usize::MAX, usize::MAX), MOST_COST);
+    }
 
     #[test]
     fn cursors_round_trip_including_null_values() {

@@ -3,10 +3,12 @@
 mod batch;
 mod connection;
 mod ids;
+mod limits;
 mod loaders;
 mod mutation;
 mod query;
 mod search;
+mod shape;
 mod similar;
 mod types;
 
@@ -14,26 +16,33 @@ use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use ids::GlobalId;
+pub use limits::{Limits, parse, refusal};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 
 pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Limits on by default: deep or wide queries are refused before they touch the store.
-pub const MAX_DEPTH: usize = 12;
-pub const MAX_COMPLEXITY: usize = 20_000;
-
-/// The schema with its limits; the database handle and the search index are schema data
-/// for the resolvers.
-pub fn schema(db: DatabaseConnection, search: crate::search::Search) -> AtlasSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
+/// The schema with its limits, which refuse deep, wide or costly operations before they
+/// touch the store; the database handle and the search index are schema data for the
+/// resolvers.
+pub fn schema(
+    db: DatabaseConnection,
+    search: crate::search::Search,
+    limits: &Limits,
+) -> AtlasSchema {
+    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
+        .limit_recursive_depth(shape::MAX_NESTING)
         .limit_directives(20)
         .data(db)
-        .data(search)
-        .finish()
+        .data(search);
+    // The extension refuses introspection with a code; this makes sure nothing answers it.
+    let builder = if limits.no_introspection {
+        builder.disable_introspection()
+    } else {
+        builder
+    };
+    builder.finish()
 }
 
 /// Executes one request with a batcher of its own, sending its loads in waves.

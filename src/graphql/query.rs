@@ -166,6 +166,7 @@ impl QueryRoot {
     }
 
     /// Clusters matching a filter, in pages.
+    #[graphql(complexity = "connection::page_cost(first.or(last), child_complexity)")]
     async fn clusters(
         &self,
         ctx: &Context<'_>,
@@ -219,6 +220,7 @@ impl QueryRoot {
     }
 
     /// Networks and partnerships by name, in pages.
+    #[graphql(complexity = "connection::page_cost(first.or(last), child_complexity)")]
     async fn networks(
         &self,
         ctx: &Context<'_>,
@@ -267,6 +269,7 @@ impl QueryRoot {
     }
 
     /// News items, newest first unless `orderBy` says otherwise, in pages.
+    #[graphql(complexity = "connection::page_cost(first.or(last), child_complexity)")]
     async fn news(
         &self,
         ctx: &Context<'_>,
@@ -332,6 +335,7 @@ impl QueryRoot {
     }
 
     /// Several nodes by global id, in the order asked; null for those that do not exist.
+    #[graphql(complexity = "connection::list_cost(ids.len(), child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -349,7 +353,7 @@ impl QueryRoot {
     /// two (an exact match always ranks first); the last word matches as a prefix while
     /// typing. Syntax that cannot be honoured is reported in `extensions.warnings`, never an
     /// error. An empty query lists by filter alone.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 10")]
+    #[graphql(complexity = "connection::page_cost(first, child_complexity).saturating_add(10)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -364,6 +368,7 @@ impl QueryRoot {
 
     /// Completions of what is being typed: cluster and network names, places and taxonomy
     /// terms having a word that starts with each word typed, the most used first.
+    #[graphql(complexity = "connection::page_cost(Some(first.unwrap_or(10)), child_complexity)")]
     async fn suggest(
         &self,
         ctx: &Context<'_>,

@@ -394,6 +394,7 @@ impl Cluster {
     }
     /// Partner matchmaking: the clusters sharing the most with this one (taxonomy terms,
     /// cooperation target countries, distinctive strategy words), each with what it shares.
+    #[graphql(complexity = "connection::page_cost(Some(first), child_complexity)")]
     async fn similar(
         &self,
         ctx: &Context<'_>,
@@ -529,6 +530,7 @@ impl Cluster {
         Ok(rows.into_iter().map(NetworkMembership).collect())
     }
     /// News items that name this cluster, newest first.
+    #[graphql(complexity = "connection::page_cost(first, child_complexity)")]
     async fn news(
         &self,
         ctx: &Context<'_>,
@@ -642,6 +644,7 @@ impl Network {
         Ok(rows.into_iter().map(NetworkMembership).collect())
     }
     /// News items that name this network, newest first.
+    #[graphql(complexity = "connection::page_cost(first, child_complexity)")]
     async fn news(
         &self,
         ctx: &Context<'_>,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cluster_atlas::app;
+use cluster_atlas::http::Settings;
 use cluster_atlas::import::{self, Manifest};
 use cluster_atlas::search::Search;
 use indicatif::ProgressBar;
@@ -198,16 +199,17 @@ impl TestStore {
 }
 
 impl TestServer {
+    /// A server with the default settings, less the rate limit: a test sends its requests
+    /// in a burst from one address (`start_with` for the limit).
     pub async fn start(backend: Backend, seeds: bool) -> Self {
-        Self::start_with(backend, seeds, cluster_atlas::auth::ReadAccess::Public).await
+        let settings = Settings {
+            rate_limit: 0,
+            ..Settings::default()
+        };
+        Self::start_with(backend, seeds, settings).await
     }
 
-    /// A server whose reads are public or need a token.
-    pub async fn start_with(
-        backend: Backend,
-        seeds: bool,
-        reads: cluster_atlas::auth::ReadAccess,
-    ) -> Self {
+    pub async fn start_with(backend: Backend, seeds: bool, settings: Settings) -> Self {
         let store = TestStore::open(backend).await;
         let mut db = store.db.clone();
         let statements = Arc::new(AtomicUsize::new(0));
@@ -237,7 +239,7 @@ impl TestServer {
             .expect("search index");
         let server_search = search.clone();
         tokio::spawn(async move {
-            let _ = app::serve(listener, server_db, server_search, reads, async {
+            let _ = app::serve(listener, server_db, server_search, &settings, async {
                 let _ = rx.await;
             })
             .await;
