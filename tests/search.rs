@@ -506,6 +506,13 @@ async fn similar_clusters_come_with_what_they_share(backend: Backend) {
     assert_eq!(masit["cluster"]["slug"], "masit");
     let score = masit["score"].as_f64().unwrap();
     assert!(score > 0.0 && score < 1.0, "{masit}");
+    let sum: f64 = masit["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["weight"].as_f64().unwrap())
+        .sum();
+    assert!(sum > 0.0, "the score is the reasons' weight: {masit}");
     let reasons = masit["reasons"].as_array().unwrap();
     for twin in &found[..3] {
         assert!(
@@ -564,6 +571,7 @@ async fn similar_clusters_come_with_what_they_share(backend: Backend) {
         .collect();
     assert_eq!(slugs, ["ict-net", "ict-net-00"]);
     assert_eq!(found[0]["score"], found[1]["score"]);
+    assert!(found[0]["score"].as_f64().unwrap() <= 1.0);
     // MASIT's strategy words that ICT NET's texts use too (its own words lead from ICT NET's
     // side, being rarer than those it shares with MASIT).
     let reasons = found[0]["reasons"].as_array().unwrap();

@@ -135,15 +135,17 @@ pub fn similar(
     let addresses: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
     let mut reasons = reasons(&searcher, &features, &addresses)?;
     let mut out = Vec::with_capacity(top.len());
-    for ((score, inverted_id), address) in top {
+    for ((_, inverted_id), address) in top {
         let Ok(id) = i32::try_from(u64::MAX - inverted_id) else {
             continue;
         };
         let mut why = reasons.remove(&address).unwrap_or_default();
         why.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.value.cmp(&b.value)));
+        // From the reasons themselves: the ranking score is rounded for stable ties.
+        let shared: f32 = why.iter().map(|r| r.weight).sum();
         out.push(Similar {
             id,
-            score: score / total,
+            score: (shared / total).min(1.0),
             reasons: why,
         });
     }
