@@ -21,6 +21,7 @@ mod fts5;
 mod graphql;
 mod latency;
 mod measure;
+mod meter;
 mod mix;
 mod ours;
 mod postgres;
@@ -29,13 +30,12 @@ mod sql;
 mod suggest;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 
 use anyhow::{Context, bail, ensure};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
 use cluster_atlas::store::{cluster, news};
-use measure::{Engines, SQL_NANOS, STATEMENTS};
+use measure::Engines;
 
 const USAGE: &str = "\
 Search benchmark: our search beside SQLite FTS5 and PostgreSQL full-text search.
@@ -143,15 +143,12 @@ fn shapes(list: &str) -> anyhow::Result<Vec<mix::Shape>> {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    // Two connections: the indexer task polls the outbox through one, and only the GraphQL
-    // API's statements are counted on the other.
-    let db = cluster_atlas::app::open_store(&args.database_url).await?;
+    // Two connections: the rebuild reads (and the indexer task later polls) through one,
+    // the GraphQL API through the other, each with its own meter.
+    let mut db = cluster_atlas::app::open_store(&args.database_url).await?;
+    db.set_metric_callback(|info| meter::REBUILD.record(info));
     let mut api_db = cluster_atlas::app::open_store(&args.database_url).await?;
-    api_db.set_metric_callback(|info| {
-        STATEMENTS.fetch_add(1, Ordering::Relaxed);
-        let nanos = u64::try_from(info.elapsed.as_nanos()).unwrap_or(u64::MAX);
-        SQL_NANOS.fetch_add(nanos, Ordering::Relaxed);
-    });
+    api_db.set_metric_callback(|info| meter::API.record(info));
     let clusters = cluster::Entity::find().count(&db).await?;
     let news_items = news::Entity::find().count(&db).await?;
     ensure!(

@@ -1,7 +1,6 @@
 //! Runs each query of the mix on every engine, interleaved run by run so that noise on a
 //! shared machine falls on all of them alike; and the GraphQL floor.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -12,13 +11,10 @@ use crate::Answer;
 use crate::fts5::Fts5;
 use crate::graphql::{self, Graphql};
 use crate::latency::{self, Sample};
+use crate::meter;
 use crate::mix::Query;
 use crate::ours;
 use crate::postgres::Postgres;
-
-/// Statements the API's store connection ran, and their time (its metric callback adds).
-pub static STATEMENTS: AtomicU64 = AtomicU64::new(0);
-pub static SQL_NANOS: AtomicU64 = AtomicU64::new(0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -145,9 +141,9 @@ pub async fn query(
                 continue;
             }
             *left -= 1;
-            let (statements, sql) = meter();
+            let (statements, sql) = meter::API.read();
             let (took, _) = engines.run(cell.engine, q, &body).await?;
-            let (s, n) = meter();
+            let (s, n) = meter::API.read();
             cell.sample.push(took);
             cell.statements += s - statements;
             cell.sql += n - sql;
@@ -168,11 +164,4 @@ pub async fn floor(engines: &Engines, fixed_runs: Option<usize>) -> anyhow::Resu
         sample.push(engines.graphql.post(&body).await?.0);
     }
     Ok(sample)
-}
-
-fn meter() -> (u64, Duration) {
-    (
-        STATEMENTS.load(Ordering::SeqCst),
-        Duration::from_nanos(SQL_NANOS.load(Ordering::SeqCst)),
-    )
 }

@@ -12,10 +12,13 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, Term};
 
 use crate::Answer;
+use crate::meter;
 
 /// What a rebuild wrote, and how long it took (`None` when an existing index was reused).
 pub struct Built {
     pub seconds: Option<f64>,
+    /// Statements the rebuild ran, their time, and the costliest (statement, count, time).
+    pub store: Option<(u64, Duration, Vec<(String, u64, Duration)>)>,
     /// Documents by kind, suggestions included.
     pub by_kind: Vec<(Kind, u64)>,
     pub bytes: u64,
@@ -34,19 +37,25 @@ pub async fn build(
     reuse: bool,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<Built> {
-    let seconds = if reuse && dir.join("CURRENT").exists() {
-        None
+    let (seconds, store) = if reuse && dir.join("CURRENT").exists() {
+        (None, None)
     } else {
         if dir.exists() {
             std::fs::remove_dir_all(dir)?;
         }
+        meter::REBUILD.group();
+        let (statements, sql) = meter::REBUILD.read();
         let started = Instant::now();
         cluster_atlas::search::rebuild(db, dir, progress).await?;
-        Some(started.elapsed().as_secs_f64())
+        let seconds = started.elapsed().as_secs_f64();
+        let (s, n) = meter::REBUILD.read();
+        let costliest = meter::REBUILD.costliest(4);
+        (Some(seconds), Some((s - statements, n - sql, costliest)))
     };
     let generation = current_generation(dir)?;
     Ok(Built {
         seconds,
+        store,
         by_kind: count_by_kind(&generation)?,
         bytes: crate::size_on_disk(&generation)?,
     })

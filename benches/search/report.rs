@@ -133,6 +133,23 @@ fn indexing(out: &mut String, r: &Report) {
         r.read_seconds,
         kinds.join(", ")
     );
+    if let (Some(s), Some((statements, sql, costliest))) = (r.ours.seconds, &r.ours.store) {
+        let _ = writeln!(
+            out,
+            "\nDuring our rebuild the store ran {statements} statements taking {:.1} s ({:.0} % of \
+             the rebuild); the costliest:\n",
+            sql.as_secs_f64(),
+            100.0 * sql.as_secs_f64() / s
+        );
+        for (statement, count, took) in costliest {
+            let _ = writeln!(
+                out,
+                "- {count} × {:.1} s: `{statement}`",
+                took.as_secs_f64()
+            );
+        }
+        out.push('\n');
+    }
     if let (Some(s), Some(b)) = (r.ours.seconds, &r.bare) {
         let _ = writeln!(
             out,
