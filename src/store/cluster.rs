@@ -365,6 +365,12 @@ impl super::versioned::Versioned for Fields {
         a.source_url = Set(self.source_url);
     }
 
+    fn at(id: i32, version: i32) -> sea_orm::Condition {
+        sea_orm::Condition::all()
+            .add(Column::Id.eq(id))
+            .add(Column::Version.eq(version))
+    }
+
     fn id_version(row: &Model) -> (i32, i32) {
         (row.id, row.version)
     }

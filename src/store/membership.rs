@@ -74,3 +74,53 @@ pub async fn replace(
     )
     .await
 }
+
+/// Records that the cluster states it belongs to the network (kept if it already does).
+pub async fn put(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    network_id: i32,
+    as_written: &str,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    if Entity::find_by_id((cluster_id, network_id))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    ActiveModel {
+        cluster_id: Set(cluster_id),
+        network_id: Set(network_id),
+        basis: Set("MEMBERSHIP_FIELD".to_owned()),
+        as_written: Set(as_written.to_owned()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Ends a membership; false when there was none.
+pub async fn remove(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    network_id: i32,
+) -> Result<bool, DbErr> {
+    let done = Entity::delete_by_id((cluster_id, network_id))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The clusters that belong to the network.
+pub async fn clusters_of(db: &impl ConnectionTrait, network_id: i32) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::ClusterId)
+        .filter(Column::NetworkId.eq(network_id))
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -25,7 +25,7 @@ pub mod term;
 
 mod children;
 mod connect;
-mod versioned;
+pub mod versioned;
 pub mod window;
 
 pub use children::Parent;

@@ -289,6 +289,12 @@ impl super::versioned::Versioned for Fields {
         a.body = Set(self.body);
     }
 
+    fn at(id: i32, version: i32) -> sea_orm::Condition {
+        sea_orm::Condition::all()
+            .add(Column::Id.eq(id))
+            .add(Column::Version.eq(version))
+    }
+
     fn id_version(row: &Model) -> (i32, i32) {
         (row.id, row.version)
     }
@@ -325,4 +331,20 @@ pub async fn delete_others(
             .await?;
     }
     Ok(gone)
+}
+
+/// The items the network published.
+pub async fn published_by(db: &impl ConnectionTrait, network_id: i32) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::PublisherId.eq(network_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn find_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Key.eq(key)).one(db).await
 }

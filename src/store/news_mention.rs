@@ -97,3 +97,48 @@ pub async fn link(
     .await?;
     Ok(())
 }
+
+/// The news items that name the cluster.
+pub async fn news_naming_cluster(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::NewsId)
+        .distinct()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The news items that name the network.
+pub async fn news_naming_network(
+    db: &impl ConnectionTrait,
+    network_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::NewsId)
+        .distinct()
+        .filter(Column::NetworkId.eq(network_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Plain mentions written exactly as one of `names`.
+pub async fn unresolved_named(
+    db: &impl ConnectionTrait,
+    names: &[String],
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::ClusterId.is_null())
+        .filter(Column::NetworkId.is_null())
+        .filter(Column::Name.is_in(names.iter().cloned()))
+        .all(db)
+        .await
+}

@@ -91,3 +91,36 @@ pub async fn replace(
     )
     .await
 }
+
+/// The cluster's participation in the programme, added at the end of its list or, when it
+/// has one, restated with `scope` and `as_written`.
+pub async fn put(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    programme_id: i32,
+    scope: super::Scope,
+    as_written: String,
+) -> Result<Model, DbErr> {
+    use sea_orm::{ActiveValue::Set, QueryOrder};
+    let mine = Entity::find()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .order_by_asc(Column::Position)
+        .all(db)
+        .await?;
+    if let Some(same) = mine.iter().find(|p| p.programme_id == programme_id) {
+        let mut a: ActiveModel = same.clone().into();
+        a.scope = Set(scope.as_str().to_owned());
+        a.as_written = Set(as_written);
+        return a.update(db).await;
+    }
+    ActiveModel {
+        cluster_id: Set(cluster_id),
+        programme_id: Set(programme_id),
+        position: Set(mine.last().map_or(0, |p| p.position + 1)),
+        scope: Set(scope.as_str().to_owned()),
+        as_written: Set(as_written),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}

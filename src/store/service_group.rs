@@ -120,3 +120,78 @@ pub async fn replace(
     }
     Ok(true)
 }
+
+/// Adds a group after the cluster's last one.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    heading: Option<String>,
+    items: Vec<String>,
+) -> Result<Model, DbErr> {
+    use sea_orm::{ActiveValue::Set, QueryOrder};
+    let last = Entity::find()
+        .filter(Column::ClusterId.eq(cluster_id))
+        .order_by_desc(Column::Position)
+        .one(db)
+        .await?;
+    let group = ActiveModel {
+        cluster_id: Set(cluster_id),
+        position: Set(last.map_or(0, |g| g.position + 1)),
+        heading: Set(heading),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    set_items(db, group.id, items).await?;
+    Ok(group)
+}
+
+/// Changes a group's heading and, when given, its items.
+pub async fn change(
+    db: &impl ConnectionTrait,
+    group: Model,
+    heading: Option<Option<String>>,
+    items: Option<Vec<String>>,
+) -> Result<Model, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let id = group.id;
+    let group = match heading {
+        Some(h) if h != group.heading => {
+            let mut a: ActiveModel = group.into();
+            a.heading = Set(h);
+            a.update(db).await?
+        }
+        _ => group,
+    };
+    if let Some(items) = items {
+        super::service_item::Entity::delete_many()
+            .filter(super::service_item::Column::GroupId.eq(id))
+            .exec(db)
+            .await?;
+        set_items(db, id, items).await?;
+    }
+    Ok(group)
+}
+
+async fn set_items(
+    db: &impl ConnectionTrait,
+    group_id: i32,
+    items: Vec<String>,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let rows: Vec<super::service_item::ActiveModel> = (0..)
+        .zip(items)
+        .map(|(position, text)| super::service_item::ActiveModel {
+            group_id: Set(group_id),
+            position: Set(position),
+            text: Set(text),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        super::service_item::Entity::insert_many(rows)
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}

@@ -124,3 +124,14 @@ pub async fn facets(
         })
         .collect()
 }
+
+/// Every term of `kind`.
+pub async fn of_kind(
+    db: &impl ConnectionTrait,
+    kind: super::TermKind,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Kind.eq(kind.as_str()))
+        .all(db)
+        .await
+}

@@ -4,7 +4,7 @@
 
 use sea_orm::prelude::DateTimeWithTimeZone;
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait};
-use sea_orm::{IntoActiveModel, ModelTrait};
+use sea_orm::{Condition, IntoActiveModel, ModelTrait, QueryFilter};
 
 use super::Parent;
 
@@ -24,6 +24,48 @@ pub trait Versioned: PartialEq + Sized {
     fn id_version(row: &ModelOf<Self>) -> (i32, i32);
     /// Sets the version, and the timestamps where the table has them.
     fn stamp(a: &mut Self::Active, version: i32, now: DateTimeWithTimeZone, inserted: bool);
+    /// The row `id` while it is still at `version`.
+    fn at(id: i32, version: i32) -> Condition;
+}
+
+/// Writes `fields` over row `id` as the next version, only if it is still at `version`.
+/// Returns false when it is not (someone else wrote it first) or is gone. One statement:
+/// PostgreSQL makes a concurrent writer wait on the row and then see the new version.
+pub async fn overwrite<F>(
+    db: &impl ConnectionTrait,
+    fields: F,
+    id: i32,
+    version: i32,
+) -> Result<bool, DbErr>
+where
+    F: Versioned,
+{
+    let mut a = <F::Active as ActiveModelTrait>::default();
+    fields.apply(&mut a);
+    F::stamp(
+        &mut a,
+        version + 1,
+        chrono::Utc::now().fixed_offset(),
+        false,
+    );
+    let done = <F::Active as ActiveModelTrait>::Entity::update_many()
+        .set(a)
+        .filter(F::at(id, version))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Deletes row `id` only if it is still at `version`; false when it is not.
+pub async fn delete<F>(db: &impl ConnectionTrait, id: i32, version: i32) -> Result<bool, DbErr>
+where
+    F: Versioned,
+{
+    let done = <F::Active as ActiveModelTrait>::Entity::delete_many()
+        .filter(F::at(id, version))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// Writes `fields` over `stored` (the row with the same natural key, if any). Returns the row
