@@ -14,6 +14,13 @@ pub enum Error {
     },
     #[error("{0} not found")]
     NotFound(String),
+    /// A write named a version that is no longer the stored one.
+    #[error("{what} is at version {current}, not {given}: read it again and retry")]
+    Conflict {
+        what: String,
+        given: i32,
+        current: i32,
+    },
     /// No token, or one that is not (or no longer) valid.
     #[error("{0}")]
     Unauthenticated(String),
@@ -46,6 +53,7 @@ impl Error {
         match self {
             Self::InvalidInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict { .. } => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Database(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -71,10 +79,17 @@ impl ErrorExtensions for Error {
             Error::InvalidInput { field, .. } => field.clone(),
             _ => None,
         };
+        let current = match e {
+            Error::Conflict { current, .. } => Some(*current),
+            _ => None,
+        };
         async_graphql::Error::new(public).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(f) = &field {
                 ext.set("field", f.as_str());
+            }
+            if let Some(v) = current {
+                ext.set("currentVersion", v);
             }
         })
     }

@@ -21,5 +21,6 @@ pub mod import;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod write;
 
 pub use error::{Error, Result};

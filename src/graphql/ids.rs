@@ -14,7 +14,15 @@ pub struct GlobalId {
 }
 
 /// The node types that have global ids.
-pub const KINDS: [&str; 4] = ["Cluster", "Network", "NewsItem", "Programme"];
+/// Services and participations are parts of a cluster, not nodes: `node` answers null.
+pub const KINDS: [&str; 6] = [
+    "Cluster",
+    "Network",
+    "NewsItem",
+    "Programme",
+    "Service",
+    "Participation",
+];
 
 impl GlobalId {
     pub fn encode(kind: &'static str, id: i32) -> ID {

@@ -30,7 +30,7 @@ pub fn schema(
     search: crate::search::Search,
     limits: &Limits,
 ) -> AtlasSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
         .limit_recursive_depth(shape::MAX_NESTING)
         .limit_directives(20)
@@ -69,7 +69,7 @@ pub async fn execute(
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
         .finish()
         .sdl()
 }

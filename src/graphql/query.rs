@@ -27,7 +27,8 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
             })
             .await
         }
-        _ => load(ctx, Some(NewsById(id)), |m| Node::NewsItem(NewsItem(m))).await,
+        "NewsItem" => load(ctx, Some(NewsById(id)), |m| Node::NewsItem(NewsItem(m))).await,
+        _ => Ok(None),
     }
 }
 

@@ -201,10 +201,7 @@ impl SearchHit {
             }
             SearchKind::Service => {
                 load(ctx, Some(ServiceById(id)), |(g, items)| {
-                    SearchEntity::Service(Service {
-                        heading: g.heading,
-                        items,
-                    })
+                    SearchEntity::Service(Service::of(g, items))
                 })
                 .await
             }

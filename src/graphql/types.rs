@@ -206,10 +206,22 @@ pub struct Cooperation {
 /// A group of support services, under its heading where the page kept it.
 #[derive(SimpleObject, Clone)]
 pub struct Service {
+    /// Global id, for `updateService` and `deleteService`.
+    pub id: ID,
     /// The group heading; null where the page lost it.
     pub heading: Option<String>,
     /// The services in the group.
     pub items: Vec<String>,
+}
+
+impl Service {
+    pub fn of(group: store::service_group::Model, items: Vec<String>) -> Self {
+        Self {
+            id: GlobalId::encode("Service", group.id),
+            heading: group.heading,
+            items,
+        }
+    }
 }
 
 /// A cluster organisation and everything its profile states.
@@ -507,10 +519,7 @@ impl Cluster {
             .unwrap_or_default();
         Ok(rows
             .into_iter()
-            .map(|(g, items)| Service {
-                heading: g.heading,
-                items,
-            })
+            .map(|(g, items)| Service::of(g, items))
             .collect())
     }
     /// Funded programmes the cluster took part in.
@@ -547,6 +556,10 @@ pub struct ProgrammeParticipation(pub store::participation::Model);
 
 #[Object]
 impl ProgrammeParticipation {
+    /// Global id, for `deleteParticipation`.
+    async fn id(&self) -> ID {
+        GlobalId::encode("Participation", self.0.id)
+    }
     /// European, or regional/national.
     async fn scope(&self) -> ReachScope {
         Scope::parse(&self.0.scope).unwrap_or_default().into()
@@ -616,6 +629,10 @@ impl Network {
         GlobalId::encode("Network", self.0.id)
     }
     /// URL-safe key, e.g. "bbs-ict".
+    /// Increases with every change; updates and deletes name the version they read.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -723,6 +740,10 @@ impl NewsItem {
         GlobalId::encode("NewsItem", self.0.id)
     }
     /// Title; most items have none.
+    /// Increases with every change; updates and deletes name the version they read.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }

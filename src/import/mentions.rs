@@ -23,6 +23,17 @@ pub struct Mention {
     pub target: Option<Target>,
 }
 
+impl Mention {
+    /// The stored form: the name as written, and the cluster or network it resolved to.
+    pub fn into_row(self) -> crate::store::news_mention::Row {
+        match self.target {
+            Some(Target::Cluster(c)) => (self.name, Some(c), None),
+            Some(Target::Network(n)) => (self.name, None, Some(n)),
+            None => (self.name, None, None),
+        }
+    }
+}
+
 /// Every known name of every cluster and network, folded, in one automaton.
 pub struct Directory {
     /// Folded names, in the automaton's pattern order.

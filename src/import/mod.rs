@@ -2,14 +2,14 @@
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
 pub mod dates;
-mod known;
+pub(crate) mod known;
 pub mod lines;
 pub mod manifest;
 pub mod mentions;
 pub mod news;
 pub mod profile;
 pub mod programmes;
-mod write;
+pub(crate) mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

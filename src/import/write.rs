@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::Warnings;
 use super::known::Known;
 use super::manifest::{Manifest, PageEntry};
-use super::mentions::Target;
+use super::mentions::{Mention, Target};
 use super::news::NewsRow;
 use super::profile::Profile;
 use crate::store::outbox::Changed;
@@ -390,11 +390,7 @@ pub async fn news_page(
         let mentions = dir
             .mentions(&text)
             .into_iter()
-            .map(|m| match m.target {
-                Some(Target::Cluster(c)) => (m.name, Some(c), None),
-                Some(Target::Network(n)) => (m.name, None, Some(n)),
-                None => (m.name, None, None),
-            })
+            .map(Mention::into_row)
             .collect();
         changed += usize::from(
             store::news_mention::replace(db, item, mentions)
@@ -419,7 +415,7 @@ pub async fn news_page(
 
 /// The natural key of a news item: where it was published, its date as written and its
 /// text, folded so that whitespace and quote styles do not matter.
-fn news_key(source: &str, published_as: &str, body: &str) -> String {
+pub fn news_key(source: &str, published_as: &str, body: &str) -> String {
     let mut h = Sha256::new();
     for part in [source, "\n", published_as, "\n", &name_key(body)] {
         h.update(part.as_bytes());

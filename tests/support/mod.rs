@@ -287,6 +287,25 @@ impl TestServer {
         (status, response.json().await.expect("JSON body"))
     }
 
+    /// A new API token with `scope` ("read", "write" or "admin"), as `token create` makes.
+    pub async fn token(&self, scope: &str) -> String {
+        let issued = cluster_atlas::auth::issue().expect("randomness");
+        cluster_atlas::store::api_token::create(&self.db, scope, scope, &issued.digest)
+            .await
+            .expect("store the token");
+        issued.secret
+    }
+
+    /// The `data` of a request sent with `token`, which must succeed.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post_as(Some(token), query, variables).await;
+        assert!(
+            status == 200 && body.get("errors").is_none(),
+            "{status}: {body}"
+        );
+        body["data"].clone()
+    }
+
     /// The `data` of a query that must succeed.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.post(query, variables).await;

@@ -1,21 +1,21 @@
-//! Writes. Each needs a token with the right scope; each wakes the search indexer, which
-//! follows the outbox rows the write committed with its rows.
+//! `importPages`: the page importer through the API.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, SimpleObject};
 
-use super::types::{Res, db};
+use super::{require, wrote};
 use crate::Error;
-use crate::auth::{Caller, Scope};
+use crate::auth::Scope;
+use crate::graphql::types::{Res, db};
 use crate::import::{self, Manifest, PageEntry, RunError};
-use crate::search::Search;
 
 /// Pages one `importPages` takes at most.
 const MAX_PAGES: usize = 100;
 
-pub struct MutationRoot;
+#[derive(Default)]
+pub struct ImportMutation;
 
 /// A page in the seeds' text layout, with what the page itself lacks (as the manifest
 /// beside files gives it).
@@ -85,7 +85,7 @@ fn count(n: usize) -> i32 {
 }
 
 #[Object]
-impl MutationRoot {
+impl ImportMutation {
     /// Imports pages as `cluster-atlas import` does (admin): each page in a transaction of
     /// its own, re-importing the same page changes nothing, and a page that cannot be
     /// imported is reported in `failed` while the others are imported.
@@ -134,7 +134,7 @@ impl MutationRoot {
             &indicatif::ProgressBar::hidden(),
         )
         .await;
-        ctx.data::<Search>()?.changed();
+        wrote(ctx)?;
         let (imported, failed) = match outcome {
             Ok(reports) => (reports, Vec::new()),
             Err(RunError::Pages { imported, failed }) => (imported, failed),
@@ -171,11 +171,4 @@ impl MutationRoot {
                 .collect(),
         })
     }
-}
-
-/// Refuses the field unless the request's caller holds `scope`.
-fn require(ctx: &Context<'_>, scope: Scope) -> Res<()> {
-    let anonymous = Caller::default();
-    let caller = ctx.data_opt::<Caller>().unwrap_or(&anonymous);
-    caller.require(scope).map_err(|e| e.extend())
 }

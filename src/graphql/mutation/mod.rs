@@ -1,0 +1,43 @@
+//! Writes. Each needs a token with the right scope (`write`; `admin` for deletes and
+//! imports), runs as one transaction in `crate::write` with the outbox entries the search
+//! indexer follows, and wakes the indexer.
+
+mod cluster;
+mod import;
+mod input;
+mod network;
+mod news;
+
+use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
+
+use super::types::Res;
+use crate::auth::{Caller, Scope};
+use crate::search::Search;
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    import::ImportMutation,
+    cluster::ClusterMutation,
+    network::NetworkMutation,
+    news::NewsMutation,
+);
+
+/// What a delete removed.
+#[derive(SimpleObject)]
+pub struct Deleted {
+    /// The global id the entity had.
+    pub id: ID,
+}
+
+/// Refuses the field unless the request's caller holds `scope`.
+fn require(ctx: &Context<'_>, scope: Scope) -> Res<()> {
+    let anonymous = Caller::default();
+    let caller = ctx.data_opt::<Caller>().unwrap_or(&anonymous);
+    caller.require(scope).map_err(|e| e.extend())
+}
+
+/// A write committed: the indexer applies its outbox entries now rather than at its next poll.
+fn wrote(ctx: &Context<'_>) -> Res<()> {
+    ctx.data::<Search>()?.changed();
+    Ok(())
+}

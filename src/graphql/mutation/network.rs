@@ -1,0 +1,99 @@
+//! Network writes.
+
+use async_graphql::{Context, ErrorExtensions, InputObject, MaybeUndefined, Object};
+
+use super::input::{clearable, clearable_text, each, given_text, slug};
+use super::{Deleted, require, wrote};
+use crate::auth::Scope;
+use crate::graphql::GlobalId;
+use crate::graphql::types::{Network, Res, db};
+use crate::write::check::{self, LINE};
+use crate::write::network::Edit;
+use crate::{Error, write};
+
+#[derive(Default)]
+pub struct NetworkMutation;
+
+/// A network or partnership. On create, `name` is required; on update, fields left out stay.
+#[derive(InputObject, Default)]
+pub struct NetworkInput {
+    /// Lower-case letters, digits and hyphens; derived from the name on create when left out.
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    /// NETWORK (the default on create) or PARTNERSHIP.
+    pub kind: Option<String>,
+    pub label: MaybeUndefined<String>,
+    /// An http or https address.
+    pub website: MaybeUndefined<String>,
+    /// More spellings news use for it, added to those it has.
+    pub aliases: Option<Vec<String>>,
+}
+
+#[Object]
+impl NetworkMutation {
+    /// Creates a network (write).
+    async fn create_network(&self, ctx: &Context<'_>, input: NetworkInput) -> Res<Network> {
+        require(ctx, Scope::Write)?;
+        let row = write::network::create(db(ctx)?, checked(input)?)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(Network(row))
+    }
+
+    /// Changes the network `slug` (write), if it is still at `version`.
+    async fn update_network(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        version: i32,
+        input: NetworkInput,
+    ) -> Res<Network> {
+        require(ctx, Scope::Write)?;
+        let row = write::network::update(db(ctx)?, &slug, version, checked(input)?)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(Network(row))
+    }
+
+    /// Deletes the network `slug` and its memberships (admin), if it is still at `version`;
+    /// its news stay, without a publisher.
+    async fn delete_network(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
+        require(ctx, Scope::Admin)?;
+        let id = write::network::remove(db(ctx)?, &slug, version)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(Deleted {
+            id: GlobalId::encode("Network", id),
+        })
+    }
+}
+
+fn checked(input: NetworkInput) -> Res<Edit> {
+    let kind = match input.kind.as_deref().map(|k| k.trim().to_ascii_uppercase()) {
+        None => None,
+        Some(k) if k == "NETWORK" || k == "PARTNERSHIP" => Some(k),
+        Some(k) => {
+            return Err(Error::invalid_field(
+                "input.kind",
+                format!("input.kind {k:?} is neither NETWORK nor PARTNERSHIP"),
+            )
+            .extend());
+        }
+    };
+    Ok(Edit {
+        slug: input.slug.map(|s| slug("input.slug", &s)).transpose()?,
+        name: given_text("input.name", input.name, LINE)?,
+        kind,
+        label: clearable_text("input.label", input.label, LINE)?,
+        website: clearable("input.website", input.website, |p, v: String| {
+            check::url(p, &v)
+        })?,
+        aliases: each("input.aliases", input.aliases, |p, a| {
+            check::text(p, &a, LINE).map_err(|e| e.extend())
+        })?
+        .unwrap_or_default(),
+    })
+}

@@ -1,0 +1,92 @@
+//! News writes; the clusters and networks an item names are resolved as on import.
+
+use async_graphql::{Context, ErrorExtensions, ID, InputObject, MaybeUndefined, Object};
+use chrono::NaiveDate;
+
+use super::input::{clearable, clearable_text, given_text, id_of};
+use super::{Deleted, require, wrote};
+use crate::auth::Scope;
+use crate::graphql::types::{NewsItem, Res, db};
+use crate::write;
+use crate::write::check::{self, LINE, PROSE};
+use crate::write::news::Edit;
+
+#[derive(Default)]
+pub struct NewsMutation;
+
+/// A news item. To publish, `body` and `publishedOn` are required; on update, fields left
+/// out stay as they are.
+#[derive(InputObject, Default)]
+pub struct NewsInput {
+    pub title: MaybeUndefined<String>,
+    pub body: Option<String>,
+    /// At most a day ahead of today.
+    pub published_on: Option<NaiveDate>,
+    /// Slug of the publishing network; `null` for none.
+    pub publisher: MaybeUndefined<String>,
+    /// The page it appeared on; items published through the API have
+    /// "urn:cluster-atlas:api".
+    pub source_url: Option<String>,
+}
+
+#[Object]
+impl NewsMutation {
+    /// Publishes a news item (write).
+    async fn publish_news(&self, ctx: &Context<'_>, input: NewsInput) -> Res<NewsItem> {
+        require(ctx, Scope::Write)?;
+        let row = write::news::create(db(ctx)?, checked(input)?)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(NewsItem(row))
+    }
+
+    /// Changes a news item (write), if it is still at `version`.
+    async fn update_news(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        input: NewsInput,
+    ) -> Res<NewsItem> {
+        require(ctx, Scope::Write)?;
+        let id = id_of("id", "NewsItem", &id)?;
+        let row = write::news::update(db(ctx)?, id, version, checked(input)?)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(NewsItem(row))
+    }
+
+    /// Deletes a news item (admin), if it is still at `version`.
+    async fn delete_news(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Deleted> {
+        require(ctx, Scope::Admin)?;
+        let row = id_of("id", "NewsItem", &id)?;
+        write::news::remove(db(ctx)?, row, version)
+            .await
+            .map_err(|e| e.extend())?;
+        wrote(ctx)?;
+        Ok(Deleted { id })
+    }
+}
+
+fn checked(input: NewsInput) -> Res<Edit> {
+    let latest = check::today() + chrono::Days::new(1);
+    Ok(Edit {
+        title: clearable_text("input.title", input.title, LINE)?,
+        body: given_text("input.body", input.body, PROSE)?,
+        published_on: input
+            .published_on
+            .map(|d| check::date("input.publishedOn", d, latest))
+            .transpose()
+            .map_err(|e| e.extend())?,
+        publisher: clearable("input.publisher", input.publisher, |p, v: String| {
+            check::slug(p, &v)
+        })?,
+        source_url: input
+            .source_url
+            .map(|u| check::url("input.sourceUrl", &u))
+            .transpose()
+            .map_err(|e| e.extend())?,
+    })
+}
