@@ -9,6 +9,7 @@ mod graphiql;
 pub mod persisted;
 pub mod rate;
 mod settings;
+mod ws;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -84,6 +85,7 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
                 .post(graphql_post)
                 .fallback(method_not_allowed),
         )
+        .route("/graphql/ws", get(ws::upgrade))
         .route("/schema.graphql", get(schema_sdl))
         .route("/graphiql/{file}", get(graphiql_asset))
         .with_state(state);
@@ -533,15 +535,26 @@ async fn operation(
     }
 }
 
-/// Runs one operation within the limits and writes the answer the way the negotiated media
-/// type wants it.
-async fn execute(
-    state: &HttpState,
-    caller: &Caller,
-    p: Params,
-    media: Media,
-    method: Method,
-) -> Reply {
+/// An operation that passed every check made before execution.
+struct Prepared {
+    request: async_graphql::Request,
+    /// The type of the operation that will run; `None` when the name matches none (left
+    /// to GraphQL to report).
+    kind: Option<OperationType>,
+    /// The document and hash to remember once it validates (automatic persisted queries).
+    register: Option<(String, String)>,
+}
+
+/// Why an operation was refused before execution.
+enum Unprepared {
+    /// GraphQL errors, with the code of the whole refusal.
+    Errors(&'static str, Vec<ServerError>),
+    Persisted(Refusal),
+}
+
+/// Applies the checks every transport makes before running an operation: the variables'
+/// size, persisted queries and the allow-list, NUL characters, parsing.
+fn prepare(state: &HttpState, caller: &Caller, p: Params) -> Result<Prepared, Unprepared> {
     let settings = &state.settings;
     if let Some(vars) = &p.variables {
         let bytes = serde_json::to_string(vars).map_or(usize::MAX, |s| s.len());
@@ -551,17 +564,17 @@ async fn execute(
                 settings.max_variables_bytes
             );
             let error = graphql::refusal("VARIABLES_TOO_LARGE", message);
-            return Reply::request_error(media, vec![error], "VARIABLES_TOO_LARGE");
+            return Err(Unprepared::Errors("VARIABLES_TOO_LARGE", vec![error]));
         }
     }
-    let resolved = match state.persisted.resolve(p.query, p.persisted) {
-        Ok(resolved) => resolved,
-        Err(refusal) => return Reply::persisted(media, &refusal),
-    };
+    let resolved = state
+        .persisted
+        .resolve(p.query, p.persisted)
+        .map_err(Unprepared::Persisted)?;
     // PostgreSQL cannot hold U+0000 in text and fails the statement: refused here, once.
     if carries_nul(&resolved.query, p.variables.as_ref()) {
         let error = graphql::refusal("BAD_USER_INPUT", "text may not contain U+0000 (NUL)");
-        return Reply::request_error(media, vec![error], "BAD_USER_INPUT");
+        return Err(Unprepared::Errors("BAD_USER_INPUT", vec![error]));
     }
     let register = resolved.register.map(|hash| (hash, resolved.query.clone()));
     let mut request = async_graphql::Request::new(resolved.query).data(caller.clone());
@@ -572,39 +585,65 @@ async fn execute(
         request = request.variables(Variables::from_json(Value::Object(vars)));
     }
     // Parsed here, once: the request keeps the document for execution.
-    let document = match graphql::parse(&mut request) {
-        Ok(d) => d,
-        Err(e) => return Reply::request_error(media, vec![e], "GRAPHQL_PARSE_FAILED"),
+    let document = graphql::parse(&mut request)
+        .map_err(|e| Unprepared::Errors("GRAPHQL_PARSE_FAILED", vec![e]))?;
+    let kind = match &p.operation_name {
+        Some(name) => document
+            .operations
+            .iter()
+            .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
+        None => document.operations.iter().next(),
+    }
+    .map(|(_, op)| op.node.ty);
+    Ok(Prepared {
+        request,
+        kind,
+        register,
+    })
+}
+
+/// Errors before execution (validation, variables) leave no data and carry no path.
+fn rejected(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// Runs one operation within the limits and writes the answer the way the negotiated media
+/// type wants it.
+async fn execute(
+    state: &HttpState,
+    caller: &Caller,
+    p: Params,
+    media: Media,
+    method: Method,
+) -> Reply {
+    let settings = &state.settings;
+    let Prepared {
+        request,
+        kind,
+        register,
+    } = match prepare(state, caller, p) {
+        Ok(prepared) => prepared,
+        Err(Unprepared::Errors(code, errors)) => return Reply::request_error(media, errors, code),
+        Err(Unprepared::Persisted(refusal)) => return Reply::persisted(media, &refusal),
     };
-    if method == Method::GET {
-        let op = match &p.operation_name {
-            Some(name) => document
-                .operations
-                .iter()
-                .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
-            None => document.operations.iter().next(),
+    if method == Method::GET && kind.is_some_and(|k| k != OperationType::Query) {
+        return Reply {
+            allow: Some("POST"),
+            ..Reply::refused(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "only queries run over GET",
+                "METHOD_NOT_ALLOWED",
+            )
         };
-        if op.is_some_and(|(_, o)| o.node.ty != OperationType::Query) {
-            return Reply {
-                allow: Some("POST"),
-                ..Reply::refused(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "only queries run over GET",
-                    "METHOD_NOT_ALLOWED",
-                )
-            };
-        }
     }
     let execution = graphql::execute(&state.schema, &state.db, request);
     let Ok(response) = tokio::time::timeout(settings.timeout, execution).await else {
         tracing::warn!(timeout = ?settings.timeout, "operation stopped at the timeout");
         return timed_out(settings.timeout);
     };
-    // Errors before execution (validation, variables) leave no data and carry no path.
-    let rejected = response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    if rejected {
+    if rejected(&response) {
         return Reply::request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
     }
     // Only a document that parsed and validated is worth remembering.
@@ -639,15 +678,19 @@ fn carries_nul(query: &str, variables: Option<&Map<String, Value>>) -> bool {
 
 /// An operation stopped at the timeout had started: `data` is null, the status 200.
 fn timed_out(timeout: Duration) -> Reply {
-    let message = format!(
-        "the operation ran longer than {:.1} s and was stopped",
-        timeout.as_secs_f64()
-    );
+    let message = timed_out_message(timeout);
     let body = json!({
         "data": null,
         "errors": [{ "message": message, "extensions": { "code": "TIMEOUT" } }],
     });
     Reply::ok(body.to_string())
+}
+
+fn timed_out_message(timeout: Duration) -> String {
+    format!(
+        "the operation ran longer than {:.1} s and was stopped",
+        timeout.as_secs_f64()
+    )
 }
 
 /// The caller the request's `Authorization` header stands for, or the 401 refusing it.

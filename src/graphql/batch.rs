@@ -43,6 +43,7 @@ trait Queued<F>: Send {
     fn as_any(&mut self) -> &mut dyn Any;
     /// The fetch of every waiting key; `None` when none waits.
     fn take(&mut self, fetcher: &Arc<F>, state: &Shared<F>) -> Option<BoxFuture<'static, ()>>;
+    fn forget(&mut self);
 }
 
 struct State<F> {
@@ -81,6 +82,10 @@ where
 {
     fn as_any(&mut self) -> &mut dyn Any {
         self
+    }
+
+    fn forget(&mut self) {
+        self.answered.clear();
     }
 
     fn take(&mut self, fetcher: &Arc<F>, state: &Shared<F>) -> Option<BoxFuture<'static, ()>> {
@@ -187,6 +192,13 @@ impl<F: Send + 'static> Batcher<F> {
             .collect())
     }
 
+    /// Drops what earlier waves answered: a subscription resolves each event afresh.
+    pub fn forget(&self) {
+        for queue in lock(&self.state).queues.values_mut() {
+            queue.forget();
+        }
+    }
+
     /// Takes every waiting key of every type as one wave of fetches.
     fn take_wave(&self) -> Vec<BoxFuture<'static, ()>> {
         let mut state = lock(&self.state);
@@ -218,16 +230,16 @@ impl Wake for Signal {
 
 /// Runs `request` (a GraphQL execution) and sends the batcher's waves as it goes quiet.
 pub async fn run<F: Send + 'static, T>(batcher: Batcher<F>, request: impl Future<Output = T>) -> T {
-    Waves {
-        batcher,
-        request: Box::pin(request),
-        fetches: FuturesUnordered::new(),
-        signal: Arc::new(Signal {
-            woken: AtomicBool::new(false),
-            task: Mutex::new(Waker::noop().clone()),
-        }),
-    }
-    .await
+    Waves::new(batcher, request).await
+}
+
+/// Runs a subscription's `responses` and sends the batcher's waves as each goes quiet.
+/// Between events the stream waits with nothing queued, so no wave is sent.
+pub fn stream<F: Send + 'static, T>(
+    batcher: Batcher<F>,
+    responses: impl futures::Stream<Item = T>,
+) -> impl futures::Stream<Item = T> {
+    Waves::new(batcher, responses)
 }
 
 struct Waves<F, R> {
@@ -237,28 +249,60 @@ struct Waves<F, R> {
     signal: Arc<Signal>,
 }
 
+impl<F: Send + 'static, R> Waves<F, R> {
+    fn new(batcher: Batcher<F>, request: R) -> Self {
+        Self {
+            batcher,
+            request: Box::pin(request),
+            fetches: FuturesUnordered::new(),
+            signal: Arc::new(Signal {
+                woken: AtomicBool::new(false),
+                task: Mutex::new(Waker::noop().clone()),
+            }),
+        }
+    }
+
+    /// Polls the request with `poll` until it is ready or waits on nothing but a wave, and
+    /// then sends the wave.
+    fn drive<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut poll: impl FnMut(Pin<&mut R>, &mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        lock(&self.signal.task).clone_from(cx.waker());
+        loop {
+            // Fetches answer through their channels; the request sees it when polled next.
+            while let Poll::Ready(Some(())) = self.fetches.poll_next_unpin(cx) {}
+            self.signal.woken.store(false, Ordering::SeqCst);
+            let waker = Waker::from(self.signal.clone());
+            if let Poll::Ready(out) = poll(self.request.as_mut(), &mut Context::from_waker(&waker))
+            {
+                return Poll::Ready(out);
+            }
+            if self.signal.woken.load(Ordering::SeqCst) || !self.fetches.is_empty() {
+                return Poll::Pending;
+            }
+            let wave = self.batcher.take_wave();
+            if wave.is_empty() {
+                return Poll::Pending;
+            }
+            self.fetches.extend(wave);
+        }
+    }
+}
+
 impl<F: Send + 'static, R: Future> Future for Waves<F, R> {
     type Output = R::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R::Output> {
-        let this = self.get_mut();
-        lock(&this.signal.task).clone_from(cx.waker());
-        loop {
-            // Fetches answer through their channels; the request sees it when polled next.
-            while let Poll::Ready(Some(())) = this.fetches.poll_next_unpin(cx) {}
-            this.signal.woken.store(false, Ordering::SeqCst);
-            let waker = Waker::from(this.signal.clone());
-            if let Poll::Ready(out) = this.request.as_mut().poll(&mut Context::from_waker(&waker)) {
-                return Poll::Ready(out);
-            }
-            if this.signal.woken.load(Ordering::SeqCst) || !this.fetches.is_empty() {
-                return Poll::Pending;
-            }
-            let wave = this.batcher.take_wave();
-            if wave.is_empty() {
-                return Poll::Pending;
-            }
-            this.fetches.extend(wave);
-        }
+        self.get_mut().drive(cx, Future::poll)
+    }
+}
+
+impl<F: Send + 'static, R: futures::Stream> futures::Stream for Waves<F, R> {
+    type Item = R::Item;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R::Item>> {
+        self.get_mut().drive(cx, futures::Stream::poll_next)
     }
 }

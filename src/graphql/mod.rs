@@ -10,17 +10,20 @@ mod query;
 mod search;
 mod shape;
 mod similar;
+mod subscription;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
+use futures::Stream;
 use sea_orm::DatabaseConnection;
 
 pub use ids::GlobalId;
 pub use limits::{Limits, parse, refusal};
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 
-pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AtlasSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema with its limits, which refuse deep, wide or costly operations before they
 /// touch the store; the database handle and the search index are schema data for the
@@ -30,7 +33,7 @@ pub fn schema(
     search: crate::search::Search,
     limits: &Limits,
 ) -> AtlasSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
         .limit_recursive_depth(shape::MAX_NESTING)
         .limit_directives(20)
@@ -51,25 +54,39 @@ pub async fn execute(
     db: &DatabaseConnection,
     request: async_graphql::Request,
 ) -> async_graphql::Response {
-    let batcher = loaders::Loaders::new(loaders::StoreLoader::new(db.clone()));
-    let warnings = std::sync::Arc::new(search::Warnings::default());
+    let (batcher, warnings) = per_request(db);
     let request = request.data(batcher.clone()).data(warnings.clone());
     let mut response = batch::run(batcher, schema.execute(request)).await;
-    let list = match warnings.0.lock() {
-        Ok(mut list) => std::mem::take(&mut *list),
-        Err(_) => Vec::new(),
-    };
-    if !list.is_empty()
-        && let Ok(value) = async_graphql::Value::from_json(serde_json::Value::Array(list))
-    {
-        response.extensions.insert("warnings".into(), value);
-    }
+    warnings.attach(&mut response);
     response
+}
+
+/// Executes a subscription (or, as one response, any other operation) with a batcher of
+/// its own; each event is resolved afresh.
+pub fn execute_stream(
+    schema: &AtlasSchema,
+    db: &DatabaseConnection,
+    request: async_graphql::Request,
+) -> impl Stream<Item = async_graphql::Response> + Send + use<> {
+    use futures::StreamExt;
+    let (batcher, warnings) = per_request(db);
+    let request = request.data(batcher.clone()).data(warnings.clone());
+    batch::stream(batcher, schema.execute_stream(request)).map(move |mut response| {
+        warnings.attach(&mut response);
+        response
+    })
+}
+
+fn per_request(db: &DatabaseConnection) -> (loaders::Loaders, std::sync::Arc<search::Warnings>) {
+    (
+        loaders::Loaders::new(loaders::StoreLoader::new(db.clone())),
+        std::sync::Arc::new(search::Warnings::default()),
+    )
 }
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
         .finish()
         .sdl()
 }

@@ -125,6 +125,18 @@ pub struct NewsFilter {
     pub date_suspect: Option<bool>,
 }
 
+impl From<NewsFilter> for store::news::Filter {
+    fn from(f: NewsFilter) -> Self {
+        Self {
+            publishers: f.publisher.unwrap_or_default(),
+            mentions_clusters: f.cluster.unwrap_or_default(),
+            from: f.from,
+            to: f.to,
+            date_suspect: f.date_suspect,
+        }
+    }
+}
+
 /// The count of the network list.
 pub struct NetworkTotal(Option<String>);
 
@@ -293,14 +305,7 @@ impl QueryRoot {
             before.as_deref(),
         )
         .map_err(|e| e.extend())?;
-        let f = filter.unwrap_or_default();
-        let filter = store::news::Filter {
-            publishers: f.publisher.unwrap_or_default(),
-            mentions_clusters: f.cluster.unwrap_or_default(),
-            from: f.from,
-            to: f.to,
-            date_suspect: f.date_suspect,
-        };
+        let filter = store::news::Filter::from(filter.unwrap_or_default());
         let page = store::news::page(db(ctx)?, &filter, direction, &window)
             .await
             .map_err(internal)?;

@@ -257,6 +257,21 @@ pub struct Suggestion {
 #[derive(Default)]
 pub struct Warnings(pub Mutex<Vec<serde_json::Value>>);
 
+impl Warnings {
+    /// Moves the warnings collected so far into `response`.
+    pub fn attach(&self, response: &mut async_graphql::Response) {
+        let list = match self.0.lock() {
+            Ok(mut list) => std::mem::take(&mut *list),
+            Err(_) => Vec::new(),
+        };
+        if !list.is_empty()
+            && let Ok(value) = async_graphql::Value::from_json(serde_json::Value::Array(list))
+        {
+            response.extensions.insert("warnings".into(), value);
+        }
+    }
+}
+
 fn search_of<'a>(ctx: &Context<'a>) -> Res<&'a Search> {
     ctx.data::<Search>()
 }

@@ -53,6 +53,16 @@ pub struct Settings {
     /// Refuse queries without an API token (reads are public by default).
     #[arg(long, env = "ATLAS_READS_NEED_TOKEN")]
     pub reads_need_token: bool,
+    /// Seconds a WebSocket client has to send `connection_init` before it is closed (4408).
+    #[arg(long, env = "ATLAS_WS_INIT_TIMEOUT", value_name = "SECONDS", default_value = "3", value_parser = seconds)]
+    pub ws_init_timeout: Duration,
+    /// Seconds between the server's pings on a quiet WebSocket; a client that answers
+    /// nothing for two of them is gone and its subscriptions are stopped.
+    #[arg(long, env = "ATLAS_WS_KEEP_ALIVE", value_name = "SECONDS", default_value = "15", value_parser = seconds)]
+    pub ws_keep_alive: Duration,
+    /// Subscriptions one WebSocket may run at once.
+    #[arg(long, env = "ATLAS_WS_MAX_SUBSCRIPTIONS", default_value_t = Settings::DEFAULT.ws_max_subscriptions)]
+    pub ws_max_subscriptions: usize,
 }
 
 impl Settings {
@@ -73,6 +83,9 @@ impl Settings {
         max_batch: 0,
         no_graphiql: false,
         reads_need_token: false,
+        ws_init_timeout: Duration::from_secs(3),
+        ws_keep_alive: Duration::from_secs(15),
+        ws_max_subscriptions: 100,
     };
 
     /// Whether anonymous callers may read.

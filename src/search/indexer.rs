@@ -16,6 +16,13 @@ use super::schema::Fields;
 use super::{Generation, Shared};
 use crate::store::{self, cluster, network, news, outbox::Changed};
 
+/// The entities one index commit applied: changes the store had committed, now searchable.
+/// Subscriptions follow these, so they never see a write that rolled back.
+#[derive(Debug, Default)]
+pub struct Committed {
+    pub changed: BTreeMap<Changed, BTreeSet<i32>>,
+}
+
 /// Entities read from the store per statement batch.
 const BATCH: u64 = 500;
 /// Outbox entries applied per commit at most.
@@ -162,7 +169,7 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
                 tracing::error!(error = %e, "outbox pruning failed");
             }
         }
-        let step = step(&db, &shared.fields, &generation, &mut position).await;
+        let step = step(&db, &shared, &generation, &mut position).await;
         shared.applied.store(position.high, Ordering::SeqCst);
         match step {
             Ok(applied) if applied as u64 >= GROUP => continue,
@@ -227,7 +234,7 @@ fn switched(shared: &Shared, ours: &Arc<Generation>) -> Option<Arc<Generation>> 
 /// once they are committed: a failed step is tried again.
 async fn step(
     db: &DatabaseConnection,
-    fields: &Fields,
+    shared: &Shared,
     generation: &Arc<Generation>,
     committed: &mut Position,
 ) -> anyhow::Result<usize> {
@@ -251,11 +258,12 @@ async fn step(
             changed.entry(entity).or_default().insert(e.entity_id);
         }
     }
+    let fields = &shared.fields;
     let mut groups = Vec::new();
-    for (entity, ids) in changed {
-        let ids = Vec::from_iter(ids);
+    for (entity, ids) in &changed {
+        let ids = Vec::from_iter(ids.iter().copied());
         for chunk in ids.chunks(BATCH as usize) {
-            groups.push(derive(db, fields, entity, chunk).await?);
+            groups.push(derive(db, fields, *entity, chunk).await?);
         }
     }
     let payload = serde_json::to_string(&Payload::at(position.settled()))?;
@@ -276,6 +284,8 @@ async fn step(
     })
     .await??;
     *committed = position;
+    // Nobody listening is not an error.
+    let _ = shared.committed.send(Arc::new(Committed { changed }));
     tracing::debug!(entries = entries.len(), "search index updated");
     Ok(entries.len())
 }

@@ -21,15 +21,19 @@ pub mod similar;
 pub mod suggest;
 pub mod syntax;
 
+/// Index commits a slow subscriber may fall behind before it misses some.
+pub const COMMITTED_BACKLOG: usize = 256;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use sea_orm::DatabaseConnection;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 
 pub use engine::{Facet, Highlight, Hit, Request, Results};
+pub use indexer::Committed;
 pub use schema::{Kind, facet};
 pub use similar::{Common, Profile, Reason, Similar};
 pub use suggest::{Suggestion, Suggests};
@@ -75,6 +79,7 @@ pub struct Shared {
     /// The highest outbox id the current generation has applied.
     applied: AtomicI32,
     wake: Notify,
+    committed: broadcast::Sender<Arc<Committed>>,
 }
 
 impl Shared {
@@ -116,9 +121,21 @@ impl Search {
             applied: AtomicI32::new(generation.applied_at_open),
             current: RwLock::new(generation),
             wake: Notify::new(),
+            committed: broadcast::channel(COMMITTED_BACKLOG).0,
         });
         tokio::spawn(indexer::run(db.clone(), shared.clone()));
         Ok(Self { shared })
+    }
+
+    /// What each index commit from now on applied, in order. A receiver more than
+    /// [`COMMITTED_BACKLOG`] commits behind loses the oldest and is told so.
+    pub fn committed(&self) -> broadcast::Receiver<Arc<Committed>> {
+        self.shared.committed.subscribe()
+    }
+
+    /// How many subscriptions follow the index commits right now.
+    pub fn subscribers(&self) -> usize {
+        self.shared.committed.receiver_count()
     }
 
     /// Tells the indexer the store changed, so it need not wait for its next poll.

@@ -115,6 +115,36 @@ pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Db
     Entity::find().filter(filter.condition()).count(db).await
 }
 
+/// The items among `ids` that pass `filter`, by id.
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    ids: &[i32],
+) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(
+            filter
+                .condition()
+                .add(Column::Id.is_in(ids.iter().copied())),
+        )
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// The highest id an item has; 0 when there is none.
+pub async fn max_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
+    use sea_orm::QuerySelect;
+    let max: Option<Option<i32>> = Entity::find()
+        .select_only()
+        .column_as(Column::Id.max(), "max")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
 pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
