@@ -79,6 +79,17 @@ impl Caller {
     }
 }
 
+#[cfg(test)]
+impl Caller {
+    /// The caller of live token `id`, holding no scope.
+    pub(crate) fn of_token(id: i32) -> Self {
+        Self {
+            token: Some(id),
+            scopes: BTreeSet::new(),
+        }
+    }
+}
+
 /// A new token: its secret, shown once, and the digest to store.
 pub struct Issued {
     pub secret: String,

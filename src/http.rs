@@ -6,6 +6,7 @@
 //! `extensions.code`.
 
 mod graphiql;
+pub mod identify;
 pub mod persisted;
 pub mod rate;
 mod settings;
@@ -34,8 +35,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::auth::{self, Caller};
+use crate::auth::Caller;
 use crate::graphql::{self, AtlasSchema};
+use identify::{Gate, Identity};
 pub use persisted::AllowList;
 use persisted::{Persisted, Refusal};
 use rate::Limiter;
@@ -69,6 +71,10 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
             settings.trust_forwarded_for,
         ))
     });
+    let gate = Gate {
+        db: db.clone(),
+        reads: settings.reads(),
+    };
     let state = HttpState {
         sdl: (!settings.query.no_introspection).then(|| schema.sdl().into()),
         graphiql: (!settings.no_graphiql).then(|| graphiql::page().into()),
@@ -92,6 +98,11 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
     if let Some(limiter) = limiter {
         api = api.route_layer(axum::middleware::from_fn_with_state(limiter, rate::limit));
     }
+    // Added last, so it runs first: the limiter meters a live token by its id.
+    api = api.route_layer(axum::middleware::from_fn_with_state(
+        gate,
+        identify::identify,
+    ));
     // Health checks come often from the same few addresses: never rate limited.
     let mut routes = api.route("/healthz", get(|| async { "ok" }));
     if let Some(cors) = cors(&settings.cors_origins) {
@@ -352,6 +363,7 @@ fn params(map: &Map<String, Value>) -> Result<Params, &'static str> {
 async fn graphql_post(
     State(state): State<HttpState>,
     client: Option<Extension<ClientKey>>,
+    Extension(identity): Extension<Identity>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -395,14 +407,14 @@ async fn graphql_post(
             "BAD_REQUEST",
         );
     };
-    let caller = match authenticate(&state, &headers, media).await {
+    let caller = match identity.caller() {
         Ok(caller) => caller,
-        Err(refused) => return refused,
+        Err(e) => return unauthenticated(media, e),
     };
     let reply = match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(map)) => operation(&state, &caller, &map, media, Method::POST).await,
+        Ok(Value::Object(map)) => operation(&state, caller, &map, media, Method::POST).await,
         Ok(Value::Array(list)) => {
-            return batch(&state, &caller, client.map(|c| c.0), &list, media).await;
+            return batch(&state, caller, client.map(|c| c.0), &list, media).await;
         }
         Ok(_) => Reply::refused(
             StatusCode::BAD_REQUEST,
@@ -474,6 +486,7 @@ fn is_json(content_type: &str) -> bool {
 
 async fn graphql_get(
     State(state): State<HttpState>,
+    Extension(identity): Extension<Identity>,
     headers: HeaderMap,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
@@ -512,11 +525,11 @@ async fn graphql_get(
         };
         map.insert(k, value);
     }
-    let caller = match authenticate(&state, &headers, media).await {
+    let caller = match identity.caller() {
         Ok(caller) => caller,
-        Err(refused) => return refused,
+        Err(e) => return unauthenticated(media, e),
     };
-    operation(&state, &caller, &map, media, Method::GET)
+    operation(&state, caller, &map, media, Method::GET)
         .await
         .into_response(media)
 }
@@ -691,20 +704,6 @@ fn timed_out_message(timeout: Duration) -> String {
         "the operation ran longer than {:.1} s and was stopped",
         timeout.as_secs_f64()
     )
-}
-
-/// The caller the request's `Authorization` header stands for, or the 401 refusing it.
-async fn authenticate(
-    state: &HttpState,
-    headers: &HeaderMap,
-    media: Media,
-) -> Result<Caller, Response> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or_default());
-    auth::caller(&state.db, authorization, state.settings.reads())
-        .await
-        .map_err(|e| unauthenticated(media, &e))
 }
 
 /// 401 with the challenge RFC 6750 asks for; the cause of a server failure stays in the log.

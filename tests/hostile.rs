@@ -506,6 +506,94 @@ async fn x_forwarded_for_is_ignored_unless_trusted() {
     );
 }
 
+/// A live API token's secret, as `token create` makes one.
+async fn live_token(server: &TestServer, name: &str) -> String {
+    let issued = cluster_atlas::auth::issue().unwrap();
+    cluster_atlas::store::api_token::create(&server.db, name, "read", &issued.digest)
+        .await
+        .unwrap();
+    issued.secret
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_live_token_has_a_rate_limit_of_its_own_and_guessed_ones_share_the_address() {
+    let logs = captured_logs();
+    let server = TestServer::start_with(
+        Backend::Sqlite,
+        false,
+        Settings {
+            rate_limit: 1,
+            rate_burst: 3,
+            ..Settings::default()
+        },
+    )
+    .await;
+    let (a, b) = (
+        live_token(&server, "a").await,
+        live_token(&server, "b").await,
+    );
+    // Every request below comes from the same address.
+    let send = |token: Option<String>| {
+        let mut request = client()
+            .post(format!("{}/graphql", server.url))
+            .json(&json!({ "query": "{ __typename }" }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { Answer::of(request.send().await.unwrap()).await }
+    };
+
+    // Token a spends its burst, then is refused with Retry-After (one more may pass should
+    // a second go by meanwhile).
+    let mut passed = 0;
+    let limited = loop {
+        let answer = send(Some(a.clone())).await;
+        if answer.status != 200 {
+            break answer;
+        }
+        passed += 1;
+        assert!(passed <= 4, "the limit never came");
+    };
+    assert!(passed >= 3, "the burst of 3 passed: {passed}");
+    limited.refused(429, "RATE_LIMITED");
+    let retry: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry), "Retry-After: {retry}");
+
+    // Token b, from the same address, has a whole burst of its own; so has the address.
+    for _ in 0..3 {
+        assert_eq!(send(Some(b.clone())).await.status, 200);
+    }
+    assert_eq!(
+        send(None).await.status,
+        200,
+        "anonymous: the address's budget"
+    );
+
+    // Guessed tokens get no bucket each: they spend the address's (2 left), then 429.
+    let mut refused = 0;
+    let limited = loop {
+        let guess = format!("ca_guess-{refused}-{}", "x".repeat(36));
+        let answer = send(Some(guess)).await;
+        if answer.status != 401 {
+            break answer;
+        }
+        refused += 1;
+        assert!(refused <= 3, "guesses were never limited");
+    };
+    limited.refused(429, "RATE_LIMITED");
+    assert!(refused >= 2, "the address's 2 left were spent: {refused}");
+
+    // No secret reached the log, limited or not.
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    for secret in [&a, &b] {
+        assert!(!text.contains(&secret[3..]), "a token was logged: {text}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn automatic_persisted_queries_register_on_first_use_over_post_and_get() {
     let server = server().await;

@@ -1,6 +1,6 @@
 //! Rate limits per client: a token bucket per client key, refilled at a steady rate up to a
 //! burst, answering `429` with `Retry-After` when empty. [`client_key`] is the one place
-//! that says who a client is.
+//! that says who a client is: a live API token, else an address.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -13,21 +13,34 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::identify::Identity;
+
 /// How often idle buckets are dropped: a full bucket is the same as none.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Who a request counts against.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ClientKey {
+    /// A live API token, by id: its own budget wherever it calls from, so that callers behind
+    /// one address (a NAT, a proxy) with tokens of their own do not hold each other up.
+    Token(i32),
     /// An IPv4 address, or the /64 network of an IPv6 one (a host usually has the whole /64).
     Address(IpAddr),
     /// A server without its peers' addresses (a router served without connect info).
     Unknown,
 }
 
-/// Who sent `request`: its peer, or with `trust_forwarded_for` the last `X-Forwarded-For`
-/// entry, the one the proxy in front of us wrote (earlier ones are the client's to forge).
+/// Who sent `request`: the live token [`identify`](super::identify) found on it, else its
+/// peer, or with `trust_forwarded_for` the last `X-Forwarded-For` entry, the one the proxy in
+/// front of us wrote (earlier ones are the client's to forge).
 pub fn client_key(request: &Request, trust_forwarded_for: bool) -> ClientKey {
+    if let Some(id) = request
+        .extensions()
+        .get::<Identity>()
+        .and_then(Identity::token)
+    {
+        return ClientKey::Token(id);
+    }
     let forwarded = trust_forwarded_for
         .then(|| last_forwarded_for(request.headers()))
         .flatten();
@@ -220,6 +233,32 @@ mod tests {
         };
         assert_eq!(client_key(&request(), true), client("203.0.113.7"));
         assert_eq!(client_key(&request(), false), client("127.0.0.1"));
+    }
+
+    #[test]
+    fn a_live_token_is_its_own_client_and_a_refused_one_is_its_address() {
+        let with = |identity: Identity| {
+            let mut r = Request::new(axum::body::Body::empty());
+            r.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 9))));
+            r.extensions_mut().insert(identity);
+            r
+        };
+        let live = crate::auth::Caller::of_token(7);
+        let refused = crate::Error::Unauthenticated("unknown or revoked API token".into());
+        assert_eq!(
+            client_key(&with(Identity::new(Ok(live))), false),
+            ClientKey::Token(7)
+        );
+        assert_eq!(
+            client_key(&with(Identity::new(Err(refused))), false),
+            client("192.0.2.1")
+        );
+        assert_eq!(
+            client_key(&with(Identity::new(Ok(Default::default()))), false),
+            client("192.0.2.1"),
+            "anonymous"
+        );
     }
 
     #[test]

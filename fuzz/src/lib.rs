@@ -1,0 +1,170 @@
+//! The code paths the fuzz targets drive, in one file that `tests/fuzz_regressions.rs`
+//! includes by path: every input a fuzzer saved replays through exactly this code in
+//! `cargo test`, on stable, without cargo-fuzz. A path returns nothing; refusing an input is
+//! a fine outcome, and a panic (a failed check below included) is the finding.
+
+use std::path::Path;
+
+use cluster_atlas::import::lines::{self, Line};
+use cluster_atlas::import::mentions::{Directory, Target};
+use cluster_atlas::import::{self, Manifest, PageKind, Warnings, news, profile};
+use cluster_atlas::search::{Request, Search};
+use cluster_atlas::text::slugify;
+
+/// A page file's bytes through everything the importer does before it meets the store:
+/// decoded, told profile from news page, parsed, and the names it yields made into slugs and
+/// resolved or scanned for mentions as the writer does with them.
+pub fn import_page(bytes: &[u8]) {
+    let Ok(text) = lines::decode(bytes.to_vec()) else {
+        return;
+    };
+    let Ok(kind) = import::detect(&text) else {
+        return;
+    };
+    let lines = lines::split(&text);
+    let mut warnings = Warnings::default();
+    let directory = directory();
+    match kind {
+        PageKind::Profile => {
+            let p = profile::parse(&lines, &mut warnings);
+            if let Some(name) = &p.name {
+                slugify(name);
+            }
+            for (_, network) in &p.networks {
+                slugify(network);
+                directory.resolve(network);
+            }
+            if let Some(text) = &p.collaborates_with {
+                directory.mentions(text);
+            }
+        }
+        PageKind::News => {
+            let Ok(rows) = news::parse(&lines, &mut warnings) else {
+                return;
+            };
+            for row in rows {
+                let text = match &row.title {
+                    Some(t) => format!("{t}\n\n{}", row.body),
+                    None => row.body,
+                };
+                directory.mentions(&text);
+            }
+        }
+    }
+    check_warnings(&lines, &warnings);
+}
+
+/// A warning points at a line of the page.
+fn check_warnings(lines: &[Line<'_>], warnings: &Warnings) {
+    for w in &warnings.items {
+        assert!(
+            (1..=lines.len().max(1)).contains(&w.line),
+            "warning at line {} of {}: {}",
+            w.line,
+            lines.len(),
+            w.message
+        );
+    }
+}
+
+/// The names the sample pages know, as the writer's directory holds them.
+fn directory() -> Directory {
+    Directory::new([
+        ("MASIT".to_owned(), Target::Cluster(1)),
+        ("ICT NET".to_owned(), Target::Cluster(2)),
+        (
+            "Balkan and Black Sea ICT Clusters Network".to_owned(),
+            Target::Network(1),
+        ),
+        ("BBS ICT Clusters Network".to_owned(), Target::Network(1)),
+        ("GIVE Partnership".to_owned(), Target::Network(2)),
+    ])
+}
+
+/// The longest `query` and `prefix` the API accepts (`graphql/query.rs`): longer ones never
+/// reach the engine.
+const MAX_QUERY_CHARS: usize = 1000;
+const MAX_PREFIX_CHARS: usize = 200;
+
+/// A search index of the sample pages in `data/`, built once, with a runtime to query it.
+pub struct SearchIndex {
+    runtime: tokio::runtime::Runtime,
+    search: Search,
+    _dir: tempfile::TempDir,
+}
+
+impl SearchIndex {
+    /// Imports the pages of `data` (a folder with its `manifest.toml`) into a fresh SQLite
+    /// store in a temporary folder, and builds the index beside it.
+    pub fn build(data: &Path) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let search = runtime.block_on(async {
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("atlas.db").display()
+            );
+            let db = cluster_atlas::app::open_store(&url).await.expect("a store");
+            let manifest = Manifest::load(&data.join("manifest.toml")).expect("the manifest");
+            let files = import::page_files(&[data.to_path_buf()]).expect("the pages");
+            import::run_files(&db, &manifest, &files, &indicatif::ProgressBar::hidden())
+                .await
+                .expect("the pages import");
+            let search = Search::start(&db, dir.path().join("index"))
+                .await
+                .expect("the index");
+            search.caught_up(&db).await.expect("the index catches up");
+            search
+        });
+        Self {
+            runtime,
+            search,
+            _dir: dir,
+        }
+    }
+}
+
+/// A search-box string through the query parser, then (within the API's length limits) as a
+/// search with facets and highlights and as a suggest prefix: never an error, and offsets
+/// that stay inside the text they point into.
+pub fn search_query(index: &SearchIndex, query: &str) {
+    let chars = query.chars().count();
+    let parsed = cluster_atlas::search::syntax::parse(query);
+    for atom in parsed.clauses.iter().flat_map(|c| &c.alternatives) {
+        assert!(atom.span.end <= chars, "span {:?} of {chars}", atom.span);
+    }
+    for w in &parsed.warnings {
+        assert!(w.at <= chars, "{} at {} of {chars}", w.code, w.at);
+    }
+    if chars > MAX_QUERY_CHARS {
+        return;
+    }
+    index.runtime.block_on(async {
+        let request = Request {
+            query: query.to_owned(),
+            // Highlights are most of a search's cost here; five hits' worth exercise them.
+            limit: 5,
+            facets: true,
+            highlights: true,
+            ..Request::default()
+        };
+        let results = index.search.search(request).await.expect("a search");
+        for h in results.hits.iter().flat_map(|hit| &hit.highlights) {
+            let len = h.text.encode_utf16().count();
+            for &(start, end) in &h.marks {
+                assert!(start < end && end <= len, "mark {start}..{end} of {len}");
+            }
+        }
+        if chars <= MAX_PREFIX_CHARS {
+            index
+                .search
+                .suggest(query.to_owned(), 10)
+                .await
+                .expect("suggestions");
+        }
+    });
+}

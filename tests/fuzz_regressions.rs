@@ -1,0 +1,68 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+//! What the fuzz targets found, replayed on stable: every input under
+//! `tests/fixtures/fuzz/<target>/` once made a target panic, and runs here through the
+//! target's own code path, `fuzz/src/lib.rs`, included by path (so CI compiles the fuzz
+//! harness too, without nightly or cargo-fuzz). A new finding: fix it, then save the
+//! input there under a name saying what it holds.
+
+#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
+mod support;
+
+#[path = "../fuzz/src/lib.rs"]
+mod harness;
+
+use std::path::PathBuf;
+
+/// The saved inputs of `target`, sorted by name (none while it has found nothing).
+fn saved(target: &str) -> Vec<PathBuf> {
+    let dir = support::root().join("tests/fixtures/fuzz").join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_page_the_importer_fuzzer_saved_is_read_without_a_panic() {
+    for file in saved("import_page") {
+        eprintln!("{}", file.display());
+        harness::import_page(&std::fs::read(&file).unwrap());
+    }
+}
+
+#[test]
+fn the_sample_and_seed_pages_pass_the_importer_fuzzers_checks() {
+    let pages = import_pages(&support::root().join("data"))
+        .into_iter()
+        .chain(import_pages(&support::seeds_dir()));
+    for file in pages {
+        harness::import_page(&std::fs::read(&file).unwrap());
+    }
+}
+
+fn import_pages(dir: &std::path::Path) -> Vec<PathBuf> {
+    cluster_atlas::import::page_files(&[dir.to_path_buf()]).unwrap()
+}
+
+#[test]
+fn every_query_the_search_fuzzer_saved_is_answered_without_a_panic() {
+    let index = harness::SearchIndex::build(&support::root().join("data"));
+    let seeds = [
+        "",
+        "cluster",
+        "\"ict cluster\" -masit OR name:Niš",
+        "strategy:(a",
+    ];
+    for query in seeds {
+        harness::search_query(&index, query);
+    }
+    for file in saved("search_query") {
+        eprintln!("{}", file.display());
+        // The target skips input that is not UTF-8: so do its saved inputs.
+        let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+        harness::search_query(&index, &text);
+    }
+}
