@@ -490,6 +490,13 @@ async fn graphql_get(
     headers: HeaderMap,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
+    // A browser opening the endpoint gets GraphiQL, whether or not it also takes JSON.
+    if let Some(page) = &state.graphiql
+        && query.as_ref().is_ok_and(|Query(q)| q.is_empty())
+        && wants_html(&headers)
+    {
+        return Html(page.to_string()).into_response();
+    }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -501,12 +508,6 @@ async fn graphql_get(
             "BAD_REQUEST",
         );
     };
-    if let Some(page) = &state.graphiql
-        && query.is_empty()
-        && wants_html(&headers)
-    {
-        return Html(page.to_string()).into_response();
-    }
     let mut map = Map::new();
     for (k, v) in query {
         let value = match k.as_str() {

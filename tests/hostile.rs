@@ -760,6 +760,33 @@ async fn introspection_and_graphiql_can_be_switched_off() {
     assert_healthy(&server).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_opening_the_endpoint_get_graphiql() {
+    let server = server().await;
+    for accept in [
+        "text/html",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    ] {
+        let page = client()
+            .get(format!("{}/graphql", server.url))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{accept}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("graphiql"), "{accept}: {html:.200}");
+    }
+    // Without a query string only: a GET query with `Accept: text/html` alone is still 406.
+    let refused = client()
+        .get(format!("{}/graphql?query=%7B__typename%7D", server.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 406);
+}
+
 /// The shape of GraphiQL's introspection query (written here, not copied): types with their
 /// fields, arguments and type references nine `ofType` levels deep, 15 fields deep in all.
 fn graphiql_like_introspection() -> String {
