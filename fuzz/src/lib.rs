@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use cluster_atlas::import::lines::{self, Line};
+use cluster_atlas::import::lines::{self, Line, NAME_MAX_CHARS};
 use cluster_atlas::import::mentions::{Directory, Target};
 use cluster_atlas::import::{self, Manifest, PageKind, Warnings, news, profile};
 use cluster_atlas::search::{Request, Search};
@@ -28,7 +28,7 @@ pub fn import_page(bytes: &[u8]) {
         PageKind::Profile => {
             let p = profile::parse(&lines, &mut warnings);
             if let Some(name) = &p.name {
-                slugify(name);
+                check_name(name);
             }
             for (_, network) in &p.networks {
                 slugify(network);
@@ -52,6 +52,14 @@ pub fn import_page(bytes: &[u8]) {
         }
     }
     check_warnings(&lines, &warnings);
+}
+
+/// A cluster's name from its page is what the writer can store and make a slug of: no
+/// longer than a name may be, and with a letter or digit.
+fn check_name(name: &str) {
+    let chars = name.chars().count();
+    assert!(chars <= NAME_MAX_CHARS, "a name of {chars} characters");
+    assert!(!slugify(name).is_empty(), "the name {name:?} has no slug");
 }
 
 /// A warning points at a line of the page.

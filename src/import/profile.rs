@@ -12,6 +12,7 @@ use super::programmes::{self, ProgrammeRow};
 use super::{Warnings, dates};
 use crate::geo;
 use crate::store::{Scope, TermKind};
+use crate::text::name_key;
 
 /// Everything a profile page states, before it meets the store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -219,7 +220,10 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
     for line in lines {
         if is_chrome(&line.text) {
             if let Some(rest) = line.text.trim().strip_prefix("Home > ") {
-                breadcrumb = rest.rsplit(" > ").next().map(str::to_owned);
+                breadcrumb = rest
+                    .rsplit(" > ")
+                    .next()
+                    .map(|b| (line.number, b.to_owned()));
             }
             continue;
         }
@@ -285,8 +289,11 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
 
     profile.name = title_lines
         .first()
-        .and_then(|l| name_value(l.number, l.text.trim(), "the title line", warnings))
-        .or(breadcrumb);
+        .and_then(|l| page_name(l.number, l.text.trim(), "the title line", warnings))
+        .or_else(|| {
+            let (n, last) = breadcrumb?;
+            page_name(n, &last, "the breadcrumb's last entry", warnings)
+        });
     for extra in title_lines.iter().skip(1) {
         warnings.push(
             extra.number,
@@ -511,6 +518,19 @@ fn name_value(n: usize, v: &str, what: &str, warnings: &mut Warnings) -> Option<
         return None;
     }
     Some(v.to_owned())
+}
+
+/// The cluster's name as its title or breadcrumb gives it: one that fits as a name and has a
+/// letter or digit to make the cluster's slug of.
+fn page_name(n: usize, v: &str, what: &str, warnings: &mut Warnings) -> Option<String> {
+    if name_key(v).is_empty() {
+        warnings.push(
+            n,
+            format!("{what} {v:?} has no letter or digit: it names nothing"),
+        );
+        return None;
+    }
+    name_value(n, v, what, warnings)
 }
 
 /// The non-blank values that fit as names, with their lines.
@@ -767,6 +787,23 @@ mod tests {
         assert_eq!(w.items.len(), 1, "{w:?}");
         assert_eq!(w.items[0].line, 2);
         assert!(w.items[0].message.contains("too long for a name"));
+    }
+
+    #[test]
+    fn a_breadcrumb_names_the_cluster_only_with_a_name_that_fits() {
+        let labels = "Languages spoken:\u{a0}\nSectoral Industries:\u{a0}\n";
+        let named = |crumb: &str| {
+            let (p, w) = parse_text(&format!("Home > Cluster Organisations > {crumb}\n{labels}"));
+            (p.name, w.items.iter().map(|x| x.line).collect::<Vec<_>>())
+        };
+        assert_eq!(named("ICT NET"), (Some("ICT NET".into()), vec![]));
+        // A paragraph pasted into the breadcrumb, as the fuzzer found, is too long a name.
+        assert_eq!(named(&"Among our members ".repeat(20)), (None, vec![1]));
+        assert_eq!(named("***"), (None, vec![1]), "no slug can be made of it");
+        // A title without letters gives way to the breadcrumb.
+        let (p, w) = parse_text(&format!("Home > ICT NET\n\u{200b}\n{labels}"));
+        assert_eq!(p.name.as_deref(), Some("ICT NET"));
+        assert_eq!(w.items.len(), 1);
     }
 
     #[test]
