@@ -150,7 +150,8 @@ async fn writer(url: String, token: String, w: usize, acked: Arc<Mutex<Acked>>) 
             .await
             .is_none()
             {
-                acked.lock().unwrap().published.push((id, word));
+                // The delete may have committed before its answer was lost: the item is
+                // neither acknowledged as there nor as gone.
                 return;
             }
             acked.lock().unwrap().deleted.push((id, word));
