@@ -565,10 +565,84 @@ async fn concurrent_writers_of_one_version_see_one_win(backend: Backend) {
     assert_eq!(c["cluster"]["version"], v + 1);
 }
 
+/// Mentions resolve against the names as they are at each write: the directory the writers
+/// keep is renewed by creations, renames and deletions, and not by a write that rolled back.
+async fn mentions_follow_the_names_as_they_change(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let (writer, admin) = (server.token("write").await, server.token("admin").await);
+    let publish = r#"mutation($input: NewsInput!) { publishNews(input: $input) {
+        mentions { name cluster { slug } } } }"#;
+    let mut day = 0;
+    let mut mentions = async |body: &str| {
+        day += 1;
+        let input =
+            json!({ "input": { "body": body, "publishedOn": format!("2026-02-{day:02}") } });
+        let data = server.data_as(&writer, publish, input).await;
+        data["publishNews"]["mentions"].as_array().unwrap().clone()
+    };
+    let resolved = |ms: &[Value], name: &str| -> Option<Value> {
+        ms.iter()
+            .find(|m| m["name"] == name)
+            .map(|m| m["cluster"]["slug"].clone())
+    };
+    let names_cluster = |ms: &[Value], slug: &str| ms.iter().any(|m| m["cluster"]["slug"] == slug);
+
+    // The directory is warm: MASIT resolves, the cluster not yet created does not.
+    let ms = mentions("MASIT meets Danube Digital Cluster Alliance at the summit.").await;
+    assert_eq!(resolved(&ms, "MASIT"), Some(json!("masit")), "{ms:?}");
+
+    // A write that fails after writing the cluster rolls back its names too.
+    let mut clash = profile();
+    clash["aliases"] = json!(["MASIT"]);
+    let (_, body) = server
+        .post_as(Some(&writer), CREATE, json!({ "input": clash }))
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    let ms = mentions("Danube Digital Cluster opens a lab.").await;
+    assert!(!names_cluster(&ms, "danube-digital-cluster"), "{ms:?}");
+
+    let created = server
+        .data_as(&writer, CREATE, json!({ "input": profile() }))
+        .await;
+    let slug = created["createCluster"]["slug"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ms = mentions("DDC and MASIT sign a memorandum.").await;
+    assert_eq!(resolved(&ms, "DDC"), Some(json!(slug)), "{ms:?}");
+
+    let renamed = server
+        .data_as(
+            &writer,
+            UPDATE,
+            json!({ "slug": slug, "version": 1,
+                    "input": { "name": "Sava Digital Cluster", "aliases": [] } }),
+        )
+        .await;
+    let version = renamed["updateCluster"]["version"].as_i64().unwrap();
+    let ms = mentions("Sava Digital Cluster hosts a hackathon.").await;
+    assert_eq!(
+        resolved(&ms, "Sava Digital Cluster"),
+        Some(json!(slug)),
+        "{ms:?}"
+    );
+    let ms = mentions("DDC alumni meet in Novi Sad.").await;
+    assert!(!names_cluster(&ms, &slug), "{ms:?}");
+
+    let delete =
+        r#"mutation($slug: String!, $v: Int!) { deleteCluster(slug: $slug, version: $v) { id } }"#;
+    server
+        .data_as(&admin, delete, json!({ "slug": slug, "v": version }))
+        .await;
+    let ms = mentions("Sava Digital Cluster closes its doors.").await;
+    assert!(!names_cluster(&ms, &slug), "{ms:?}");
+}
+
 on_both_backends! {
     clusters_are_created_updated_and_deleted_by_version => super::clusters_are_created_updated_and_deleted_by_version;
     bad_input_is_refused_naming_the_field => super::bad_input_is_refused_naming_the_field;
     parts_of_a_cluster_move_its_version => super::parts_of_a_cluster_move_its_version;
     networks_and_news_are_written_with_their_mentions => super::networks_and_news_are_written_with_their_mentions;
     concurrent_writers_of_one_version_see_one_win => super::concurrent_writers_of_one_version_see_one_win;
+    mentions_follow_the_names_as_they_change => super::mentions_follow_the_names_as_they_change;
 }

@@ -7,6 +7,7 @@ mod m0001_directory;
 mod m0002_outbox;
 mod m0003_outbox_pruning;
 mod m0004_api_token;
+mod m0005_name_stamp;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_outbox::Migration),
             Box::new(m0003_outbox_pruning::Migration),
             Box::new(m0004_api_token::Migration),
+            Box::new(m0005_name_stamp::Migration),
         ]
     }
 }

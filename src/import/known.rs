@@ -1,9 +1,14 @@
 //! What an import run knows of the store: the names that mentions resolve against and the
 //! ids of taxonomy terms. Read once per run and kept current by the run's own writes, so a
 //! page costs the same whether the store holds ten clusters or a hundred thousand.
+//!
+//! The directory of every name is also kept across runs and API writes, by the store's name
+//! token (`store::name_stamp`): a news item posted through the API costs one token read, not
+//! a read of every name and a new automaton.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -14,8 +19,8 @@ use crate::store::{self, TermKind};
 pub struct Known {
     /// Network names only: all a profile resolves.
     networks: Option<Directory>,
-    /// Cluster and network names, for news; rebuilt after clusters were written.
-    everyone: Option<Directory>,
+    /// Cluster and network names, for news, with the name token they were read at.
+    everyone: Option<(i64, Arc<Directory>)>,
     terms: HashMap<(TermKind, String), i32>,
     /// Terms created by the page in progress: forgotten if its transaction rolls back.
     fresh: Vec<(TermKind, String)>,
@@ -34,32 +39,27 @@ impl Known {
         Ok(self.networks.insert(directory))
     }
 
+    /// Every cluster and network name as `db` sees them now. A transaction that changed names
+    /// has a token of its own, so it sees its own changes and nobody else is shown them.
     pub async fn everyone(&mut self, db: &impl ConnectionTrait) -> Result<&Directory, DbErr> {
+        let token = store::name_stamp::token(db).await?;
         let directory = match self.everyone.take() {
-            Some(d) => d,
-            None => {
-                let mut names = network_names(db).await?;
-                for (id, name) in store::cluster::names(db).await? {
-                    names.push((name, Target::Cluster(id)));
+            Some((read_at, d)) if read_at == token => d,
+            _ => match cached(token) {
+                Some(d) => d,
+                None => {
+                    let d = Arc::new(everyone(db).await?);
+                    remember(token, d.clone());
+                    d
                 }
-                for a in store::cluster_alias::all(db).await? {
-                    names.push((a.alias, Target::Cluster(a.cluster_id)));
-                }
-                Directory::new(names)
-            }
+            },
         };
-        Ok(self.everyone.insert(directory))
-    }
-
-    /// A cluster's names may have changed.
-    pub fn clusters_written(&mut self) {
-        self.everyone = None;
+        Ok(&self.everyone.insert((token, directory)).1)
     }
 
     /// A network was added.
     pub fn networks_written(&mut self) {
         self.networks = None;
-        self.everyone = None;
     }
 
     /// The term's id, creating the term on first sight.
@@ -108,8 +108,40 @@ impl Known {
             self.claimed.remove(&slug);
         }
         self.networks = None;
-        self.everyone = None;
     }
+}
+
+/// Directories of every name by token, most recently used first. More than one because a
+/// process may serve several stores (tests, benchmarks); a store's token changes with its
+/// names, so a stale entry is never asked for again and ages out.
+static DIRECTORIES: Mutex<Vec<(i64, Arc<Directory>)>> = Mutex::new(Vec::new());
+const DIRECTORIES_KEPT: usize = 4;
+
+fn cached(token: i64) -> Option<Arc<Directory>> {
+    let mut kept = DIRECTORIES.lock().unwrap_or_else(|p| p.into_inner());
+    let at = kept.iter().position(|(t, _)| *t == token)?;
+    let entry = kept.remove(at);
+    let directory = entry.1.clone();
+    kept.insert(0, entry);
+    Some(directory)
+}
+
+fn remember(token: i64, directory: Arc<Directory>) {
+    let mut kept = DIRECTORIES.lock().unwrap_or_else(|p| p.into_inner());
+    kept.retain(|(t, _)| *t != token);
+    kept.insert(0, (token, directory));
+    kept.truncate(DIRECTORIES_KEPT);
+}
+
+async fn everyone(db: &impl ConnectionTrait) -> Result<Directory, DbErr> {
+    let mut names = network_names(db).await?;
+    for (id, name) in store::cluster::names(db).await? {
+        names.push((name, Target::Cluster(id)));
+    }
+    for a in store::cluster_alias::all(db).await? {
+        names.push((a.alias, Target::Cluster(a.cluster_id)));
+    }
+    Ok(Directory::new(names))
 }
 
 async fn network_names(db: &impl ConnectionTrait) -> Result<Vec<(String, Target)>, DbErr> {

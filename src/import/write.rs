@@ -178,7 +178,6 @@ pub async fn profile(
             format!("alias {alias:?} belongs to another cluster; skipped"),
         );
     }
-    known.clusters_written();
     let contacts = p
         .contacts
         .iter()

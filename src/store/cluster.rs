@@ -393,5 +393,10 @@ pub async fn upsert(
     fields: Fields,
     stored: Option<Model>,
 ) -> Result<(Parent, bool), DbErr> {
-    super::versioned::upsert(db, fields, stored).await
+    let named = stored.as_ref().is_none_or(|s| s.name != fields.name);
+    let (parent, changed) = super::versioned::upsert(db, fields, stored).await?;
+    if changed && named {
+        super::name_stamp::touch(db).await?;
+    }
+    Ok((parent, changed))
 }

@@ -54,9 +54,11 @@ pub async fn replace(
                 .all(db),
         )
         .await?;
+    let mut renamed = false;
     for old in &existing {
         if !wanted.contains_key(&old.alias_key) {
             Entity::delete_by_id(old.id).exec(db).await?;
+            renamed = true;
         }
     }
     for (key, alias) in wanted {
@@ -76,8 +78,12 @@ pub async fn replace(
                 }
                 .insert(db)
                 .await?;
+                renamed = true;
             }
         }
+    }
+    if renamed {
+        super::name_stamp::touch(db).await?;
     }
     Ok(taken)
 }

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod cooperation_activity;
 pub mod cooperation_country;
 pub mod membership;
+pub mod name_stamp;
 pub mod network;
 pub mod network_alias;
 pub mod news;

@@ -125,6 +125,10 @@ pub async fn upsert(
     f: Fields,
     stored: Option<Model>,
 ) -> Result<(i32, bool), DbErr> {
+    let named = stored.as_ref().is_none_or(|s| s.name != f.name);
     let (network, changed) = super::versioned::upsert(db, f, stored).await?;
+    if changed && named {
+        super::name_stamp::touch(db).await?;
+    }
     Ok((network.id, changed))
 }

@@ -42,5 +42,6 @@ pub async fn add(db: &impl ConnectionTrait, network_id: i32, alias: &str) -> Res
     }
     .insert(db)
     .await?;
+    super::name_stamp::touch(db).await?;
     Ok(network_id)
 }

@@ -121,10 +121,14 @@ pub async fn update(
     {
         return Err(slug_taken(&fields.slug, true));
     }
-    let renamed = fields.name != before.name || edit.aliases.is_some();
+    let named = fields.name != before.name;
+    let renamed = named || edit.aliases.is_some();
     let moved = fields.country_code != before.country_code;
     if !overwrite(&tx, fields, row.id, version).await? {
         return Err(conflict(&tx, slug, version).await);
+    }
+    if named {
+        store::name_stamp::touch(&tx).await?;
     }
     let parent = Parent {
         id: row.id,
@@ -158,6 +162,7 @@ pub async fn remove(db: &DatabaseConnection, slug: &str, version: i32) -> Result
     if !delete::<store::cluster::Fields>(&tx, row.id, version).await? {
         return Err(conflict(&tx, slug, version).await);
     }
+    store::name_stamp::touch(&tx).await?;
     store::outbox::record(&tx, Changed::Cluster, [row.id]).await?;
     store::outbox::record(&tx, Changed::News, news).await?;
     tx.commit().await?;

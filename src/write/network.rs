@@ -89,8 +89,12 @@ pub async fn update(
     }
     let new_slug = fields.slug.clone();
     let reslugged = new_slug != before.slug;
+    let named = fields.name != before.name;
     if !overwrite(&tx, fields, row.id, version).await? {
         return Err(conflict(&tx, slug, version).await);
+    }
+    if named {
+        store::name_stamp::touch(&tx).await?;
     }
     add_aliases(&tx, row.id, &edit).await?;
     store::outbox::record(&tx, Changed::Network, [row.id]).await?;
@@ -112,6 +116,7 @@ pub async fn remove(db: &DatabaseConnection, slug: &str, version: i32) -> Result
     if !delete::<store::network::Fields>(&tx, row.id, version).await? {
         return Err(conflict(&tx, slug, version).await);
     }
+    store::name_stamp::touch(&tx).await?;
     store::outbox::record(&tx, Changed::Network, [row.id]).await?;
     tx.commit().await?;
     Ok(row.id)
