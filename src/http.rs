@@ -19,12 +19,13 @@ use std::time::{Duration, Instant};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Variables};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::body::Body as HttpBody;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -365,7 +366,7 @@ async fn graphql_post(
     client: Option<Extension<ClientKey>>,
     Extension(identity): Extension<Identity>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: HttpBody,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
@@ -382,12 +383,22 @@ async fn graphql_post(
             "UNSUPPORTED_MEDIA_TYPE",
         );
     }
-    let body = match body {
-        Ok(body) => body,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let most = state.settings.max_body_bytes;
+    let caller = match identity.caller() {
+        Ok(caller) => caller,
+        Err(e) => return unauthenticated(media, e),
+    };
+    // Read here rather than by an extractor: how much may come depends on the caller.
+    let most = state.settings.sizes(caller).body;
+    let body = match Limited::new(body, most).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(e) if e.is::<LengthLimitError>() => {
             let message = format!("the body is larger than {most} bytes");
-            return refuse(e.status(), media, &message, "PAYLOAD_TOO_LARGE");
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                &message,
+                "PAYLOAD_TOO_LARGE",
+            );
         }
         Err(_) => {
             return refuse(
@@ -406,10 +417,6 @@ async fn graphql_post(
             "the body is not UTF-8",
             "BAD_REQUEST",
         );
-    };
-    let caller = match identity.caller() {
-        Ok(caller) => caller,
-        Err(e) => return unauthenticated(media, e),
     };
     let reply = match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(map)) => operation(&state, caller, &map, media, Method::POST).await,
@@ -569,14 +576,11 @@ enum Unprepared {
 /// Applies the checks every transport makes before running an operation: the variables'
 /// size, persisted queries and the allow-list, NUL characters, parsing.
 fn prepare(state: &HttpState, caller: &Caller, p: Params) -> Result<Prepared, Unprepared> {
-    let settings = &state.settings;
     if let Some(vars) = &p.variables {
+        let most = state.settings.sizes(caller).variables;
         let bytes = serde_json::to_string(vars).map_or(usize::MAX, |s| s.len());
-        if bytes > settings.max_variables_bytes {
-            let message = format!(
-                "the variables take {bytes} bytes of JSON, more than {}",
-                settings.max_variables_bytes
-            );
+        if bytes > most {
+            let message = format!("the variables take {bytes} bytes of JSON, more than {most}");
             let error = graphql::refusal("VARIABLES_TOO_LARGE", message);
             return Err(Unprepared::Errors("VARIABLES_TOO_LARGE", vec![error]));
         }

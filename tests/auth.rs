@@ -134,6 +134,36 @@ async fn scopes_decide_who_may_import_pages(backend: Backend) {
         .await;
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
 
+    // Whole pages are larger than anyone else's variables may be: an admin posts all three
+    // seed pages at once (23 KB), a writer may not send as much.
+    let seeds: Vec<Value> = [
+        "000_9b2a9a9059d43034.txt",
+        "001_5dbd7d29da7e6b9e.txt",
+        "002_76670b967fdd0ebd.txt",
+    ]
+    .iter()
+    .map(|file| {
+        let text = std::fs::read_to_string(support::seeds_dir().join(file)).unwrap();
+        json!({ "name": file, "text": text, "slug": format!("seed-{}", &file[..3]),
+                    "clusterName": format!("Seed cluster {}", &file[..3]), "country": "MK",
+                    "source": format!("https://example.org/{file}") })
+    })
+    .collect();
+    let all = json!({ "pages": seeds });
+    assert!(all.to_string().len() > 16 << 10);
+    let (_, body) = server.post_as(Some(&writer), IMPORT, all.clone()).await;
+    assert_eq!(code(&body), "VARIABLES_TOO_LARGE", "{body}");
+    let (status, body) = server.post_as(Some(&admin), IMPORT, all).await;
+    assert_eq!(status, 200, "{body}");
+    let kinds: Vec<&Value> = body["data"]["importPages"]["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|page| &page["kind"])
+        .collect();
+    assert_eq!(kinds.len(), 3, "{body}");
+    assert!(kinds.contains(&&json!("NEWS")), "{body}");
+
     // Unknown, malformed and revoked tokens: 401 with a Bearer challenge, whatever the query.
     for bad in ["ca_not-a-token", "abc", &format!("{admin}x")] {
         let (status, body) = server.post_as(Some(bad), probe, json!({})).await;

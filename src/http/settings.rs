@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 
 use super::persisted::AllowList;
-use crate::auth::ReadAccess;
+use crate::auth::{Caller, ReadAccess, Scope};
 use crate::graphql;
 
 #[derive(clap::Args, Clone, Debug, PartialEq)]
@@ -21,6 +21,10 @@ pub struct Settings {
     /// Largest variables an operation may have, in bytes of JSON.
     #[arg(long, env = "ATLAS_MAX_VARIABLES_BYTES", default_value_t = Settings::DEFAULT.max_variables_bytes)]
     pub max_variables_bytes: usize,
+    /// Largest body, and variables, of a caller whose token holds the admin scope: its
+    /// `importPages` carries whole pages (5 to 12 KiB each, up to 100 a request).
+    #[arg(long, env = "ATLAS_MAX_ADMIN_BODY_BYTES", default_value_t = Settings::DEFAULT.max_admin_body_bytes)]
+    pub max_admin_body_bytes: usize,
     /// Seconds an operation may run before it is stopped with a TIMEOUT error.
     #[arg(long, env = "ATLAS_TIMEOUT", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
@@ -74,6 +78,7 @@ impl Settings {
         query: graphql::Limits::DEFAULT,
         max_body_bytes: 128 << 10,
         max_variables_bytes: 16 << 10,
+        max_admin_body_bytes: 4 << 20,
         timeout: Duration::from_secs(10),
         rate_limit: 50,
         rate_burst: 100,
@@ -87,6 +92,22 @@ impl Settings {
         ws_keep_alive: Duration::from_secs(15),
         ws_max_subscriptions: 100,
     };
+
+    /// How much `caller` may send.
+    pub fn sizes(&self, caller: &Caller) -> Sizes {
+        if caller.may(Scope::Admin) {
+            let most = self.max_admin_body_bytes.max(self.max_body_bytes);
+            Sizes {
+                body: most,
+                variables: most.max(self.max_variables_bytes),
+            }
+        } else {
+            Sizes {
+                body: self.max_body_bytes,
+                variables: self.max_variables_bytes,
+            }
+        }
+    }
 
     /// Whether anonymous callers may read.
     pub fn reads(&self) -> ReadAccess {
@@ -154,4 +175,11 @@ mod tests {
         ]);
         assert_eq!(parsed.map(|s| s.settings.cors_origins.len()).ok(), Some(2));
     }
+}
+
+/// Bytes a request may carry: the whole body, and its variables as JSON.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    pub body: usize,
+    pub variables: usize,
 }
