@@ -29,6 +29,10 @@ const BATCH: u64 = 500;
 const GROUP: u64 = 5_000;
 /// How often the store is asked for changes other processes made.
 const POLL: Duration = Duration::from_millis(200);
+/// Under a stream of writes, commits are at least this far apart: each costs a segment, a
+/// reader reload and later a merge, whatever it holds. A write may wait this long more to
+/// become searchable; a write after a quiet spell does not wait.
+const COMMIT_GAP: Duration = Duration::from_millis(150);
 /// How long a missing outbox id may still show up (a transaction that took it but has not
 /// committed yet); after that it was rolled back.
 const GAP_PATIENCE: Duration = Duration::from_secs(60);
@@ -159,7 +163,7 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
     let mut position = Position::opened(&generation);
     let mut next_prune = Instant::now();
     loop {
-        if let Some(next) = switched(&shared, &generation) {
+        if let Some(next) = switched(&shared, &generation).await {
             generation = next;
             position = Position::opened(&generation);
         }
@@ -169,11 +173,13 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
                 tracing::error!(error = %e, "outbox pruning failed");
             }
         }
+        let started = tokio::time::Instant::now();
         let step = step(&db, &shared, &generation, &mut position).await;
         shared.applied.store(position.high, Ordering::SeqCst);
         match step {
             Ok(applied) if applied as u64 >= GROUP => continue,
-            Ok(_) => {}
+            Ok(0) => {}
+            Ok(_) => tokio::time::sleep_until(started + COMMIT_GAP).await,
             Err(e) => tracing::error!(error = %e, "search indexer step failed; retrying"),
         }
         tokio::select! {
@@ -211,12 +217,12 @@ async fn prune(
 
 /// A generation another process published (`cluster-atlas reindex`), opened in place of
 /// ours.
-fn switched(shared: &Shared, ours: &Arc<Generation>) -> Option<Arc<Generation>> {
+async fn switched(shared: &Shared, ours: &Arc<Generation>) -> Option<Arc<Generation>> {
     let current = shared.home.current()?;
     if current == ours.name {
         return None;
     }
-    match Generation::open(&shared.home) {
+    match Generation::open(&shared.thread, &shared.home).await {
         Ok(next) => {
             tracing::info!(generation = %next.name, "switched to a rebuilt search index");
             let next = Arc::new(next);
@@ -269,7 +275,7 @@ async fn step(
     let payload = serde_json::to_string(&Payload::at(position.settled()))?;
     let generation = generation.clone();
     let fields = fields.clone();
-    tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
+    let job = move || -> tantivy::Result<()> {
         let mut writer = generation
             .writer
             .lock()
@@ -281,8 +287,8 @@ async fn step(
         commit.set_payload(&payload);
         commit.commit()?;
         generation.reader.reload()
-    })
-    .await??;
+    };
+    shared.thread.run(job).await??;
     *committed = position;
     // Nobody listening is not an error.
     let _ = shared.committed.send(Arc::new(Committed { changed }));

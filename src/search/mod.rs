@@ -14,6 +14,7 @@ mod documents;
 pub mod engine;
 mod highlight;
 mod home;
+mod index_thread;
 mod indexer;
 mod query;
 mod schema;
@@ -39,6 +40,7 @@ pub use similar::{Common, Profile, Reason, Similar};
 pub use suggest::{Suggestion, Suggests};
 
 use home::Home;
+use index_thread::IndexThread;
 use schema::Fields;
 
 /// One generation of the index, open for reading and (by the indexer) writing.
@@ -50,7 +52,14 @@ pub struct Generation {
 }
 
 impl Generation {
-    fn open(home: &Home) -> anyhow::Result<Self> {
+    /// Opens the current generation; on the index thread, so that the writer's threads run
+    /// at its priority.
+    async fn open(thread: &IndexThread, home: &Home) -> anyhow::Result<Self> {
+        let home = home.clone();
+        thread.run(move || Self::open_here(&home)).await?
+    }
+
+    fn open_here(home: &Home) -> anyhow::Result<Self> {
         let (name, index, payload) = home.open_current().map_err(|e| anyhow::anyhow!("{e}"))?;
         let reader = index
             .reader_builder()
@@ -75,6 +84,8 @@ impl Generation {
 pub struct Shared {
     fields: Fields,
     home: Home,
+    /// Where the index is written: opening writers, applying changes, committing.
+    thread: IndexThread,
     current: RwLock<Arc<Generation>>,
     /// The highest outbox id the current generation has applied.
     applied: AtomicI32,
@@ -114,10 +125,12 @@ impl Search {
             tracing::info!(dir = %home.dir().display(), "building the search index: {why}");
             indexer::build(db, &home, &fields, &indicatif::ProgressBar::hidden()).await?;
         }
-        let generation = Arc::new(Generation::open(&home)?);
+        let thread = IndexThread::start()?;
+        let generation = Arc::new(Generation::open(&thread, &home).await?);
         let shared = Arc::new(Shared {
             fields,
             home,
+            thread,
             applied: AtomicI32::new(generation.applied_at_open),
             current: RwLock::new(generation),
             wake: Notify::new(),
