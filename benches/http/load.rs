@@ -1,5 +1,7 @@
-//! The load: a closed loop of client tasks over keep-alive connections, each sending its next
-//! request as soon as the last one has answered, and the latency of every request.
+//! The load, over keep-alive connections, with the latency of every request: a closed loop
+//! of client tasks, each sending its next request as soon as the last one has answered (the
+//! most a server can answer), or an open loop sending at a set rate (the latency of a load
+//! the server keeps up with).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,13 +83,7 @@ pub async fn closed_loop(
                 while Instant::now() < deadline {
                     let i = next.fetch_add(1, Ordering::Relaxed) % requests.len();
                     let t = Instant::now();
-                    let ok = match requests[i].request(&client).send().await {
-                        Ok(r) if r.status().is_success() => {
-                            r.bytes().await.is_ok_and(|b| answered(&b))
-                        }
-                        _ => false,
-                    };
-                    if ok {
+                    if send(&client, &requests[i]).await {
                         let us = t.elapsed().as_micros();
                         latencies.push(u32::try_from(us).unwrap_or(u32::MAX));
                     } else {
@@ -111,6 +107,53 @@ pub async fn closed_loop(
     sample.elapsed = started.elapsed();
     sample.latencies_us.sort_unstable();
     sample
+}
+
+/// Sends `request(i)` for i = 0, 1, ... at `rate` a second for `duration`, whatever pace the
+/// answers come at. Latency counts from when a request was due, not from when it went out:
+/// a server that falls behind shows the queue it builds (no coordinated omission). Requests
+/// under way at the end are finished and counted.
+pub async fn open_loop<F, R>(rate: f64, duration: Duration, request: F) -> Sample
+where
+    F: Fn(u64) -> R,
+    R: Future<Output = bool> + Send + 'static,
+{
+    let started = tokio::time::Instant::now();
+    let total = (duration.as_secs_f64() * rate).round() as u64;
+    let mut under_way = tokio::task::JoinSet::new();
+    for i in 0..total {
+        let due = started + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(due).await;
+        let answer = request(i);
+        under_way.spawn(async move { (answer.await, due.elapsed()) });
+    }
+    let mut sample = Sample {
+        latencies_us: Vec::new(),
+        elapsed: Duration::ZERO,
+        errors: 0,
+    };
+    while let Some(done) = under_way.join_next().await {
+        match done.expect("a request task panicked") {
+            (true, latency) => {
+                let us = latency.as_micros();
+                sample
+                    .latencies_us
+                    .push(u32::try_from(us).unwrap_or(u32::MAX));
+            }
+            (false, _) => sample.errors += 1,
+        }
+    }
+    sample.elapsed = duration;
+    sample.latencies_us.sort_unstable();
+    sample
+}
+
+/// Sends `request` and reads the answer: true when it has data and no errors.
+pub async fn send(client: &reqwest::Client, request: &Prepared) -> bool {
+    match request.request(client).send().await {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok_and(|b| answered(&b)),
+        _ => false,
+    }
 }
 
 /// A body with data and no GraphQL errors.

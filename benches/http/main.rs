@@ -12,6 +12,10 @@
 //!
 //! `cargo bench --bench http -- --database-url URL [--concurrency 16] [--seconds 10]`
 
+#[allow(
+    dead_code,
+    reason = "shared with the writes bench, which also paces an open loop"
+)]
 mod load;
 mod plain;
 
