@@ -48,6 +48,15 @@ fn import_pages(dir: &std::path::Path) -> Vec<PathBuf> {
 }
 
 #[test]
+fn every_query_the_syntax_fuzzer_saved_is_parsed_without_a_panic() {
+    for file in saved("search_syntax") {
+        eprintln!("{}", file.display());
+        let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+        harness::search_syntax(&text);
+    }
+}
+
+#[test]
 fn every_query_the_search_fuzzer_saved_is_answered_without_a_panic() {
     let index = harness::SearchIndex::build(&support::root().join("data"));
     let seeds = [
