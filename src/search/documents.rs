@@ -92,12 +92,23 @@ impl Context {
     }
 }
 
-/// The documents of the clusters `ids` (none for those deleted), and the suggestions of the
-/// regions and terms they use, weighed by how many clusters use each.
+/// Whether a cluster's documents come with the suggestions of the regions and terms it
+/// uses. A full build derives those once, at its end ([`every_shared_suggestion`]):
+/// per batch, each would be counted and written again for every batch using it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    Suggest,
+    Later,
+}
+
+/// The documents of the clusters `ids` (none for those deleted), and (with
+/// [`Shared::Suggest`]) the suggestions of the regions and terms they use, weighed by how
+/// many clusters use each.
 pub async fn clusters(
     db: &impl ConnectionTrait,
     fields: &Fields,
     ids: &[i32],
+    shared: Shared,
 ) -> Result<Derived, DbErr> {
     let mut out = Derived {
         owners: ids
@@ -233,7 +244,36 @@ pub async fn clusters(
         context.apply(&mut b);
         docs.push(b.done());
     }
-    shared_suggestions(db, fields, &clusters, &terms, &mut out).await?;
+    if shared == Shared::Suggest {
+        let used = terms.values().flatten();
+        let term_ids: Vec<i32> = used.clone().map(|t| t.id).collect();
+        let regions: Vec<String> = clusters
+            .iter()
+            .filter_map(|c| c.region.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let term_counts = store::cluster_term::counts(db, Some(&term_ids)).await?;
+        let region_counts = store::cluster::region_counts(db, Some(&regions)).await?;
+        shared_suggestions(fields, used, term_counts, region_counts, &mut out);
+    }
+    Ok(out)
+}
+
+/// The suggestions of every region and term clusters use: a full build's last step.
+pub async fn every_shared_suggestion(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+) -> Result<Derived, DbErr> {
+    let term_counts = store::cluster_term::counts(db, None).await?;
+    let ids: Vec<i32> = term_counts.keys().copied().collect();
+    let mut terms = Vec::new();
+    for chunk in ids.chunks(1000) {
+        terms.extend(store::term::find_by_ids(db, chunk).await?);
+    }
+    let region_counts = store::cluster::region_counts(db, None).await?;
+    let mut out = Derived::default();
+    shared_suggestions(fields, terms.iter(), term_counts, region_counts, &mut out);
     Ok(out)
 }
 
@@ -247,23 +287,22 @@ fn places(b: &mut Builder, c: &store::cluster::Model) {
     }
 }
 
-/// Suggestions of the regions and taxonomy terms `clusters` use, one document per label
-/// whatever the number of clusters sharing it.
-async fn shared_suggestions(
-    db: &impl ConnectionTrait,
+/// Suggestions of the regions and taxonomy terms clusters use, one document per label
+/// whatever the number of clusters sharing it, weighed by that number.
+fn shared_suggestions<'t>(
     fields: &Fields,
-    clusters: &[store::cluster::Model],
-    terms: &HashMap<i32, Vec<store::term::Model>>,
+    terms: impl Iterator<Item = &'t store::term::Model>,
+    term_counts: HashMap<i32, i64>,
+    region_counts: HashMap<String, i64>,
     out: &mut Derived,
-) -> Result<(), DbErr> {
+) {
     let mut used: HashMap<i32, &store::term::Model> = HashMap::new();
-    for t in terms.values().flatten() {
+    for t in terms {
         if t.kind != TermKind::Language.as_str() {
             used.insert(t.id, t);
         }
     }
-    let term_ids: Vec<i32> = used.keys().copied().collect();
-    for (id, count) in store::cluster_term::counts(db, &term_ids).await? {
+    for (id, count) in term_counts {
         let Some(t) = used.get(&id) else { continue };
         let owner = format!("term/{id}");
         out.docs.push(suggestion(
@@ -276,13 +315,7 @@ async fn shared_suggestions(
         ));
         out.owners.push(owner);
     }
-    let regions: Vec<String> = clusters
-        .iter()
-        .filter_map(|c| c.region.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for (region, count) in store::cluster::region_counts(db, &regions).await? {
+    for (region, count) in region_counts {
         let owner = format!("place/{}", crate::text::name_key(&region));
         out.docs.push(suggestion(
             fields,
@@ -294,7 +327,6 @@ async fn shared_suggestions(
         ));
         out.owners.push(owner);
     }
-    Ok(())
 }
 
 fn suggestion(

@@ -1,15 +1,16 @@
 //! Runs a search on one generation of the index: top hits with highlights, the total and the
 //! facet counts over the whole result set, all in one pass over the matches.
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
-use tantivy::schema::{Facet as TantivyFacet, Value};
+use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument};
 
 use super::Generation;
+use super::facets;
 use super::highlight::Highlighter;
 use super::query::{self, Restrict};
-use super::schema::{Fields, Kind, TextField, facet};
+use super::schema::{Fields, Kind, TextField};
 use super::syntax;
 
 /// Values reported per facet, most frequent first.
@@ -75,13 +76,16 @@ pub fn search(
         kinds: request.kinds.clone(),
         facets: request.filters.clone(),
     };
-    let built = query::build(fields, &parsed, &restrict);
     let searcher = generation.reader.searcher();
-    let mut found = run(&searcher, built.all.as_ref(), request)?;
+    let frequency = |term: &tantivy::Term| searcher.doc_freq(term).unwrap_or(0);
+    let built = query::build(fields, &parsed, &restrict, &frequency);
+    let tables = &generation.facet_tables;
+    tables.keep_only(searcher.segment_readers().iter().map(|s| s.segment_id()));
+    let mut found = run(&searcher, tables, built.all.as_ref(), request)?;
     if found.0 == 0
         && let Some(any) = &built.any
     {
-        found = run(&searcher, any.as_ref(), request)?;
+        found = run(&searcher, tables, any.as_ref(), request)?;
         if found.0 > 0 {
             warnings.push(syntax::Warning {
                 code: "MATCHED_ANY_WORD",
@@ -110,21 +114,16 @@ pub fn search(
             highlights,
         });
     }
-    let mut facets = Vec::new();
-    for (name, counts) in counts
-        .iter()
-        .flat_map(|c| facet::all().map(move |n| (n, c)))
-    {
-        for (facet, count) in counts.top_k(format!("/{name}").as_str(), FACET_VALUES) {
-            if let Some(value) = facet.to_path().last() {
-                facets.push(Facet {
-                    name: name.to_owned(),
-                    value: (*value).to_owned(),
-                    count,
-                });
-            }
-        }
-    }
+    let facets = counts
+        .map(|c| c.top(FACET_VALUES))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value, count)| Facet {
+            name: name.to_owned(),
+            value: value.into(),
+            count,
+        })
+        .collect();
     Ok(Results {
         total,
         hits,
@@ -136,11 +135,7 @@ pub fn search(
 /// Sort key: score rounded so that near-equal scores tie, then the newer news item first.
 type Rank = (Score, i64);
 
-type Found = (
-    usize,
-    Vec<(Rank, DocAddress)>,
-    Option<tantivy::collector::FacetCounts>,
-);
+type Found = (usize, Vec<(Rank, DocAddress)>, Option<facets::Counts>);
 
 /// The hit's kind and id, from the fast fields (no stored document read).
 fn identity(searcher: &Searcher, address: DocAddress) -> tantivy::Result<Option<(Kind, i32)>> {
@@ -152,7 +147,12 @@ fn identity(searcher: &Searcher, address: DocAddress) -> tantivy::Result<Option<
         .zip(id.and_then(|v| i32::try_from(v).ok())))
 }
 
-fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Result<Found> {
+fn run(
+    searcher: &Searcher,
+    tables: &facets::Tables,
+    query: &dyn Query,
+    request: &Request,
+) -> tantivy::Result<Found> {
     let top = TopDocs::with_limit(request.limit.max(1))
         .and_offset(request.offset)
         .tweak_score(move |segment: &SegmentReader| {
@@ -166,13 +166,7 @@ fn run(searcher: &Searcher, query: &dyn Query, request: &Request) -> tantivy::Re
                 ((score * 1000.0).round() / 1000.0, day)
             }
         });
-    let facets = request.facets.then(|| {
-        let mut facets = FacetCollector::for_field("facets");
-        for name in facet::all() {
-            facets.add_facet(TantivyFacet::from_path([name]));
-        }
-        facets
-    });
+    let facets = request.facets.then_some(facets::Counter { tables });
     let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;
     if request.limit == 0 {
         top.clear();

@@ -77,14 +77,22 @@ pub async fn build(
             };
             let Some(&last) = ids.last() else { break };
             after = last;
-            let derived = derive(db, fields, entity, &ids).await?;
+            let derived = match entity {
+                Changed::Cluster => {
+                    documents::clusters(db, fields, &ids, documents::Shared::Later).await?
+                }
+                _ => derive(db, fields, entity, &ids).await?,
+            };
             documents += derived.docs.len();
-            apply(&mut writer, fields, derived)?;
+            add(&writer, derived)?;
             if entity != Changed::Network {
                 progress.inc(ids.len() as u64);
             }
         }
     }
+    let shared = documents::every_shared_suggestion(db, fields).await?;
+    documents += shared.docs.len();
+    add(&writer, shared)?;
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&serde_json::to_string(&Payload::at(mark))?);
     commit.commit()?;
@@ -96,6 +104,14 @@ pub async fn build(
         seconds = started.elapsed().as_secs_f64(),
         "search index built"
     );
+    Ok(())
+}
+
+/// Adds documents to a fresh generation: nothing there to replace.
+fn add(writer: &IndexWriter, derived: Derived) -> tantivy::Result<()> {
+    for doc in derived.docs {
+        writer.add_document(doc)?;
+    }
     Ok(())
 }
 
@@ -117,7 +133,7 @@ async fn derive(
     ids: &[i32],
 ) -> Result<Derived, DbErr> {
     match entity {
-        Changed::Cluster => documents::clusters(db, fields, ids).await,
+        Changed::Cluster => documents::clusters(db, fields, ids, documents::Shared::Suggest).await,
         Changed::Network => documents::networks(db, fields, ids).await,
         Changed::News => documents::news(db, fields, ids).await,
     }

@@ -12,6 +12,7 @@
 pub mod analysis;
 mod documents;
 pub mod engine;
+mod facets;
 mod highlight;
 mod home;
 mod index_thread;
@@ -49,6 +50,7 @@ pub struct Generation {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     applied_at_open: i32,
+    facet_tables: facets::Tables,
 }
 
 impl Generation {
@@ -76,6 +78,7 @@ impl Generation {
             reader,
             writer: Mutex::new(writer),
             applied_at_open: payload.applied,
+            facet_tables: facets::Tables::default(),
         })
     }
 }

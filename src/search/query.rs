@@ -26,6 +26,14 @@ pub const PHRASE_BONUS: f32 = 1_000.0;
 const LOOSE_SCORE: f32 = 1.0;
 /// Words shorter than this get no prefix expansion (one or two letters match too much).
 const MIN_PREFIX: usize = 3;
+/// A word found as typed in at least this many documents is taken as meant, and its typos
+/// are not searched: they would rank below every exact match anyway, and expanding a
+/// common word by typos was most of a search's time (as in Typesense, typo tolerance
+/// rescues words the index does not know, not words it knows well).
+pub const TYPOS_BELOW: u64 = 10;
+
+/// How many documents hold a term: the index's own statistics.
+pub type Frequency<'a> = &'a dyn Fn(&Term) -> u64;
 
 /// Restrictions besides the text: kinds, and facet values (ORed within a facet, ANDed
 /// across facets).
@@ -93,7 +101,12 @@ fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, boxed(BoostQuery::new(q, 0.0)))
 }
 
-pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
+pub fn build(
+    fields: &Fields,
+    parsed: &Parsed,
+    restrict: &Restrict,
+    frequency: Frequency<'_>,
+) -> Built {
     let mut analyzers = Analyzers::default();
     let mut marks = Marks::default();
     let mut positive = Vec::new();
@@ -103,7 +116,9 @@ pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
         let alternatives: Vec<Box<dyn Query>> = clause
             .alternatives
             .iter()
-            .filter_map(|atom| atom_query(fields, &mut analyzers, atom, exclude, &mut marks))
+            .filter_map(|atom| {
+                atom_query(fields, &mut analyzers, atom, exclude, frequency, &mut marks)
+            })
             .collect();
         if alternatives.is_empty() {
             continue;
@@ -116,7 +131,14 @@ pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
     }
     let bonus = phrase_bonus(fields, &mut analyzers, parsed);
 
-    let mut restrictions = vec![filter(kinds_query(fields, &restrict.kinds))];
+    // Any kind: only suggestions are left out, and they hold no text a word could match, so
+    // a text query needs no kind filter at all (a filter over every document cost a fifth
+    // of a search); the empty query matches everything but them.
+    let mut restrictions = if restrict.kinds.is_empty() {
+        Vec::new()
+    } else {
+        vec![filter(kinds_query(fields, &restrict.kinds))]
+    };
     for (root, values) in &restrict.facets {
         let terms = values
             .iter()
@@ -146,6 +168,10 @@ pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
         if let Some(b) = &bonus {
             clauses.push((Occur::Should, b.box_clone()));
         }
+        if positive.is_empty() {
+            clauses.push(filter(boxed(AllQuery)));
+            clauses.push((Occur::MustNot, suggestions(fields)));
+        }
         boxed(BooleanQuery::new(clauses))
     };
     Built {
@@ -153,6 +179,13 @@ pub fn build(fields: &Fields, parsed: &Parsed, restrict: &Restrict) -> Built {
         any: (positive.len() > 1).then(|| compose(Occur::Should)),
         marks,
     }
+}
+
+fn suggestions(fields: &Fields) -> Box<dyn Query> {
+    boxed(TermQuery::new(
+        Term::from_field_u64(fields.kind, Kind::Suggestion.code()),
+        IndexRecordOption::Basic,
+    ))
 }
 
 fn kinds_query(fields: &Fields, kinds: &[Kind]) -> Box<dyn Query> {
@@ -181,6 +214,7 @@ fn atom_query(
     analyzers: &mut Analyzers,
     atom: &Atom,
     excluded: bool,
+    frequency: Frequency<'_>,
     marks: &mut Marks,
 ) -> Option<Box<dyn Query>> {
     let scoped = fields_of(atom.scope);
@@ -229,7 +263,8 @@ fn atom_query(
                     })
                     .collect(),
             };
-            let distance = typo_distance(chars);
+            let known = frequency(&Term::from_field_text(fields.words, &folded)) >= TYPOS_BELOW;
+            let distance = if known { 0 } else { typo_distance(chars) };
             if distance > 0 {
                 for term in &loose_terms {
                     ways.push(boxed(BoostQuery::new(

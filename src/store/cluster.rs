@@ -251,18 +251,18 @@ pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Optio
 /// How many clusters name each of `regions` as theirs.
 pub async fn region_counts(
     db: &impl ConnectionTrait,
-    regions: &[String],
+    regions: Option<&[String]>,
 ) -> Result<std::collections::HashMap<String, i64>, DbErr> {
     use sea_orm::QuerySelect;
-    let rows: Vec<(String, i64)> = Entity::find()
+    let query = Entity::find()
         .select_only()
         .column(Column::Region)
-        .column_as(Column::Id.count(), "clusters")
-        .filter(Column::Region.is_in(regions.iter().cloned()))
-        .group_by(Column::Region)
-        .into_tuple()
-        .all(db)
-        .await?;
+        .column_as(Column::Id.count(), "clusters");
+    let query = match regions {
+        Some(regions) => query.filter(Column::Region.is_in(regions.iter().cloned())),
+        None => query.filter(Column::Region.is_not_null()),
+    };
+    let rows: Vec<(String, i64)> = query.group_by(Column::Region).into_tuple().all(db).await?;
     Ok(rows.into_iter().collect())
 }
 

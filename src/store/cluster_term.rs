@@ -67,17 +67,16 @@ pub async fn set(
 /// How many clusters picked each of `term_ids`.
 pub async fn counts(
     db: &impl ConnectionTrait,
-    term_ids: &[i32],
+    term_ids: Option<&[i32]>,
 ) -> Result<std::collections::HashMap<i32, i64>, DbErr> {
     use sea_orm::QuerySelect;
-    let rows: Vec<(i32, i64)> = Entity::find()
+    let mut query = Entity::find()
         .select_only()
         .column(Column::TermId)
-        .column_as(Column::ClusterId.count(), "clusters")
-        .filter(Column::TermId.is_in(term_ids.iter().copied()))
-        .group_by(Column::TermId)
-        .into_tuple()
-        .all(db)
-        .await?;
+        .column_as(Column::ClusterId.count(), "clusters");
+    if let Some(ids) = term_ids {
+        query = query.filter(Column::TermId.is_in(ids.iter().copied()));
+    }
+    let rows: Vec<(i32, i64)> = query.group_by(Column::TermId).into_tuple().all(db).await?;
     Ok(rows.into_iter().collect())
 }
