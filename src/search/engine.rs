@@ -1,6 +1,8 @@
 //! Runs a search on one generation of the index: top hits with highlights, the total and the
 //! facet counts over the whole result set, all in one pass over the matches.
 
+use std::sync::Arc;
+
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -11,6 +13,7 @@ use super::facets;
 use super::highlight::Highlighter;
 use super::query::{self, Restrict};
 use super::schema::{Fields, Kind, TextField};
+use super::segments::Segments;
 use super::syntax;
 
 /// Values reported per facet, most frequent first.
@@ -79,13 +82,13 @@ pub fn search(
     let searcher = generation.reader.searcher();
     let frequency = |term: &tantivy::Term| searcher.doc_freq(term).unwrap_or(0);
     let built = query::build(fields, &parsed, &restrict, &frequency);
-    let tables = &generation.facet_tables;
-    tables.keep_only(searcher.segment_readers().iter().map(|s| s.segment_id()));
-    let mut found = run(&searcher, tables, built.all.as_ref(), request)?;
+    let segments = &generation.segments;
+    segments.keep_only(searcher.segment_readers().iter().map(|s| s.segment_id()));
+    let mut found = run(&searcher, segments, built.all.as_ref(), request)?;
     if found.0 == 0
         && let Some(any) = &built.any
     {
-        found = run(&searcher, tables, any.as_ref(), request)?;
+        found = run(&searcher, segments, any.as_ref(), request)?;
         if found.0 > 0 {
             warnings.push(syntax::Warning {
                 code: "MATCHED_ANY_WORD",
@@ -98,7 +101,7 @@ pub fn search(
     let mut highlighter = Highlighter::new(built.marks);
     let mut hits = Vec::with_capacity(top.len());
     for ((score, _), address) in top {
-        let Some((kind, id)) = identity(&searcher, address)? else {
+        let Some((kind, id)) = identity(&searcher, segments, address)? else {
             continue;
         };
         let highlights = if request.highlights {
@@ -138,10 +141,14 @@ type Rank = (Score, i64);
 type Found = (usize, Vec<(Rank, DocAddress)>, Option<facets::Counts>);
 
 /// The hit's kind and id, from the fast fields (no stored document read).
-fn identity(searcher: &Searcher, address: DocAddress) -> tantivy::Result<Option<(Kind, i32)>> {
-    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-    let kind = fast.u64("kind")?.first(address.doc_id);
-    let id = fast.u64("id")?.first(address.doc_id);
+fn identity(
+    searcher: &Searcher,
+    segments: &Segments,
+    address: DocAddress,
+) -> tantivy::Result<Option<(Kind, i32)>> {
+    let segment = segments.of(searcher.segment_reader(address.segment_ord))?;
+    let kind = segment.kind.first(address.doc_id);
+    let id = segment.id.first(address.doc_id);
     Ok(kind
         .and_then(Kind::from_code)
         .zip(id.and_then(|v| i32::try_from(v).ok())))
@@ -149,24 +156,21 @@ fn identity(searcher: &Searcher, address: DocAddress) -> tantivy::Result<Option<
 
 fn run(
     searcher: &Searcher,
-    tables: &facets::Tables,
+    segments: &Arc<Segments>,
     query: &dyn Query,
     request: &Request,
 ) -> tantivy::Result<Found> {
+    let open = segments.clone();
     let top = TopDocs::with_limit(request.limit.max(1))
         .and_offset(request.offset)
-        .tweak_score(move |segment: &SegmentReader| {
-            let days = segment
-                .fast_fields()
-                .i64("day")
-                .ok()
-                .map(|c| c.first_or_default_col(0));
+        .tweak_score(move |reader: &SegmentReader| {
+            let days = open.of(reader).ok().map(|s| s.day.clone());
             move |doc: DocId, score: Score| -> Rank {
                 let day = days.as_ref().map_or(0, |c| c.get_val(doc));
                 ((score * 1000.0).round() / 1000.0, day)
             }
         });
-    let facets = request.facets.then_some(facets::Counter { tables });
+    let facets = request.facets.then_some(facets::Counter { segments });
     let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;
     if request.limit == 0 {
         top.clear();

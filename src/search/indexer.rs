@@ -96,6 +96,12 @@ pub async fn build(
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&serde_json::to_string(&Payload::at(mark))?);
     commit.commit()?;
+    // One segment: every search looks each word up once per segment, which is most of the
+    // time of a search for a rare word. The merge keeps the commit's payload.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     home.publish(&generation)?;
     tracing::info!(

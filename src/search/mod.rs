@@ -19,6 +19,7 @@ mod index_thread;
 mod indexer;
 mod query;
 mod schema;
+mod segments;
 pub mod similar;
 pub mod suggest;
 pub mod syntax;
@@ -50,7 +51,7 @@ pub struct Generation {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     applied_at_open: i32,
-    facet_tables: facets::Tables,
+    segments: Arc<segments::Segments>,
 }
 
 impl Generation {
@@ -78,7 +79,7 @@ impl Generation {
             reader,
             writer: Mutex::new(writer),
             applied_at_open: payload.applied,
-            facet_tables: facets::Tables::default(),
+            segments: Arc::default(),
         })
     }
 }
