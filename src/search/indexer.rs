@@ -36,14 +36,26 @@ const COMMIT_GAP: Duration = Duration::from_millis(150);
 /// How long a missing outbox id may still show up (a transaction that took it but has not
 /// committed yet); after that it was rolled back.
 const GAP_PATIENCE: Duration = Duration::from_secs(60);
-const WRITER_MEMORY: usize = 200_000_000;
+/// A full build: two indexing threads and room for large segments.
+const BUILD_MEMORY: usize = 200_000_000;
+/// The live index takes a few documents per commit. Each commit starts new segment writers,
+/// which allocate and zero a hash table sized from this budget (8 MB a thread at the
+/// build's budget): fresh memory by the megabyte several times a second stalled requests
+/// (page faults, unmapping). One thread at about Tantivy's minimum.
+const LIVE_MEMORY: usize = 20_000_000;
 /// Outbox entries applied longer ago than this are deleted; a replica whose index is older
 /// than that is rebuilt when it starts.
 pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-pub fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer_with_num_threads(2, WRITER_MEMORY)
+/// The writer of a generation being built from the store.
+fn build_writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(2, BUILD_MEMORY)
+}
+
+/// The writer the indexer task keeps open to apply the outbox.
+pub fn live_writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(1, LIVE_MEMORY)
 }
 
 /// Builds every document from the store into a new generation and makes it current.
@@ -62,7 +74,7 @@ pub async fn build(
         .await?
         .max(store::outbox_pruned::through(db).await?);
     let (generation, index) = home.create(fields)?;
-    let mut writer = writer(&index)?;
+    let mut writer = build_writer(&index)?;
     let total = store::cluster::count(db, &Default::default()).await?
         + store::news::count(db, &Default::default()).await?;
     progress.set_length(total);

@@ -68,7 +68,7 @@ impl Generation {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = indexer::writer(&index).map_err(|e| {
+        let writer = indexer::live_writer(&index).map_err(|e| {
             anyhow::anyhow!(
                 "cannot write the search index in {} ({e}); each server needs its own ATLAS_INDEX_DIR",
                 home.dir().display()
