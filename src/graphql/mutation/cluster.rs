@@ -133,10 +133,7 @@ impl ClusterMutation {
     async fn create_cluster(&self, ctx: &Context<'_>, input: ClusterInput) -> Res<Cluster> {
         require(ctx, Scope::Write)?;
         let edit = checked(input)?;
-        let row = write::cluster::create(db(ctx)?, edit)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(ctx, write::cluster::create(db(ctx)?, edit).await)?;
         Ok(Cluster(row))
     }
 
@@ -151,10 +148,10 @@ impl ClusterMutation {
     ) -> Res<Cluster> {
         require(ctx, Scope::Write)?;
         let edit = checked(input)?;
-        let row = write::cluster::update(db(ctx)?, &slug, version, edit)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::cluster::update(db(ctx)?, &slug, version, edit).await,
+        )?;
         Ok(Cluster(row))
     }
 
@@ -162,10 +159,7 @@ impl ClusterMutation {
     /// (admin), if it is still at `version`.
     async fn delete_cluster(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
         require(ctx, Scope::Admin)?;
-        let id = write::cluster::remove(db(ctx)?, &slug, version)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let id = wrote(ctx, write::cluster::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {
             id: GlobalId::encode("Cluster", id),
         })
@@ -181,10 +175,10 @@ impl ClusterMutation {
     ) -> Res<ServicePayload> {
         require(ctx, Scope::Write)?;
         let edit = service(input)?;
-        let (row, group) = write::cluster::add_service(db(ctx)?, &cluster, version, edit)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let (row, group) = wrote(
+            ctx,
+            write::cluster::add_service(db(ctx)?, &cluster, version, edit).await,
+        )?;
         service_payload(ctx, row, group).await
     }
 
@@ -199,10 +193,10 @@ impl ClusterMutation {
         require(ctx, Scope::Write)?;
         let id = id_of("id", "Service", &id)?;
         let edit = service(input)?;
-        let (row, group) = write::cluster::update_service(db(ctx)?, id, version, edit)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let (row, group) = wrote(
+            ctx,
+            write::cluster::update_service(db(ctx)?, id, version, edit).await,
+        )?;
         service_payload(ctx, row, group).await
     }
 
@@ -210,10 +204,10 @@ impl ClusterMutation {
     async fn delete_service(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
         require(ctx, Scope::Admin)?;
         let id = id_of("id", "Service", &id)?;
-        let row = write::cluster::remove_service(db(ctx)?, id, version)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::cluster::remove_service(db(ctx)?, id, version).await,
+        )?;
         Ok(Cluster(row))
     }
 
@@ -228,10 +222,10 @@ impl ClusterMutation {
     ) -> Res<ParticipationPayload> {
         require(ctx, Scope::Write)?;
         let edit = participation(input)?;
-        let (row, part) = write::cluster::set_participation(db(ctx)?, &cluster, version, edit)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let (row, part) = wrote(
+            ctx,
+            write::cluster::set_participation(db(ctx)?, &cluster, version, edit).await,
+        )?;
         Ok(ParticipationPayload {
             cluster: Cluster(row),
             participation: ProgrammeParticipation(part),
@@ -242,10 +236,10 @@ impl ClusterMutation {
     async fn delete_participation(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
         require(ctx, Scope::Admin)?;
         let id = id_of("id", "Participation", &id)?;
-        let row = write::cluster::remove_participation(db(ctx)?, id, version)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::cluster::remove_participation(db(ctx)?, id, version).await,
+        )?;
         Ok(Cluster(row))
     }
 
@@ -258,10 +252,10 @@ impl ClusterMutation {
         network: String,
     ) -> Res<Cluster> {
         require(ctx, Scope::Write)?;
-        let row = write::cluster::join(db(ctx)?, &cluster, version, &network)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::cluster::join(db(ctx)?, &cluster, version, &network).await,
+        )?;
         Ok(Cluster(row))
     }
 
@@ -274,10 +268,10 @@ impl ClusterMutation {
         network: String,
     ) -> Res<Cluster> {
         require(ctx, Scope::Admin)?;
-        let row = write::cluster::leave(db(ctx)?, &cluster, version, &network)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::cluster::leave(db(ctx)?, &cluster, version, &network).await,
+        )?;
         Ok(Cluster(row))
     }
 }

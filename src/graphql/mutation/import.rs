@@ -134,7 +134,8 @@ impl ImportMutation {
             &indicatif::ProgressBar::hidden(),
         )
         .await;
-        wrote(ctx)?;
+        // Each page commits alone: some may have, whatever the run's outcome.
+        wrote(ctx, Ok(()))?;
         let (imported, failed) = match outcome {
             Ok(reports) => (reports, Vec::new()),
             Err(RunError::Pages { imported, failed }) => (imported, failed),

@@ -36,8 +36,10 @@ fn require(ctx: &Context<'_>, scope: Scope) -> Res<()> {
     caller.require(scope).map_err(|e| e.extend())
 }
 
-/// A write committed: the indexer applies its outbox entries now rather than at its next poll.
-fn wrote(ctx: &Context<'_>) -> Res<()> {
+/// The outcome of a write, as GraphQL reports it. One that committed wakes the indexer, so
+/// its outbox entries are applied now rather than at the next poll.
+fn wrote<T>(ctx: &Context<'_>, outcome: crate::Result<T>) -> Res<T> {
+    let done = outcome.map_err(|e| e.extend())?;
     ctx.data::<Search>()?.changed();
-    Ok(())
+    Ok(done)
 }

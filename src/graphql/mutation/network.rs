@@ -34,10 +34,7 @@ impl NetworkMutation {
     /// Creates a network (write).
     async fn create_network(&self, ctx: &Context<'_>, input: NetworkInput) -> Res<Network> {
         require(ctx, Scope::Write)?;
-        let row = write::network::create(db(ctx)?, checked(input)?)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(ctx, write::network::create(db(ctx)?, checked(input)?).await)?;
         Ok(Network(row))
     }
 
@@ -50,10 +47,10 @@ impl NetworkMutation {
         input: NetworkInput,
     ) -> Res<Network> {
         require(ctx, Scope::Write)?;
-        let row = write::network::update(db(ctx)?, &slug, version, checked(input)?)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::network::update(db(ctx)?, &slug, version, checked(input)?).await,
+        )?;
         Ok(Network(row))
     }
 
@@ -61,10 +58,7 @@ impl NetworkMutation {
     /// its news stay, without a publisher.
     async fn delete_network(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
         require(ctx, Scope::Admin)?;
-        let id = write::network::remove(db(ctx)?, &slug, version)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let id = wrote(ctx, write::network::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {
             id: GlobalId::encode("Network", id),
         })

@@ -34,10 +34,7 @@ impl NewsMutation {
     /// Publishes a news item (write).
     async fn publish_news(&self, ctx: &Context<'_>, input: NewsInput) -> Res<NewsItem> {
         require(ctx, Scope::Write)?;
-        let row = write::news::create(db(ctx)?, checked(input)?)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(ctx, write::news::create(db(ctx)?, checked(input)?).await)?;
         Ok(NewsItem(row))
     }
 
@@ -51,10 +48,10 @@ impl NewsMutation {
     ) -> Res<NewsItem> {
         require(ctx, Scope::Write)?;
         let id = id_of("id", "NewsItem", &id)?;
-        let row = write::news::update(db(ctx)?, id, version, checked(input)?)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        let row = wrote(
+            ctx,
+            write::news::update(db(ctx)?, id, version, checked(input)?).await,
+        )?;
         Ok(NewsItem(row))
     }
 
@@ -62,10 +59,7 @@ impl NewsMutation {
     async fn delete_news(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Deleted> {
         require(ctx, Scope::Admin)?;
         let row = id_of("id", "NewsItem", &id)?;
-        write::news::remove(db(ctx)?, row, version)
-            .await
-            .map_err(|e| e.extend())?;
-        wrote(ctx)?;
+        wrote(ctx, write::news::remove(db(ctx)?, row, version).await)?;
         Ok(Deleted { id })
     }
 }
