@@ -293,17 +293,7 @@ pub async fn join(
     version: i32,
     network: &str,
 ) -> Result<Written> {
-    let tx = begin(db).await?;
-    let row = bump(&tx, slug, version).await?;
-    let net = store::network::find_by_slug(&tx, network)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("network {network:?}")))?;
-    store::membership::put(&tx, row.id, net.id, &net.name).await?;
-    store::outbox::record(&tx, Changed::Cluster, [row.id]).await?;
-    store::outbox::record(&tx, Changed::Network, [net.id]).await?;
-    let row = reread(&tx, row.id).await?;
-    tx.commit().await?;
-    Ok(row)
+    membership(db, slug, version, network, true).await
 }
 
 /// Ends the cluster's membership of the network `network` (a slug).
@@ -313,12 +303,25 @@ pub async fn leave(
     version: i32,
     network: &str,
 ) -> Result<Written> {
+    membership(db, slug, version, network, false).await
+}
+
+/// Puts the cluster in the network, or (`member` false) takes it out.
+async fn membership(
+    db: &DatabaseConnection,
+    slug: &str,
+    version: i32,
+    network: &str,
+    member: bool,
+) -> Result<Written> {
     let tx = begin(db).await?;
     let row = bump(&tx, slug, version).await?;
     let net = store::network::find_by_slug(&tx, network)
         .await?
         .ok_or_else(|| Error::NotFound(format!("network {network:?}")))?;
-    if !store::membership::remove(&tx, row.id, net.id).await? {
+    if member {
+        store::membership::put(&tx, row.id, net.id, &net.name).await?;
+    } else if !store::membership::remove(&tx, row.id, net.id).await? {
         return Err(Error::NotFound(format!(
             "membership of {slug:?} in {network:?}"
         )));
