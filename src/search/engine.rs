@@ -83,7 +83,6 @@ pub fn search(
     let frequency = |term: &tantivy::Term| searcher.doc_freq(term).unwrap_or(0);
     let built = query::build(fields, &parsed, &restrict, &frequency);
     let segments = &generation.segments;
-    segments.keep_only(searcher.segment_readers().iter().map(|s| s.segment_id()));
     let mut found = run(&searcher, segments, built.all.as_ref(), request)?;
     if found.0 == 0
         && let Some(any) = &built.any

@@ -89,12 +89,7 @@ pub async fn build(
             };
             let Some(&last) = ids.last() else { break };
             after = last;
-            let derived = match entity {
-                Changed::Cluster => {
-                    documents::clusters(db, fields, &ids, documents::Shared::Later).await?
-                }
-                _ => derive(db, fields, entity, &ids).await?,
-            };
+            let derived = derive(db, fields, entity, &ids, documents::Shared::Later).await?;
             documents += derived.docs.len();
             add(&writer, derived)?;
             if entity != Changed::Network {
@@ -149,9 +144,10 @@ async fn derive(
     fields: &Fields,
     entity: Changed,
     ids: &[i32],
+    shared: documents::Shared,
 ) -> Result<Derived, DbErr> {
     match entity {
-        Changed::Cluster => documents::clusters(db, fields, ids, documents::Shared::Suggest).await,
+        Changed::Cluster => documents::clusters(db, fields, ids, shared).await,
         Changed::Network => documents::networks(db, fields, ids).await,
         Changed::News => documents::news(db, fields, ids).await,
     }
@@ -303,7 +299,7 @@ async fn step(
     for (entity, ids) in &changed {
         let ids = Vec::from_iter(ids.iter().copied());
         for chunk in ids.chunks(BATCH as usize) {
-            groups.push(derive(db, fields, *entity, chunk).await?);
+            groups.push(derive(db, fields, *entity, chunk, documents::Shared::Suggest).await?);
         }
     }
     let payload = serde_json::to_string(&Payload::at(position.settled()))?;
@@ -320,7 +316,7 @@ async fn step(
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&payload);
         commit.commit()?;
-        generation.reader.reload()
+        generation.reload()
     };
     shared.thread.run(job).await??;
     *committed = position;

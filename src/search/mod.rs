@@ -62,6 +62,15 @@ impl Generation {
         thread.run(move || Self::open_here(&home)).await?
     }
 
+    /// Opens what the last commit wrote, and forgets the segments merged or deleted since.
+    fn reload(&self) -> tantivy::Result<()> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let live = searcher.segment_readers().iter().map(|s| s.segment_id());
+        self.segments.keep_only(live);
+        Ok(())
+    }
+
     fn open_here(home: &Home) -> anyhow::Result<Self> {
         let (name, index, payload) = home.open_current().map_err(|e| anyhow::anyhow!("{e}"))?;
         let reader = index

@@ -2,7 +2,7 @@
 //! field columns. Opening a column decodes its block index (thousands of blocks at 100x),
 //! and Tantivy's facet dictionary is compressed; done per search, that was most of the cost
 //! of a search with few hits. Segments never change, so each is opened once and kept while
-//! the generation still searches it.
+//! the generation's reader still holds it (pruned at each reload).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
