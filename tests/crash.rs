@@ -179,21 +179,9 @@ async fn writer(url: String, token: String, w: usize, acked: Arc<Mutex<Acked>>) 
     }
 }
 
-/// A word of its own for each write: ten pseudo-random letters, so that no other write's
-/// word is within the two typos or the prefix that search forgives.
+/// A word of its own for each write.
 fn word_of(writer: usize, step: usize, tag: u64) -> String {
-    let mut x = ((writer as u64) << 40) ^ ((step as u64) << 2) ^ tag;
-    (0..10)
-        .map(|_| {
-            // splitmix64
-            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            char::from(b'a' + (z % 26) as u8)
-        })
-        .collect()
+    support::word::unique_word(((writer as u64) << 40) ^ ((step as u64) << 2) ^ tag)
 }
 
 /// Every id of `kind` the index holds, through an empty search, page by page.

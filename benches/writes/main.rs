@@ -22,6 +22,8 @@
 #[path = "../http/load.rs"]
 #[allow(dead_code, reason = "shared with the http bench, which uses the rest")]
 mod load;
+#[path = "../../tests/support/word.rs"]
+mod word;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -370,7 +372,7 @@ impl Writer {
     /// A news item with a word no other has.
     fn news(&self) -> (String, Value) {
         let n = self.sequence.fetch_add(1, Ordering::Relaxed);
-        let word = word_of(n);
+        let word = word::unique_word(n);
         let input = json!({
             "title": format!("Write benchmark item {n}"),
             "publishedOn": "2026-11-25",
@@ -461,23 +463,6 @@ impl Writer {
         }
         delays
     }
-}
-
-/// Ten pseudo-random letters: no other item's word is within the two typos or the prefix
-/// that search forgives, so a search for it finds exactly its item.
-fn word_of(n: u64) -> String {
-    let mut x = n;
-    (0..10)
-        .map(|_| {
-            // splitmix64
-            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            char::from(b'a' + (z % 26) as u8)
-        })
-        .collect()
 }
 
 fn line(row: &Row) -> String {

@@ -2,6 +2,8 @@
 //! imported, the HTTP server on a free port, and a statement counter on its connection
 //! (`TRACE_SQL=1` prints each statement, to see which ones a query adds).
 
+pub mod word;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
