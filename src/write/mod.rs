@@ -12,20 +12,95 @@ pub mod cluster;
 pub mod network;
 pub mod news;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, Statement, TransactionTrait,
+};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::Error;
 
-/// A write transaction. On SQLite it takes the write lock first: a transaction that read
-/// before another writer committed cannot upgrade its lock (SQLITE_BUSY_SNAPSHOT, with no
-/// waiting), while one that asks first queues on the busy timeout like any writer.
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+/// A write transaction: a database transaction, and on SQLite this process's turn to write.
+pub struct Tx {
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+}
+
+/// Begins a write transaction.
+///
+/// On SQLite, one writer at a time: this process's writers first queue for their turn, in
+/// order, and only then take a pooled connection and the write lock. Waiting in SQLite's
+/// busy handler instead sleeps 1 to 100 ms between tries, holding a connection that reads
+/// need. The lock is taken first: a transaction that read before another writer committed
+/// cannot upgrade its lock (SQLITE_BUSY_SNAPSHOT, with no waiting). Other processes writing
+/// the same file still meet in the busy handler.
+pub async fn begin(db: &DatabaseConnection) -> Result<Tx, DbErr> {
+    let turn = match sqlite_turns(db) {
+        Some(turns) => Some(turns.lock_owned().await),
+        None => None,
+    };
     let tx = db.begin().await?;
-    if tx.get_database_backend() == sea_orm::DbBackend::Sqlite {
+    if turn.is_some() {
         tx.execute_unprepared("UPDATE outbox_pruned SET through = through WHERE 0")
             .await?;
     }
-    Ok(tx)
+    Ok(Tx { tx, _turn: turn })
+}
+
+/// The queue of writers to the SQLite file `db` opens; none for PostgreSQL, whose writers
+/// wait on row locks only where they meet.
+fn sqlite_turns(db: &DatabaseConnection) -> Option<Arc<tokio::sync::Mutex<()>>> {
+    static TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(turns.entry(file).or_default().clone())
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Tx {
+    fn get_database_backend(&self) -> DbBackend {
+        self.tx.get_database_backend()
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.tx.execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.tx.execute_unprepared(sql).await
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.tx.query_one(stmt).await
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.tx.query_all(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.tx.support_returning()
+    }
 }
 
 /// The refusal of a write over `given` when the row is at `current` (or gone).
@@ -38,5 +113,47 @@ fn stale(what: impl Into<String>, given: i32, current: Option<i32>) -> Error {
             current,
         },
         None => Error::NotFound(what),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::time::Duration;
+
+    use super::begin;
+    use crate::store;
+
+    /// On SQLite a second writer waits for its turn without a pooled connection, and gets
+    /// both as soon as the first commits.
+    #[tokio::test]
+    async fn sqlite_writers_queue_without_holding_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("atlas.db").display());
+        let db = store::connect(&url).await.unwrap();
+        store::migrate(&db).await.unwrap();
+        let pool = db.get_sqlite_connection_pool().clone();
+        let in_use = move || pool.size() - pool.num_idle() as u32;
+        // Connections the migration used go back to the pool in the background.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let idle = in_use();
+
+        let first = begin(&db).await.unwrap();
+        assert_eq!(in_use(), idle + 1);
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move { begin(&db).await.map(|tx| tx.commit()) }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!second.is_finished(), "the second writer did not wait");
+        assert_eq!(in_use(), idle + 1, "the waiting writer holds a connection");
+
+        first.commit().await.unwrap();
+        let commit = tokio::time::timeout(Duration::from_secs(5), second)
+            .await
+            .expect("the second writer never got its turn")
+            .unwrap()
+            .unwrap();
+        commit.await.unwrap();
     }
 }
