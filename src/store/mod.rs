@@ -33,12 +33,13 @@ pub use children::Parent;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-/// Up to `limit` ids after `after` in the table of the `id` column, in order: a whole table
-/// a slice at a time.
-pub async fn ids_after<C>(
+/// Up to `limit` ids of the `id` column's table in `after < id < below`, in order: a table
+/// (or a stretch of it) a slice at a time.
+pub async fn ids_between<C>(
     db: &impl ConnectionTrait,
     id: C,
     after: i32,
+    below: i32,
     limit: u64,
 ) -> Result<Vec<i32>, DbErr>
 where
@@ -50,12 +51,30 @@ where
         .select_only()
         .column(id)
         .filter(id.gt(after))
+        .filter(id.lt(below))
         .order_by_asc(id)
         .limit(limit)
         .into_tuple()
         .all(db)
         .await
 }
+
+/// The highest id of the `id` column's table, 0 when it is empty.
+pub async fn last_id<C>(db: &impl ConnectionTrait, id: C) -> Result<i32, DbErr>
+where
+    C: ColumnTrait,
+    C::EntityName: EntityTrait<Column = C>,
+{
+    use sea_orm::QuerySelect;
+    let last: Option<Option<i32>> = <C::EntityName as EntityTrait>::find()
+        .select_only()
+        .column_as(id.max(), "last")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}
+
 pub use connect::{connect, migrate};
 
 /// The profile's fixed lists whose values are shared terms.
