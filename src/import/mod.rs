@@ -14,7 +14,7 @@ pub(crate) mod write;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 
 pub use manifest::{Manifest, PageEntry};
 
@@ -191,7 +191,7 @@ pub async fn run(
     pages: Vec<(PathBuf, String)>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<PageReport>, RunError> {
-    let tx = db.begin().await?;
+    let tx = crate::write::begin(db).await?;
     write::networks(&tx, manifest).await?;
     tx.commit().await?;
 
@@ -237,7 +237,7 @@ pub async fn run(
         progress.inc(1);
     }
 
-    let tx = db.begin().await?;
+    let tx = crate::write::begin(db).await?;
     write::relink(&tx, &mut known).await?;
     tx.commit().await?;
     if failed.is_empty() {
@@ -289,7 +289,7 @@ async fn import_page(
     entry: &PageEntry,
 ) -> Result<Result<PageReport, PageError>, DbErr> {
     let mut warnings = Warnings::default();
-    let tx = db.begin().await?;
+    let tx = crate::write::begin(db).await?;
     let (line, message) = match write_page(&tx, known, kind, file, text, entry, &mut warnings).await
     {
         Ok((subject, changed, items)) => {
@@ -319,7 +319,7 @@ async fn import_page(
 
 /// Parses the page and writes it through `tx`.
 async fn write_page(
-    tx: &DatabaseTransaction,
+    tx: &crate::write::Tx,
     known: &mut known::Known,
     kind: PageKind,
     file: &Path,

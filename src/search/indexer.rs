@@ -143,7 +143,7 @@ pub async fn build(
             reading = read;
         }
     }
-    // The adding side ends when both readers have; an error of either comes first.
+    // The adding side ends when every reader has; a reader's error comes first.
     let added = adding.await?;
     reading?;
     let (mut writer, mut documents) = added?;

@@ -86,7 +86,7 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>
 
 /// The newest entry's id, 0 when there is none.
 pub async fn last_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    newest(db, sea_orm::Condition::all()).await
+    super::last_id(db, Column::Id).await
 }
 
 /// The newest entry older than `patience`: every transaction that took an id up to it has
@@ -97,18 +97,10 @@ pub async fn settled(
 ) -> Result<i32, DbErr> {
     let before = chrono::Utc::now().fixed_offset()
         - chrono::Duration::from_std(patience).unwrap_or_default();
-    newest(
-        db,
-        sea_orm::Condition::all().add(Column::CreatedAt.lt(before)),
-    )
-    .await
-}
-
-async fn newest(db: &impl ConnectionTrait, which: sea_orm::Condition) -> Result<i32, DbErr> {
     let last: Option<Option<i32>> = Entity::find()
         .select_only()
         .column_as(Column::Id.max(), "last")
-        .filter(which)
+        .filter(Column::CreatedAt.lt(before))
         .into_tuple()
         .one(db)
         .await?;

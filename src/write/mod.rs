@@ -34,9 +34,13 @@ impl Tx {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.tx.commit().await
     }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.tx.rollback().await
+    }
 }
 
-/// Begins a write transaction.
+/// Begins a write transaction: every one, the API's and the importer's, starts here.
 ///
 /// On SQLite, one writer at a time: this process's writers first queue for their turn, in
 /// order, and only then take a pooled connection and the write lock. Waiting in SQLite's
