@@ -146,9 +146,13 @@ async fn fresh_database(backend: Backend, dir: &tempfile::TempDir) -> (String, O
             let admin = sea_orm::Database::connect(&base)
                 .await
                 .expect("connect to TEST_DATABASE_URL");
+            // Process id, a counter within the process (two tests may read the clock in
+            // the same tick) and the time (a pid may be reused by a later run).
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
             let name = format!(
-                "atlas_test_{}_{}",
+                "atlas_test_{}_{}_{}",
                 std::process::id(),
+                NEXT.fetch_add(1, Ordering::SeqCst),
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .unwrap()
