@@ -356,9 +356,10 @@ impl QueryRoot {
     /// none has them all, results with any are returned and a warning says so); "quoted
     /// phrases", -excluded words, OR between words, and the scopes name:, strategy: and news:
     /// work as on search engines; words of 5 letters or more forgive one typo, of 9 or more
-    /// two (an exact match always ranks first); the last word matches as a prefix while
-    /// typing. Syntax that cannot be honoured is reported in `extensions.warnings`, never an
-    /// error. An empty query lists by filter alone.
+    /// two, a wrong first letter counting as two (an exact match always ranks first); the
+    /// last word matches as a prefix while typing. Syntax that cannot be honoured is
+    /// reported in `extensions.warnings`, never an error. An empty query lists by filter
+    /// alone.
     #[graphql(complexity = "connection::page_cost(first, child_complexity).saturating_add(10)")]
     async fn search(
         &self,

@@ -4,6 +4,7 @@
 
 use super::analysis::{self, Analyzers};
 use super::query::Marks;
+use super::typo;
 
 /// A fragment longer than this is cut around the marks.
 const FRAGMENT_CHARS: usize = 200;
@@ -74,7 +75,7 @@ impl Highlighter {
         }
         if m.typos
             .iter()
-            .any(|(word, d)| within(word, folded, usize::from(*d)))
+            .any(|(word, d)| typo::matches(word, folded, *d))
         {
             return true;
         }
@@ -171,36 +172,6 @@ fn window(text: &str, hits: &[(usize, usize)]) -> (usize, usize) {
     (start, end)
 }
 
-/// Whether `a` and `b` are within `d` edits (insertions, deletions, substitutions and
-/// swaps of neighbours), as Tantivy's fuzzy query counts them.
-fn within(a: &str, b: &str, d: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > d {
-        return false;
-    }
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()] <= d
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -244,12 +215,5 @@ mod tests {
         assert!(m.cut_before && m.cut_after);
         assert!(m.text.len() < 400, "{}", m.text.len());
         assert!(m.html().contains("<mark>Danube</mark>"));
-    }
-
-    #[test]
-    fn edit_distance_counts_a_swap_as_one() {
-        assert!(within("embeded", "embedded", 1));
-        assert!(within("sytsems", "systems", 1));
-        assert!(!within("budva", "bulgaria", 2));
     }
 }

@@ -23,6 +23,7 @@ mod segments;
 pub mod similar;
 pub mod suggest;
 pub mod syntax;
+mod typo;
 
 /// Index commits a slow subscriber may fall behind before it misses some.
 pub const COMMITTED_BACKLOG: usize = 256;

@@ -17,6 +17,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use super::analysis::{self, Analyzers};
 use super::schema::{Fields, Kind, TextField};
 use super::syntax::{Atom, Clause, Parsed, Scope, Text};
+use super::typo::TypoQuery;
 
 /// Added once per query word matched as typed (or as its stem).
 pub const EXACT_BONUS: f32 = 100.0;
@@ -267,8 +268,12 @@ fn atom_query(
             let distance = if known { 0 } else { typo_distance(chars) };
             if distance > 0 {
                 for term in &loose_terms {
+                    let value = term.value();
+                    let Some(text) = value.as_str() else {
+                        continue;
+                    };
                     ways.push(boxed(BoostQuery::new(
-                        boxed(FuzzyTermQuery::new(term.clone(), distance, true)),
+                        boxed(TypoQuery::new(term.field(), text, distance)),
                         LOOSE_SCORE,
                     )));
                 }
