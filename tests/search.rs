@@ -111,6 +111,20 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
     );
     assert!(all_marked(&hits(&body)[0]).contains(&"Systems".to_owned()));
 
+    // A wrong first letter counts as two typos: forgiven in a word of 9 letters or more
+    // (and marked), not in a shorter one.
+    let body = search(&server, "natchmaking", json!({})).await;
+    let conference = hits(&body)
+        .iter()
+        .find(|h| entity(h)["title"] == "4th Cluster Matchmaking Conference")
+        .unwrap_or_else(|| panic!("a first-letter typo of a long word: {body}"));
+    assert!(all_marked(conference).contains(&"Matchmaking".to_owned()));
+    let body = search(&server, "Vudva", json!({})).await;
+    assert!(
+        hits(&body).is_empty(),
+        "a first-letter typo of a short word: {body}"
+    );
+
     // The compound, typed either way.
     for q in ["egovernment", "e-Government", "E-GOVERNMENT"] {
         let body = search(&server, q, json!({})).await;

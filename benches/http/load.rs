@@ -41,6 +41,9 @@ pub struct Sample {
     pub latencies_us: Vec<u32>,
     pub elapsed: Duration,
     pub errors: u64,
+    /// Open loops only: each answered request's due time (microseconds into the loop) and
+    /// latency, in the order they were due; to see whether slow requests come in spells.
+    pub timeline: Vec<(u32, u32)>,
 }
 
 impl Sample {
@@ -98,6 +101,7 @@ pub async fn closed_loop(
         latencies_us: Vec::new(),
         elapsed: Duration::ZERO,
         errors: 0,
+        timeline: Vec::new(),
     };
     for t in tasks {
         let (latencies, errors) = t.await.expect("a client task panicked");
@@ -125,26 +129,27 @@ where
         let due = started + Duration::from_secs_f64(i as f64 / rate);
         tokio::time::sleep_until(due).await;
         let answer = request(i);
-        under_way.spawn(async move { (answer.await, due.elapsed()) });
+        under_way.spawn(async move { (answer.await, due - started, due.elapsed()) });
     }
     let mut sample = Sample {
         latencies_us: Vec::new(),
         elapsed: Duration::ZERO,
         errors: 0,
+        timeline: Vec::new(),
     };
+    let micros = |d: Duration| u32::try_from(d.as_micros()).unwrap_or(u32::MAX);
     while let Some(done) = under_way.join_next().await {
         match done.expect("a request task panicked") {
-            (true, latency) => {
-                let us = latency.as_micros();
-                sample
-                    .latencies_us
-                    .push(u32::try_from(us).unwrap_or(u32::MAX));
+            (true, due, latency) => {
+                sample.latencies_us.push(micros(latency));
+                sample.timeline.push((micros(due), micros(latency)));
             }
-            (false, _) => sample.errors += 1,
+            (false, _, _) => sample.errors += 1,
         }
     }
     sample.elapsed = duration;
     sample.latencies_us.sort_unstable();
+    sample.timeline.sort_unstable();
     sample
 }
 

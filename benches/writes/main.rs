@@ -51,6 +51,8 @@ usage: cargo bench --bench writes -- --database-url URL [options]
   --seconds S          measured seconds per phase and round (10)
   --rounds R           rounds of the four phases (2); on a PostgreSQL server with
                        autovacuum off, each starts with a VACUUM
+  --timeline FILE      also write every read (phase, start, latency ms) and the machine's
+                       CPU use every 50 ms (% busy, this process, steal, I/O wait) as CSV
   --help               this text";
 
 const PROFILE: &str = "query Profile($slug: String!) { cluster(slug: $slug) { name established \
@@ -80,6 +82,7 @@ struct Args {
     writers: usize,
     seconds: u64,
     rounds: usize,
+    timeline: Option<std::path::PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -109,6 +112,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
         writers: 2,
         seconds: 10,
         rounds: 2,
+        timeline: None,
     };
     let mut it = raw.iter().filter(|a| *a != "--bench");
     while let Some(flag) = it.next() {
@@ -124,6 +128,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
             "--writers" => args.writers = value()?.parse()?,
             "--seconds" => args.seconds = value()?.parse()?,
             "--rounds" => args.rounds = value()?.parse()?,
+            "--timeline" => args.timeline = Some(value()?.into()),
             other => bail!("unknown argument {other}\n\n{USAGE}"),
         }
     }
@@ -179,6 +184,7 @@ fn measured(mut latencies_us: Vec<u32>, elapsed: Duration, errors: u64) -> Sampl
         latencies_us,
         elapsed,
         errors,
+        timeline: Vec::new(),
     }
 }
 
@@ -264,6 +270,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
     let seconds = Duration::from_secs(args.seconds);
 
+    let t0 = Instant::now();
+    let cpu = args.timeline.as_ref().map(|_| cpu::Sampler::start(t0));
+    let mut timeline = String::from("what,round,phase,at_ms,value\n");
     let vacuum = needs_vacuum(&db).await?;
     if vacuum {
         db.execute_unprepared("VACUUM (ANALYZE)").await?;
@@ -347,6 +356,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 Some(prober) => prober.await?,
                 None => Vec::new(),
             };
+            let at = started.duration_since(t0);
+            for &(due, latency) in &reads.timeline {
+                let start = at.as_secs_f64() * 1e3 + f64::from(due) / 1e3;
+                let ms = f64::from(latency) / 1e3;
+                timeline.push_str(&format!("read,{round},{phase:?},{start:.1},{ms:.2}\n"));
+            }
             let elapsed = started.elapsed().max(seconds);
             let row = Row {
                 round,
@@ -360,11 +375,80 @@ async fn run(args: Args) -> anyhow::Result<()> {
             rows.push(row);
         }
     }
+    if let (Some(path), Some(cpu)) = (&args.timeline, cpu) {
+        timeline.push_str(&cpu.stop());
+        std::fs::write(path, timeline).with_context(|| format!("writing {}", path.display()))?;
+    }
     println!(
         "{}",
         report(&args, read_rate, &backend, clusters, news_items, &rows)
     );
     Ok(())
+}
+
+/// The machine's CPU use over time, from `/proc/stat` and `/proc/self/stat` (Linux).
+mod cpu {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    const EVERY: Duration = Duration::from_millis(50);
+
+    pub struct Sampler {
+        stop: Arc<AtomicBool>,
+        thread: std::thread::JoinHandle<String>,
+    }
+
+    /// Jiffies: all, busy, steal and I/O wait of the machine; user and system of this process.
+    fn read() -> Option<[u64; 5]> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let v: Vec<u64> = stat
+            .lines()
+            .next()?
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let all: u64 = v.iter().take(8).sum();
+        let (idle, iowait, steal) = (v[3], v[4], v[7]);
+        let me = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // The fields after the command's closing parenthesis start at the third (the
+        // state); utime and stime are the 14th and 15th.
+        let rest: Vec<&str> = me.rsplit_once(')')?.1.split_whitespace().collect();
+        let own = rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?;
+        Some([all, all - idle - iowait, steal, iowait, own])
+    }
+
+    impl Sampler {
+        pub fn start(t0: Instant) -> Self {
+            let stop = Arc::new(AtomicBool::new(false));
+            let flag = stop.clone();
+            let thread = std::thread::spawn(move || {
+                let mut out = String::new();
+                let mut last = read();
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(EVERY);
+                    let now = read();
+                    if let (Some(a), Some(b)) = (last, now) {
+                        let all = (b[0] - a[0]).max(1) as f64;
+                        let pct = |i: usize| 100.0 * (b[i] - a[i]) as f64 / all;
+                        let t = t0.elapsed().as_secs_f64() * 1e3;
+                        for (what, i) in [("busy", 1), ("self", 4), ("steal", 2), ("iowait", 3)] {
+                            out.push_str(&format!("cpu_{what},,,{t:.1},{:.0}\n", pct(i)));
+                        }
+                    }
+                    last = now;
+                }
+                out
+            });
+            Self { stop, thread }
+        }
+
+        pub fn stop(self) -> String {
+            self.stop.store(true, Ordering::Relaxed);
+            self.thread.join().unwrap_or_default()
+        }
+    }
 }
 
 /// A client sending mutations as an editor does: news items, and cluster edits after
@@ -584,6 +668,7 @@ fn report(
             latencies_us: all,
             elapsed: Duration::ZERO,
             errors: 0,
+            timeline: Vec::new(),
         }
     };
     let (before, sustained, flat_out) = (

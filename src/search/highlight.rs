@@ -2,6 +2,8 @@
 //! the same rules as the query (Tantivy's snippet generator knows only exact terms), and cuts
 //! a fragment around the densest run of marks.
 
+use std::collections::HashMap;
+
 use super::analysis::{self, Analyzers};
 use super::query::Marks;
 use super::typo;
@@ -58,13 +60,27 @@ fn escape(out: &mut String, s: &str) {
 pub struct Highlighter {
     analyzers: Analyzers,
     marks: Marks,
+    /// The wanted stems' first letters: English stemming keeps a word's first letter, so a
+    /// word beginning otherwise need not be stemmed (stemming every word of ten hits' text
+    /// was most of a rare word's search).
+    stem_initials: Vec<char>,
+    /// Words of this search's hits already stemmed, and whether the stem is wanted.
+    stemmed: HashMap<String, bool>,
 }
 
 impl Highlighter {
     pub fn new(marks: Marks) -> Self {
+        let mut stem_initials: Vec<char> = marks
+            .stems
+            .iter()
+            .filter_map(|s| s.chars().next())
+            .collect();
+        stem_initials.dedup();
         Self {
             analyzers: Analyzers::default(),
             marks,
+            stem_initials,
+            stemmed: HashMap::new(),
         }
     }
 
@@ -79,10 +95,16 @@ impl Highlighter {
         {
             return true;
         }
-        !m.stems.is_empty() && {
-            let stem = self.analyzers.stem(folded);
-            self.marks.stems.contains(&stem)
+        let initial = folded.chars().next();
+        if !initial.is_some_and(|c| self.stem_initials.contains(&c)) {
+            return false;
         }
+        if let Some(&wanted) = self.stemmed.get(folded) {
+            return wanted;
+        }
+        let wanted = self.marks.stems.contains(&self.analyzers.stem(folded));
+        self.stemmed.insert(folded.to_owned(), wanted);
+        wanted
     }
 
     /// The marked fragment of `text`, or `None` when no word in it matched.
@@ -205,6 +227,23 @@ mod tests {
             .collect();
         assert_eq!(marked, ["Niš", "embedded", "DANUBE"]);
         assert!(h.mark("nothing here").is_none());
+    }
+
+    #[test]
+    fn words_are_marked_by_their_stem() {
+        let mut m = marks(&[], &[], &[]);
+        m.stems.insert("train".into());
+        let mut h = Highlighter::new(m);
+        let marked = h
+            .mark("Trainings, a trainer and the trained; not a rain")
+            .unwrap();
+        assert_eq!(
+            marked.html(),
+            "<mark>Trainings</mark>, a trainer and the <mark>trained</mark>; not a rain"
+        );
+        // Judged once per word, then remembered.
+        assert_eq!(h.stemmed.get("trainings"), Some(&true));
+        assert!(!h.stemmed.contains_key("rain"));
     }
 
     #[test]
