@@ -58,6 +58,14 @@ fn escape(out: &mut String, s: &str) {
 }
 
 pub struct Highlighter {
+    /// Splits and folds the stored text (the name analyser).
+    words: Analyzers,
+    judge: Judge,
+}
+
+/// Whether a folded word is one to mark.
+struct Judge {
+    /// Stems the words (the prose analyser).
     analyzers: Analyzers,
     marks: Marks,
     /// The wanted stems' first letters: English stemming keeps a word's first letter, so a
@@ -77,49 +85,24 @@ impl Highlighter {
             .collect();
         stem_initials.dedup();
         Self {
-            analyzers: Analyzers::default(),
-            marks,
-            stem_initials,
-            stemmed: HashMap::new(),
+            words: Analyzers::default(),
+            judge: Judge {
+                analyzers: Analyzers::default(),
+                marks,
+                stem_initials,
+                stemmed: HashMap::new(),
+            },
         }
-    }
-
-    fn matches(&mut self, folded: &str) -> bool {
-        let m = &self.marks;
-        if m.exact.contains(folded) || m.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
-            return true;
-        }
-        if m.typos
-            .iter()
-            .any(|(word, d)| typo::matches(word, folded, *d))
-        {
-            return true;
-        }
-        let initial = folded.chars().next();
-        if !initial.is_some_and(|c| self.stem_initials.contains(&c)) {
-            return false;
-        }
-        if let Some(&wanted) = self.stemmed.get(folded) {
-            return wanted;
-        }
-        let wanted = self.marks.stems.contains(&self.analyzers.stem(folded));
-        self.stemmed.insert(folded.to_owned(), wanted);
-        wanted
     }
 
     /// The marked fragment of `text`, or `None` when no word in it matched.
     pub fn mark(&mut self, text: &str) -> Option<Marked> {
         // Byte ranges of matched words, from the unstemmed tokens' offsets.
-        let mut tokens = Vec::new();
-        {
-            let mut stream = self.analyzers.of(analysis::NAME).token_stream(text);
-            while let Some(t) = stream.next() {
-                tokens.push((t.offset_from, t.offset_to, t.text.clone()));
-            }
-        }
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        for (from, to, folded) in tokens {
-            if self.matches(&folded) {
+        let mut stream = self.words.of(analysis::NAME).token_stream(text);
+        while let Some(t) = stream.next() {
+            if self.judge.matches(&t.text) {
+                let (from, to) = (t.offset_from, t.offset_to);
                 // A compound and its parts share bytes: keep the widest.
                 match hits.last_mut() {
                     Some(last) if from < last.1 => last.1 = last.1.max(to),
@@ -144,6 +127,31 @@ impl Highlighter {
             cut_before: start > 0,
             cut_after: end < text.len(),
         })
+    }
+}
+
+impl Judge {
+    fn matches(&mut self, folded: &str) -> bool {
+        let m = &self.marks;
+        if m.exact.contains(folded) || m.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
+            return true;
+        }
+        if m.typos
+            .iter()
+            .any(|(word, d)| typo::matches(word, folded, *d))
+        {
+            return true;
+        }
+        let initial = folded.chars().next();
+        if !initial.is_some_and(|c| self.stem_initials.contains(&c)) {
+            return false;
+        }
+        if let Some(&wanted) = self.stemmed.get(folded) {
+            return wanted;
+        }
+        let wanted = self.marks.stems.contains(&self.analyzers.stem(folded));
+        self.stemmed.insert(folded.to_owned(), wanted);
+        wanted
     }
 }
 
@@ -242,8 +250,8 @@ mod tests {
             "<mark>Trainings</mark>, a trainer and the <mark>trained</mark>; not a rain"
         );
         // Judged once per word, then remembered.
-        assert_eq!(h.stemmed.get("trainings"), Some(&true));
-        assert!(!h.stemmed.contains_key("rain"));
+        assert_eq!(h.judge.stemmed.get("trainings"), Some(&true));
+        assert!(!h.judge.stemmed.contains_key("rain"));
     }
 
     #[test]
