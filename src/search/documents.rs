@@ -394,10 +394,9 @@ pub async fn news(
         .collect();
     let cluster_ids: BTreeSet<i32> = mentions.iter().filter_map(|m| m.cluster_id).collect();
     let countries: HashMap<i32, String> =
-        store::cluster::find_by_ids(db, &Vec::from_iter(cluster_ids))
+        store::cluster::countries(db, &Vec::from_iter(cluster_ids))
             .await?
             .into_iter()
-            .filter_map(|c| Some((c.id, c.country_code?)))
             .collect();
     let mut by_item: HashMap<i32, Vec<&store::news_mention::Model>> = HashMap::new();
     for m in &mentions {

@@ -10,6 +10,7 @@
 //! [`highlight`] marks the words that matched.
 
 pub mod analysis;
+mod bonus;
 mod documents;
 pub mod engine;
 mod facets;
@@ -17,6 +18,7 @@ mod highlight;
 mod home;
 mod index_thread;
 mod indexer;
+mod prefix;
 mod query;
 mod schema;
 mod segments;

@@ -9,12 +9,13 @@ use std::collections::BTreeSet;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 
 use super::analysis::{self, Analyzers};
+use super::bonus::Bonus;
+use super::prefix::PrefixQuery;
 use super::schema::{Fields, Kind, TextField};
 use super::syntax::{Atom, Clause, Parsed, Scope, Text};
 use super::typo::TypoQuery;
@@ -244,10 +245,7 @@ fn atom_query(
             }
             marks.exact.insert(folded.clone());
             marks.stems.insert(stem.clone());
-            let mut ways = vec![
-                boxed(ConstScoreQuery::new(exact.box_clone(), EXACT_BONUS)),
-                exact,
-            ];
+            let mut ways = vec![boxed(Bonus::new(exact, EXACT_BONUS))];
             let chars = folded.chars().count();
             // Unscoped, the dictionary of every word; scoped, the scoped fields' own terms.
             let loose_terms: Vec<Term> = match atom.scope {
@@ -281,8 +279,12 @@ fn atom_query(
             }
             if atom.prefix && chars >= MIN_PREFIX {
                 for term in loose_terms {
+                    let value = term.value();
+                    let Some(text) = value.as_str() else {
+                        continue;
+                    };
                     ways.push(boxed(BoostQuery::new(
-                        boxed(FuzzyTermQuery::new_prefix(term, 0, true)),
+                        boxed(PrefixQuery::new(term.field(), text)),
                         LOOSE_SCORE,
                     )));
                 }
@@ -308,11 +310,7 @@ fn atom_query(
                     }
                 }
             }
-            let q = any_of(per_field);
-            any_of(vec![
-                boxed(ConstScoreQuery::new(q.box_clone(), PHRASE_BONUS)),
-                q,
-            ])
+            boxed(Bonus::new(any_of(per_field), PHRASE_BONUS))
         }
     };
     query = scope_to_news(fields, atom.scope, query);
