@@ -82,15 +82,10 @@ impl SegmentCollector for SegmentCounter {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        // A document's ordinals come sorted: one holding a value twice counts once.
-        let mut previous = u64::MAX;
-        for ord in self.segment.facets.facet_ords(doc) {
-            if ord != previous
-                && let Some(count) = self.counts.get_mut(ord as usize)
-            {
+        for &ord in self.segment.facet_ords.of(doc) {
+            if let Some(count) = self.counts.get_mut(ord as usize) {
                 *count += 1;
             }
-            previous = ord;
         }
     }
 

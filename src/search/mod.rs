@@ -68,10 +68,8 @@ impl Generation {
     /// Opens what the last commit wrote, and forgets the segments merged or deleted since.
     fn reload(&self) -> tantivy::Result<()> {
         self.reader.reload()?;
-        let searcher = self.reader.searcher();
-        let live = searcher.segment_readers().iter().map(|s| s.segment_id());
-        self.segments.keep_only(live);
-        Ok(())
+        self.segments
+            .keep_only(self.reader.searcher().segment_readers())
     }
 
     fn open_here(home: &Home) -> anyhow::Result<Self> {
@@ -86,12 +84,14 @@ impl Generation {
                 home.dir().display()
             )
         })?;
+        let segments = Arc::new(segments::Segments::default());
+        segments.keep_only(reader.searcher().segment_readers())?;
         Ok(Self {
             name,
             reader,
             writer: Mutex::new(writer),
             applied_at_open: payload.applied,
-            segments: Arc::default(),
+            segments,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! field columns. Opening a column decodes its block index (thousands of blocks at 100x),
 //! and Tantivy's facet dictionary is compressed; done per search, that was most of the cost
 //! of a search with few hits. Segments never change, so each is opened once and kept while
-//! the generation's reader still holds it (pruned at each reload).
+//! the generation's reader still holds it (opened and pruned at each reload).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -19,9 +19,51 @@ use super::schema::facet;
 /// that are not reported (matchmaking's targets).
 pub type FacetTable = Vec<Option<(u8, Box<str>)>>;
 
+/// Each document's reported facet ordinals, distinct and in order, side by side in one
+/// array: counting a match's facets reads one slice instead of Tantivy's multi-valued column
+/// (a row range, then a bit-unpacked read per value), which was most of a search over a few
+/// thousand matches. About 4 bytes a facet value a document holds.
+pub struct FacetOrds {
+    /// Document `d`'s ordinals are `ords[starts[d]..starts[d + 1]]`.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl FacetOrds {
+    fn read(reader: &FacetReader, table: &FacetTable, max_doc: u32) -> Self {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            let first = ords.len();
+            for ord in reader.facet_ords(doc) {
+                let reported = matches!(table.get(ord as usize), Some(Some(_)));
+                let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+                if reported && ords[first..].last() != Some(&ord) {
+                    ords.push(ord);
+                }
+            }
+            starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+        }
+        ords.shrink_to_fit();
+        Self { starts, ords }
+    }
+
+    /// The reported facet ordinals of `doc`.
+    pub fn of(&self, doc: u32) -> &[u32] {
+        let (Some(&from), Some(&to)) = (
+            self.starts.get(doc as usize),
+            self.starts.get(doc as usize + 1),
+        ) else {
+            return &[];
+        };
+        self.ords.get(from as usize..to as usize).unwrap_or(&[])
+    }
+}
+
 /// One segment, opened for searching.
 pub struct Segment {
-    pub facets: FacetReader,
+    pub facet_ords: FacetOrds,
     pub facet_table: FacetTable,
     pub kind: Column<u64>,
     pub id: Column<u64>,
@@ -36,10 +78,16 @@ pub struct Segments {
 }
 
 impl Segments {
-    /// Forgets the segments no longer searched (merged away, or deleted).
-    pub fn keep_only(&self, live: impl IntoIterator<Item = SegmentId>) {
-        let live: HashSet<SegmentId> = live.into_iter().collect();
+    /// Opens the segments `readers` holds that are new, and forgets the others (merged
+    /// away, or deleted): at each reload, on the index thread, so that no search pays for
+    /// opening a segment.
+    pub fn keep_only(&self, readers: &[SegmentReader]) -> tantivy::Result<()> {
+        let live: HashSet<SegmentId> = readers.iter().map(SegmentReader::segment_id).collect();
         self.lock().retain(|id, _| live.contains(id));
+        for reader in readers {
+            self.of(reader)?;
+        }
+        Ok(())
     }
 
     pub fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Segment>> {
@@ -61,9 +109,10 @@ impl Segments {
 fn open(reader: &SegmentReader) -> tantivy::Result<Segment> {
     let fast = reader.fast_fields();
     let facets = reader.facet_reader("facets")?;
+    let facet_table = facet_table(&facets)?;
     Ok(Segment {
-        facet_table: facet_table(&facets)?,
-        facets,
+        facet_ords: FacetOrds::read(&facets, &facet_table, reader.max_doc()),
+        facet_table,
         kind: fast.u64("kind")?,
         id: fast.u64("id")?,
         day: fast.i64("day")?.first_or_default_col(0),
@@ -91,4 +140,53 @@ fn facet_table(reader: &FacetReader) -> tantivy::Result<FacetTable> {
         }
     }
     Ok(table)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use tantivy::schema::{FacetOptions, Schema};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    use super::*;
+
+    /// Each document's reported values, each once; values of unreported facets left out.
+    #[test]
+    fn facet_ords_hold_each_reported_value_once() {
+        let mut schema = Schema::builder();
+        let field = schema.add_facet_field("facets", FacetOptions::default());
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        for paths in [
+            &["/kind/NEWS", "/country/RS", "/country/RS", "/target/MK"][..],
+            &[][..],
+            &["/year/2016", "/country/MK"][..],
+        ] {
+            let mut doc = TantivyDocument::new();
+            for p in paths {
+                doc.add_facet(field, Facet::from(*p));
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = &searcher.segment_readers()[0];
+        let facets = reader.facet_reader("facets").unwrap();
+        let table = facet_table(&facets).unwrap();
+        let ords = FacetOrds::read(&facets, &table, reader.max_doc());
+        let values = |doc: u32| -> Vec<String> {
+            let names: Vec<&str> = facet::all().collect();
+            ords.of(doc)
+                .iter()
+                .map(|&o| {
+                    let (f, v) = table[o as usize].clone().unwrap();
+                    format!("{}={v}", names[f as usize])
+                })
+                .collect()
+        };
+        assert_eq!(values(0), ["country=RS", "kind=NEWS"]);
+        assert!(values(1).is_empty());
+        assert_eq!(values(2), ["country=MK", "year=2016"]);
+        assert!(values(3).is_empty(), "past the last document");
+    }
 }

@@ -13,21 +13,20 @@ pub mod network;
 pub mod news;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
     QueryResult, Statement, TransactionTrait,
 };
-use tokio::sync::OwnedMutexGuard;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::Error;
 
-/// A write transaction: a database transaction, and on SQLite this process's turn to write.
+/// A write transaction: a database transaction, and this process's turn to write.
 pub struct Tx {
     tx: DatabaseTransaction,
-    _turn: Option<OwnedMutexGuard<()>>,
+    _turn: OwnedSemaphorePermit,
 }
 
 impl Tx {
@@ -40,44 +39,64 @@ impl Tx {
     }
 }
 
+/// How many writers of this process may hold a PostgreSQL connection at once: a quarter of
+/// the pool (16). A writer holds its connection until the commit's WAL flush returns; when
+/// the disk stalls, writers arriving at 50 a second took every pooled connection and reads,
+/// which need no disk, queued behind them for hundreds of milliseconds.
+const POSTGRES_WRITERS: usize = 4;
+
 /// Begins a write transaction: every one, the API's and the importer's, starts here.
 ///
-/// On SQLite, one writer at a time: this process's writers first queue for their turn, in
-/// order, and only then take a pooled connection and the write lock. Waiting in SQLite's
-/// busy handler instead sleeps 1 to 100 ms between tries, holding a connection that reads
-/// need. The lock is taken first: a transaction that read before another writer committed
-/// cannot upgrade its lock (SQLITE_BUSY_SNAPSHOT, with no waiting). Other processes writing
-/// the same file still meet in the busy handler.
+/// Writers first queue in this process for a turn, in order, and only then take a pooled
+/// connection, so that the connections reads need are never all held by writers.
+///
+/// On SQLite, one writer at a time, and the write lock is taken first. Waiting in SQLite's
+/// busy handler instead sleeps 1 to 100 ms between tries, holding a connection; and a
+/// transaction that read before another writer committed cannot upgrade its lock
+/// (SQLITE_BUSY_SNAPSHOT, with no waiting). Other processes writing the same file still
+/// meet in the busy handler. On PostgreSQL, [`POSTGRES_WRITERS`] at a time; they wait on
+/// row locks only where they meet.
 pub async fn begin(db: &DatabaseConnection) -> Result<Tx, DbErr> {
-    let turn = match sqlite_turns(db) {
-        Some(turns) => Some(turns.lock_owned().await),
-        None => None,
-    };
+    let turn = turns(db)
+        .acquire_owned()
+        .await
+        .map_err(|e| DbErr::Custom(format!("write turns closed: {e}")))?;
     let tx = db.begin().await?;
-    if turn.is_some() {
+    if db.get_database_backend() == DbBackend::Sqlite {
         tx.execute_unprepared("UPDATE outbox_pruned SET through = through WHERE 0")
             .await?;
     }
     Ok(Tx { tx, _turn: turn })
 }
 
-/// The queue of writers to the SQLite file `db` opens; none for PostgreSQL, whose writers
-/// wait on row locks only where they meet.
-fn sqlite_turns(db: &DatabaseConnection) -> Option<Arc<tokio::sync::Mutex<()>>> {
-    static TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+/// The queue of writers to the database `db` opens (a SQLite file, or a PostgreSQL
+/// database), shared by every handle on it in this process.
+fn turns(db: &DatabaseConnection) -> Arc<Semaphore> {
+    static TURNS: LazyLock<Mutex<HashMap<String, Arc<Semaphore>>>> =
         LazyLock::new(Default::default);
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let file = db
-        .get_sqlite_connection_pool()
-        .connect_options()
-        .get_filename()
-        .to_owned();
+    let (key, writers) = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let options = db.get_sqlite_connection_pool().connect_options();
+            (format!("sqlite:{}", options.get_filename().display()), 1)
+        }
+        _ => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            let key = format!(
+                "postgres:{}:{}/{}",
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or_default()
+            );
+            (key, POSTGRES_WRITERS)
+        }
+    };
     let mut turns = TURNS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Some(turns.entry(file).or_default().clone())
+    turns
+        .entry(key)
+        .or_insert_with(|| Arc::new(Semaphore::new(writers)))
+        .clone()
 }
 
 #[async_trait::async_trait]
