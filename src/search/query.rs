@@ -11,7 +11,7 @@ use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::analysis::{self, Analyzers};
 use super::bonus::Bonus;
@@ -248,8 +248,8 @@ fn atom_query(
             let mut ways = vec![boxed(Bonus::new(exact, EXACT_BONUS))];
             let chars = folded.chars().count();
             // Unscoped, the dictionary of every word; scoped, the scoped fields' own terms.
-            let loose_terms: Vec<Term> = match atom.scope {
-                None => vec![Term::from_field_text(fields.words, &folded)],
+            let loose: Vec<(Field, &str)> = match atom.scope {
+                None => vec![(fields.words, folded.as_str())],
                 Some(_) => scoped
                     .iter()
                     .map(|&f| {
@@ -258,33 +258,25 @@ fn atom_query(
                         } else {
                             &stem
                         };
-                        Term::from_field_text(fields.text(f), token)
+                        (fields.text(f), token.as_str())
                     })
                     .collect(),
             };
             let known = frequency(&Term::from_field_text(fields.words, &folded)) >= TYPOS_BELOW;
             let distance = if known { 0 } else { typo_distance(chars) };
             if distance > 0 {
-                for term in &loose_terms {
-                    let value = term.value();
-                    let Some(text) = value.as_str() else {
-                        continue;
-                    };
+                for &(field, word) in &loose {
                     ways.push(boxed(BoostQuery::new(
-                        boxed(TypoQuery::new(term.field(), text, distance)),
+                        boxed(TypoQuery::new(field, word, distance)),
                         LOOSE_SCORE,
                     )));
                 }
                 marks.typos.push((folded.clone(), distance));
             }
             if atom.prefix && chars >= MIN_PREFIX {
-                for term in loose_terms {
-                    let value = term.value();
-                    let Some(text) = value.as_str() else {
-                        continue;
-                    };
+                for &(field, word) in &loose {
                     ways.push(boxed(BoostQuery::new(
-                        boxed(PrefixQuery::new(term.field(), text)),
+                        boxed(PrefixQuery::new(field, word)),
                         LOOSE_SCORE,
                     )));
                 }
