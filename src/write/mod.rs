@@ -39,11 +39,11 @@ impl Tx {
     }
 }
 
-/// How many writers of this process may hold a PostgreSQL connection at once: a quarter of
-/// the pool (16). A writer holds its connection until the commit's WAL flush returns; when
-/// the disk stalls, writers arriving at 50 a second took every pooled connection and reads,
+/// Pooled PostgreSQL connections for each writer allowed at once: writers get a quarter of
+/// the pool. A writer holds its connection until the commit's WAL flush returns; when the
+/// disk stalls, writers arriving at 50 a second took every pooled connection, and reads,
 /// which need no disk, queued behind them for hundreds of milliseconds.
-const POSTGRES_WRITERS: usize = 4;
+const POSTGRES_CONNECTIONS_PER_WRITER: u32 = 4;
 
 /// Begins a write transaction: every one, the API's and the importer's, starts here.
 ///
@@ -54,8 +54,8 @@ const POSTGRES_WRITERS: usize = 4;
 /// busy handler instead sleeps 1 to 100 ms between tries, holding a connection; and a
 /// transaction that read before another writer committed cannot upgrade its lock
 /// (SQLITE_BUSY_SNAPSHOT, with no waiting). Other processes writing the same file still
-/// meet in the busy handler. On PostgreSQL, [`POSTGRES_WRITERS`] at a time; they wait on
-/// row locks only where they meet.
+/// meet in the busy handler. On PostgreSQL, a quarter of the pool at a time
+/// ([`POSTGRES_CONNECTIONS_PER_WRITER`]); they wait on row locks only where they meet.
 pub async fn begin(db: &DatabaseConnection) -> Result<Tx, DbErr> {
     let turn = turns(db)
         .acquire_owned()
@@ -80,14 +80,16 @@ fn turns(db: &DatabaseConnection) -> Arc<Semaphore> {
             (format!("sqlite:{}", options.get_filename().display()), 1)
         }
         _ => {
-            let options = db.get_postgres_connection_pool().connect_options();
+            let pool = db.get_postgres_connection_pool();
+            let options = pool.connect_options();
             let key = format!(
                 "postgres:{}:{}/{}",
                 options.get_host(),
                 options.get_port(),
                 options.get_database().unwrap_or_default()
             );
-            (key, POSTGRES_WRITERS)
+            let writers = pool.options().get_max_connections() / POSTGRES_CONNECTIONS_PER_WRITER;
+            (key, writers.max(1) as usize)
         }
     };
     let mut turns = TURNS
