@@ -69,7 +69,7 @@ impl Generation {
     fn reload(&self) -> tantivy::Result<()> {
         self.reader.reload()?;
         self.segments
-            .keep_only(self.reader.searcher().segment_readers())
+            .refresh(self.reader.searcher().segment_readers())
     }
 
     fn open_here(home: &Home) -> anyhow::Result<Self> {
@@ -85,7 +85,7 @@ impl Generation {
             )
         })?;
         let segments = Arc::new(segments::Segments::default());
-        segments.keep_only(reader.searcher().segment_readers())?;
+        segments.refresh(reader.searcher().segment_readers())?;
         Ok(Self {
             name,
             reader,

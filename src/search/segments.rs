@@ -78,10 +78,9 @@ pub struct Segments {
 }
 
 impl Segments {
-    /// Opens the segments `readers` holds that are new, and forgets the others (merged
-    /// away, or deleted): at each reload, on the index thread, so that no search pays for
-    /// opening a segment.
-    pub fn keep_only(&self, readers: &[SegmentReader]) -> tantivy::Result<()> {
+    /// Follows the reader's segments: opens the new ones and forgets those merged away or
+    /// deleted. At each reload, on the index thread, so that no search pays for opening one.
+    pub fn refresh(&self, readers: &[SegmentReader]) -> tantivy::Result<()> {
         let live: HashSet<SegmentId> = readers.iter().map(SegmentReader::segment_id).collect();
         self.lock().retain(|id, _| live.contains(id));
         for reader in readers {
