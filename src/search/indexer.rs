@@ -112,7 +112,7 @@ pub async fn build(
     // News, most of any store, in stretches of ids read side by side: reading one row
     // passes it between the connection's thread and ours, so one reader kept neither
     // core busy. Each reader is a task of its own and derives on a worker thread.
-    let news_after = store::last_id(db, news::Column::Id).await?;
+    let news_after = store::last_id(db, news::Column::Id, sea_orm::Condition::all()).await?;
     let step = news_after / NEWS_READERS + 1;
     let mut stretches = vec![vec![
         Stretch::all(Changed::Cluster),

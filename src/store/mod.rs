@@ -59,8 +59,13 @@ where
         .await
 }
 
-/// The highest id of the `id` column's table, 0 when it is empty.
-pub async fn last_id<C>(db: &impl ConnectionTrait, id: C) -> Result<i32, DbErr>
+/// The highest id of the `id` column's table among the rows `which` picks, 0 when there
+/// is none.
+pub async fn last_id<C>(
+    db: &impl ConnectionTrait,
+    id: C,
+    which: sea_orm::Condition,
+) -> Result<i32, DbErr>
 where
     C: ColumnTrait,
     C::EntityName: EntityTrait<Column = C>,
@@ -69,6 +74,7 @@ where
     let last: Option<Option<i32>> = <C::EntityName as EntityTrait>::find()
         .select_only()
         .column_as(id.max(), "last")
+        .filter(which)
         .into_tuple()
         .one(db)
         .await?;

@@ -86,7 +86,7 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>
 
 /// The newest entry's id, 0 when there is none.
 pub async fn last_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    super::last_id(db, Column::Id).await
+    super::last_id(db, Column::Id, sea_orm::Condition::all()).await
 }
 
 /// The newest entry older than `patience`: every transaction that took an id up to it has
@@ -97,12 +97,6 @@ pub async fn settled(
 ) -> Result<i32, DbErr> {
     let before = chrono::Utc::now().fixed_offset()
         - chrono::Duration::from_std(patience).unwrap_or_default();
-    let last: Option<Option<i32>> = Entity::find()
-        .select_only()
-        .column_as(Column::Id.max(), "last")
-        .filter(Column::CreatedAt.lt(before))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(last.flatten().unwrap_or(0))
+    let older = sea_orm::Condition::all().add(Column::CreatedAt.lt(before));
+    super::last_id(db, Column::Id, older).await
 }
