@@ -379,12 +379,61 @@ pub async fn news(
     fields: &Fields,
     ids: &[i32],
 ) -> Result<Derived, DbErr> {
-    let items = store::news::find_by_ids(db, ids).await?;
-    let found: Vec<i32> = items.iter().map(|n| n.id).collect();
-    let mentions = store::news_mention::for_news(db, &found).await?;
-    let network_ids: BTreeSet<i32> = mentions
+    use sea_orm::ColumnTrait;
+    let items = store::news::indexed(db, store::news::Column::Id.is_in(ids.to_vec()), None).await?;
+    let found = items.iter().map(|n| n.id);
+    let links =
+        store::news_mention::links(db, store::news_mention::Column::NewsId.is_in(found)).await?;
+    let mut out = news_documents(db, fields, &items, &links).await?;
+    out.owners = ids
         .iter()
-        .filter_map(|m| m.network_id)
+        .map(|&id| owner(store::outbox::Changed::News, id))
+        .collect();
+    Ok(out)
+}
+
+/// A full build's next batch of news: up to `limit` items with `after < id < below`, with
+/// the last id read (`None` past the end). No owners: nothing is there to replace.
+pub async fn news_after(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    after: i32,
+    below: i32,
+    limit: u64,
+) -> Result<Option<(i32, Derived)>, DbErr> {
+    use sea_orm::ColumnTrait;
+    use store::news::Column;
+    let items = store::news::indexed(
+        db,
+        sea_orm::Condition::all()
+            .add(Column::Id.gt(after))
+            .add(Column::Id.lt(below)),
+        Some(limit),
+    )
+    .await?;
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return Ok(None);
+    };
+    // Every item between the first and last of the batch is in it: a range, not a list.
+    let links = store::news_mention::links(
+        db,
+        store::news_mention::Column::NewsId.between(first.id, last.id),
+    )
+    .await?;
+    let derived = news_documents(db, fields, &items, &links).await?;
+    Ok(Some((last.id, derived)))
+}
+
+/// The documents of `items`, given what their mentions link.
+async fn news_documents(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    items: &[store::news::Indexed],
+    links: &[store::news_mention::Link],
+) -> Result<Derived, DbErr> {
+    let network_ids: BTreeSet<i32> = links
+        .iter()
+        .filter_map(|&(_, _, network)| network)
         .chain(items.iter().filter_map(|n| n.publisher_id))
         .collect();
     let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
@@ -392,15 +441,18 @@ pub async fn news(
         .into_iter()
         .map(|n| (n.id, n.slug))
         .collect();
-    let cluster_ids: BTreeSet<i32> = mentions.iter().filter_map(|m| m.cluster_id).collect();
+    let cluster_ids: BTreeSet<i32> = links
+        .iter()
+        .filter_map(|&(_, cluster, _)| cluster)
+        .collect();
     let countries: HashMap<i32, String> =
         store::cluster::countries(db, &Vec::from_iter(cluster_ids))
             .await?
             .into_iter()
             .collect();
-    let mut by_item: HashMap<i32, Vec<&store::news_mention::Model>> = HashMap::new();
-    for m in &mentions {
-        by_item.entry(m.news_id).or_default().push(m);
+    let mut by_item: HashMap<i32, Vec<&store::news_mention::Link>> = HashMap::new();
+    for link in links {
+        by_item.entry(link.0).or_default().push(link);
     }
     let docs = items
         .iter()
@@ -415,9 +467,9 @@ pub async fn news(
             let mut networks = BTreeSet::new();
             let mut countries_named = BTreeSet::new();
             networks.extend(n.publisher_id.and_then(|p| slugs.get(&p)));
-            for m in by_item.get(&n.id).into_iter().flatten() {
-                networks.extend(m.network_id.and_then(|id| slugs.get(&id)));
-                countries_named.extend(m.cluster_id.and_then(|id| countries.get(&id)));
+            for &&(_, cluster, network) in by_item.get(&n.id).into_iter().flatten() {
+                networks.extend(network.and_then(|id| slugs.get(&id)));
+                countries_named.extend(cluster.and_then(|id| countries.get(&id)));
             }
             for slug in networks {
                 b.facet(facet::NETWORK, slug);
@@ -429,10 +481,7 @@ pub async fn news(
         })
         .collect();
     Ok(Derived {
-        owners: ids
-            .iter()
-            .map(|&id| owner(store::outbox::Changed::News, id))
-            .collect(),
+        owners: Vec::new(),
         docs,
     })
 }

@@ -202,27 +202,39 @@ async fn read_all(
     } in stretches
     {
         loop {
-            let ids = match entity {
-                Changed::Cluster => {
-                    store::ids_between(db, cluster::Column::Id, after, below, BATCH).await?
-                }
-                Changed::Network => {
-                    store::ids_between(db, network::Column::Id, after, below, BATCH).await?
-                }
+            // News, most of any store, straight by range: a list of ids first and the rows
+            // by that list read each id twice. `read` counts the items the progress counts.
+            let (last, read, derived) = match entity {
                 Changed::News => {
-                    store::ids_between(db, news::Column::Id, after, below, BATCH).await?
+                    let Some((last, derived)) =
+                        documents::news_after(db, fields, after, below, BATCH).await?
+                    else {
+                        break;
+                    };
+                    (last, derived.docs.len(), derived)
+                }
+                Changed::Cluster | Changed::Network => {
+                    let ids = if entity == Changed::Cluster {
+                        store::ids_between(db, cluster::Column::Id, after, below, BATCH).await?
+                    } else {
+                        store::ids_between(db, network::Column::Id, after, below, BATCH).await?
+                    };
+                    let Some(&last) = ids.last() else { break };
+                    let derived = derive(db, fields, entity, &ids, documents::Shared::Later);
+                    let read = if entity == Changed::Cluster {
+                        ids.len()
+                    } else {
+                        0
+                    };
+                    (last, read, derived.await?)
                 }
             };
-            let Some(&last) = ids.last() else { break };
             after = last;
-            let derived = derive(db, fields, entity, &ids, documents::Shared::Later).await?;
             if sender.send(derived).await.is_err() {
                 // The adding side failed; its error is the one to report.
                 return Ok(());
             }
-            if entity != Changed::Network {
-                progress.inc(ids.len() as u64);
-            }
+            progress.inc(read as u64);
         }
     }
     Ok(())

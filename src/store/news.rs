@@ -152,6 +152,53 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
         .await
 }
 
+/// What the search index reads of a news item: none of its keys, sources or timestamps.
+/// A rebuild reads every item, and each column read is a value copied out of the driver.
+#[derive(Clone, Debug)]
+pub struct Indexed {
+    pub id: i32,
+    pub publisher_id: Option<i32>,
+    pub title: Option<String>,
+    pub published_on: Date,
+    pub body: String,
+}
+
+type IndexedRow = (i32, Option<i32>, Option<String>, Date, String);
+
+/// The [`Indexed`] part of the items `which` picks, by id, at most `limit` of them.
+pub async fn indexed(
+    db: &impl ConnectionTrait,
+    which: impl sea_orm::sea_query::IntoCondition,
+    limit: Option<u64>,
+) -> Result<Vec<Indexed>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows: Vec<IndexedRow> = Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::PublisherId,
+            Column::Title,
+            Column::PublishedOn,
+            Column::Body,
+        ])
+        .filter(which)
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, publisher_id, title, published_on, body)| Indexed {
+            id,
+            publisher_id,
+            title,
+            published_on,
+            body,
+        })
+        .collect())
+}
+
 /// Which parent a nested news list hangs off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Parent {
