@@ -46,20 +46,39 @@ impl<'a> Iterator for Words<'a> {
     type Item = (usize, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let start = self.pos + self.text[self.pos..].find(char::is_alphanumeric)?;
+        let mut at = self.pos;
+        let start = loop {
+            let c = self.char_at(at)?;
+            if c.is_alphanumeric() {
+                break at;
+            }
+            at += c.len_utf8();
+        };
         let mut end = start;
-        let mut chars = self.text[start..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        while let Some(c) = self.char_at(end) {
+            let after = end + c.len_utf8();
             let continues = c.is_alphanumeric()
-                || is_combining_mark(c)
-                || (is_apostrophe(c) && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()));
+                || (!c.is_ascii() && is_combining_mark(c))
+                || (is_apostrophe(c) && self.char_at(after).is_some_and(char::is_alphanumeric));
             if !continues {
                 break;
             }
-            end = start + i + c.len_utf8();
+            end = after;
         }
         self.pos = end;
         Some((start, &self.text[start..end]))
+    }
+}
+
+impl Words<'_> {
+    /// The character at byte `at` (a character boundary); ASCII without decoding, which is
+    /// most of any text and most of the time of a rebuild's tokenizing.
+    fn char_at(&self, at: usize) -> Option<char> {
+        match self.text.as_bytes().get(at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.text.get(at..)?.chars().next(),
+            None => None,
+        }
     }
 }
 
