@@ -7,12 +7,13 @@
 //! one position and `government` at the next, so "egovernment", "e-government" and
 //! "government" all find it and phrases across it still line up.
 
+use std::collections::HashMap;
 use std::mem;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    Language, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
-    TokenStream, Tokenizer,
+    Language, RawTokenizer, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::text;
@@ -103,7 +104,7 @@ fn prose_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(Fold)
         .filter(RemoveLongFilter::limit(LONGEST_PROSE_TERM))
-        .filter(Stemmer::new(Language::English))
+        .filter(RememberedStems)
         .build()
 }
 
@@ -134,6 +135,8 @@ fn prefix_analyzer() -> TextAnalyzer {
 
 /// Splits text into [`text::words`] and adds the joined form of each hyphenated compound at
 /// the position of its first part. Token text is the original spelling; [`Fold`] normalises it.
+/// Tokens are kept between runs and overwritten: a fresh `String` per word was most of the
+/// allocations of a rebuild.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     tokens: Vec<Token>,
@@ -143,48 +146,67 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordTokens<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokens<'a> {
-        self.tokens.clear();
-        push_word_tokens(text, &mut self.tokens);
+        let used = push_word_tokens(text, &mut self.tokens);
         WordTokens {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..used],
             next: 0,
         }
     }
 }
 
-fn push_word_tokens(text: &str, tokens: &mut Vec<Token>) {
+/// Writes the tokens of `text` over the first slots of `tokens`; returns how many.
+fn push_word_tokens(text: &str, tokens: &mut Vec<Token>) -> usize {
+    let mut used = 0;
     let mut position = 0;
     let mut words = text::words(text).peekable();
     while let Some((start, word)) = words.next() {
-        let first_part = tokens.len();
-        let mut compound = word_token(start, word, position);
-        tokens.push(compound.clone());
+        let first_part = used;
+        let (mut offset_to, mut parts) = (start + word.len(), 1);
+        set_token(tokens, &mut used, start, word, position);
         while let Some(&(next_start, next)) = words.peek()
-            && is_compound_hyphen(&text[compound.offset_to..next_start])
+            && is_compound_hyphen(&text[offset_to..next_start])
         {
             words.next();
             position += 1;
-            tokens.push(word_token(next_start, next, position));
-            compound.offset_to = next_start + next.len();
-            compound.text.push_str(next);
-            compound.position_length += 1;
+            set_token(tokens, &mut used, next_start, next, position);
+            offset_to = next_start + next.len();
+            parts += 1;
         }
-        if compound.position_length > 1 {
+        if parts > 1 {
+            let compound = next_slot(tokens, &mut used);
+            compound.offset_from = start;
+            compound.offset_to = offset_to;
+            compound.position = position + 1 - parts;
+            compound.position_length = parts;
+            compound.text.clear();
+            for (_, part) in text::words(&text[start..offset_to]) {
+                compound.text.push_str(part);
+            }
             // Before its parts, so positions never decrease along the stream.
-            tokens.insert(first_part, compound);
+            tokens[first_part..used].rotate_right(1);
         }
         position += 1;
     }
+    used
 }
 
-fn word_token(start: usize, word: &str, position: usize) -> Token {
-    Token {
-        offset_from: start,
-        offset_to: start + word.len(),
-        position,
-        text: word.to_owned(),
-        position_length: 1,
+/// The next unused token, reset by the caller.
+fn next_slot<'t>(tokens: &'t mut Vec<Token>, used: &mut usize) -> &'t mut Token {
+    if *used == tokens.len() {
+        tokens.push(Token::default());
     }
+    *used += 1;
+    &mut tokens[*used - 1]
+}
+
+fn set_token(tokens: &mut Vec<Token>, used: &mut usize, start: usize, word: &str, position: usize) {
+    let token = next_slot(tokens, used);
+    token.offset_from = start;
+    token.offset_to = start + word.len();
+    token.position = position;
+    token.position_length = 1;
+    token.text.clear();
+    token.text.push_str(word);
 }
 
 /// Only a hyphen touching both words joins them: "ESCP - 4i" and en dashes stay separate.
@@ -269,6 +291,119 @@ impl<T: TokenStream> TokenStream for FoldStream<'_, T> {
             }
         }
         false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Words an analyser remembers the stem of; past this it starts over. Prose repeats its
+/// words (Zipf), so the most frequent few thousand are nearly every token.
+const REMEMBERED_STEMS: usize = 20_000;
+
+/// English stemming (Tantivy's Snowball [`Stemmer`]) that remembers each word's stem: the
+/// stemmer was a tenth of a rebuild's CPU, stemming the same words over and over.
+#[derive(Clone)]
+pub struct RememberedStems;
+
+impl TokenFilter for RememberedStems {
+    type Tokenizer<T: Tokenizer> = RememberedStemsTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsTokenizer<T> {
+        RememberedStemsTokenizer {
+            inner,
+            stems: Stems::default(),
+        }
+    }
+}
+
+/// A tokenizer followed by [`RememberedStems`].
+#[derive(Clone)]
+pub struct RememberedStemsTokenizer<T> {
+    inner: T,
+    stems: Stems,
+}
+
+impl<T: Tokenizer> Tokenizer for RememberedStemsTokenizer<T> {
+    type TokenStream<'a> = RememberedStemsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        RememberedStemsStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+        }
+    }
+}
+
+/// Stems met so far, and the stemmer for the words not met yet.
+struct Stems {
+    known: HashMap<String, String>,
+    stemmer: TextAnalyzer,
+    /// Words remembered at most.
+    room: usize,
+}
+
+impl Default for Stems {
+    fn default() -> Self {
+        Self::with_room(REMEMBERED_STEMS)
+    }
+}
+
+/// A copy starts with nothing remembered: Tantivy clones an analyser per field and thread.
+impl Clone for Stems {
+    fn clone(&self) -> Self {
+        Self::with_room(self.room)
+    }
+}
+
+impl Stems {
+    fn with_room(room: usize) -> Self {
+        Self {
+            known: HashMap::new(),
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+            room,
+        }
+    }
+
+    /// Rewrites `word` as its stem.
+    fn stem(&mut self, word: &mut String) {
+        if let Some(stem) = self.known.get(word.as_str()) {
+            word.clear();
+            word.push_str(stem);
+            return;
+        }
+        let stem = match self.stemmer.token_stream(word).next() {
+            Some(token) => token.text.clone(),
+            None => word.clone(),
+        };
+        if self.known.len() >= self.room {
+            self.known.clear();
+        }
+        let unstemmed = mem::replace(word, stem);
+        self.known.insert(unstemmed, word.clone());
+    }
+}
+
+/// The tokens of a [`RememberedStemsTokenizer`] run.
+pub struct RememberedStemsStream<'a, T> {
+    tail: T,
+    stems: &'a mut Stems,
+}
+
+impl<T: TokenStream> TokenStream for RememberedStemsStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.stems.stem(&mut self.tail.token_mut().text);
+        true
     }
 
     fn token(&self) -> &Token {
@@ -444,6 +579,62 @@ mod tests {
             ]
         );
         assert_eq!(terms(NAME, "ESCP – 4i"), ["escp", "4i"]);
+    }
+
+    /// Tokens are reused from run to run: a long compound then a short text leaves nothing
+    /// of the first behind, and a compound of three spans its three positions.
+    #[test]
+    fn a_reused_tokenizer_starts_each_text_afresh() {
+        let mut analyzer = analyzer(NAME).unwrap();
+        let mut run = |text: &str| {
+            let mut out = Vec::new();
+            analyzer.token_stream(text).process(&mut |t| {
+                out.push((t.text.clone(), t.position, t.position_length, t.offset_to));
+            });
+            out
+        };
+        assert_eq!(
+            run("Rhein-Main-Neckar region"),
+            [
+                ("rheinmainneckar".to_owned(), 0, 3, 17),
+                ("rhein".to_owned(), 0, 1, 5),
+                ("main".to_owned(), 1, 1, 10),
+                ("neckar".to_owned(), 2, 1, 17),
+                ("region".to_owned(), 3, 1, 24),
+            ]
+        );
+        assert_eq!(run("Niš"), [("nis".to_owned(), 0, 1, 4)]);
+        assert!(run("").is_empty());
+    }
+
+    /// Remembered stems are Snowball's, also once the memory has filled and started over.
+    #[test]
+    fn remembered_stems_are_the_stemmers_own() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&seeds).unwrap() {
+            text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let mut plain = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Fold)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut expected = Vec::new();
+        plain
+            .token_stream(&text)
+            .process(&mut |t| expected.push(t.text.clone()));
+        let mut stems = Stems::with_room(50);
+        let mut words = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Fold)
+            .build();
+        let mut found = Vec::new();
+        words.token_stream(&text).process(&mut |t| {
+            let mut word = t.text.clone();
+            stems.stem(&mut word);
+            found.push(word);
+        });
+        assert!(expected.len() > 1_000, "{} words", expected.len());
+        assert_eq!(found, expected);
     }
 
     #[test]
