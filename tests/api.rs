@@ -271,6 +271,35 @@ async fn a_page_of_clusters_costs_a_constant_number_of_statements(backend: Backe
     assert!(large <= 25, "{large} statements");
 }
 
+/// A profile as a frontend shows it: participations come with their programmes and
+/// memberships with their networks in the same statement, so the programmes and networks
+/// cost no wave of their own.
+async fn a_profile_reads_programmes_and_networks_with_their_rows(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let q = r#"query($slug: String!) { cluster(slug: $slug) { name contacts { role }
+        technologyFields { name } programmes { programme { name framework } }
+        networks { network { name } } news(first: 5) { totalCount edges { node { title } } } } }"#;
+    let vars = json!({ "slug": "masit" });
+    let data = server.data(q, vars.clone()).await;
+    let profile = &data["cluster"];
+    assert!(
+        profile["programmes"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty() && p.iter().all(|p| p["programme"]["name"].is_string())),
+        "{profile}"
+    );
+    assert!(
+        profile["networks"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty() && n.iter().all(|n| n["network"]["name"].is_string())),
+        "{profile}"
+    );
+    // The cluster; contacts, terms, participations with programmes, memberships with
+    // networks, the news page and its count.
+    let statements = server.count_statements(q, vars).await;
+    assert!(statements <= 7, "{statements} statements");
+}
+
 async fn nodes_come_back_in_order_and_load_together(backend: Backend) {
     let server = TestServer::start(backend, true).await;
     let ids = |data: &Value, list: &str| -> Vec<Value> {
@@ -411,6 +440,7 @@ on_both_backends! {
     bad_input_gets_a_clear_error_code => super::bad_input_gets_a_clear_error_code;
     a_page_of_clusters_costs_a_constant_number_of_statements => super::a_page_of_clusters_costs_a_constant_number_of_statements;
     nodes_come_back_in_order_and_load_together => super::nodes_come_back_in_order_and_load_together;
+    a_profile_reads_programmes_and_networks_with_their_rows => super::a_profile_reads_programmes_and_networks_with_their_rows;
     generated_pages_load_reproducibly => super::generated_pages_load_reproducibly;
     networks_come_in_pages_by_name => super::networks_come_in_pages_by_name;
 }

@@ -48,8 +48,10 @@ macro_rules! by_id {
     };
 }
 
+/// Rows of `$model` by their parent's id, the field path `$parent` (`cluster_id`, or
+/// `0.cluster_id` for rows fetched joined with what they point to).
 macro_rules! children {
-    ($key:ident, $model:ty, $fetch:path, $parent:ident) => {
+    ($key:ident, $model:ty, $fetch:path, $($parent:tt).+) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i32);
 
@@ -62,7 +64,7 @@ macro_rules! children {
                 let mut map: HashMap<$key, Vec<$model>> =
                     keys.iter().map(|k| (*k, Vec::new())).collect();
                 for r in rows {
-                    map.entry($key(r.$parent)).or_default().push(r);
+                    map.entry($key(r$(.$parent)+)).or_default().push(r);
                 }
                 Ok(map)
             }
@@ -93,9 +95,9 @@ children!(
 );
 children!(
     ParticipationsOf,
-    participation::Model,
-    participation::for_clusters,
-    cluster_id
+    (participation::Model, Option<programme::Model>),
+    participation::with_programmes_for_clusters,
+    0.cluster_id
 );
 children!(
     ParticipantsOf,
@@ -105,9 +107,9 @@ children!(
 );
 children!(
     MembershipsOf,
-    membership::Model,
-    membership::for_clusters,
-    cluster_id
+    (membership::Model, Option<network::Model>),
+    membership::with_networks_for_clusters,
+    0.cluster_id
 );
 children!(
     MembersOf,

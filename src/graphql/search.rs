@@ -195,7 +195,7 @@ impl SearchHit {
             }
             SearchKind::ProgrammeParticipation => {
                 load(ctx, Some(ParticipationById(id)), |m| {
-                    SearchEntity::ProgrammeParticipation(ProgrammeParticipation(m))
+                    SearchEntity::ProgrammeParticipation(ProgrammeParticipation(m, None))
                 })
                 .await
             }

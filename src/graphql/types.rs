@@ -528,7 +528,10 @@ impl Cluster {
             .load_one(ParticipationsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(row, programme)| ProgrammeParticipation(row, programme))
+            .collect())
     }
     /// Networks and partnerships the cluster belongs to.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
@@ -536,7 +539,10 @@ impl Cluster {
             .load_one(MembershipsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(NetworkMembership).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(row, network)| NetworkMembership(row, network))
+            .collect())
     }
     /// News items that name this cluster, newest first.
     #[graphql(complexity = "connection::page_cost(first, child_complexity)")]
@@ -552,7 +558,11 @@ impl Cluster {
 
 /// A cluster's part in a funded programme.
 #[derive(Clone)]
-pub struct ProgrammeParticipation(pub store::participation::Model);
+pub struct ProgrammeParticipation(
+    pub store::participation::Model,
+    /// The programme, when the participation was read joined with it.
+    pub Option<store::programme::Model>,
+);
 
 #[Object]
 impl ProgrammeParticipation {
@@ -570,6 +580,9 @@ impl ProgrammeParticipation {
     }
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Res<Option<Programme>> {
+        if let Some(programme) = &self.1 {
+            return Ok(Some(Programme(programme.clone())));
+        }
         load(ctx, Some(ProgrammeById(self.0.programme_id)), Programme).await
     }
     /// The participating cluster.
@@ -614,7 +627,10 @@ impl Programme {
             .load_one(ParticipantsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(ProgrammeParticipation).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| ProgrammeParticipation(row, None))
+            .collect())
     }
 }
 
@@ -658,7 +674,10 @@ impl Network {
             .load_one(MembersOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(NetworkMembership).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| NetworkMembership(row, None))
+            .collect())
     }
     /// News items that name this network, newest first.
     #[graphql(complexity = "connection::page_cost(first, child_complexity)")]
@@ -674,7 +693,11 @@ impl Network {
 
 /// A cluster's membership of a network.
 #[derive(Clone)]
-pub struct NetworkMembership(pub store::membership::Model);
+pub struct NetworkMembership(
+    pub store::membership::Model,
+    /// The network, when the membership was read joined with it.
+    pub Option<store::network::Model>,
+);
 
 #[Object]
 impl NetworkMembership {
@@ -688,6 +711,9 @@ impl NetworkMembership {
     }
     /// The network.
     async fn network(&self, ctx: &Context<'_>) -> Res<Option<Network>> {
+        if let Some(network) = &self.1 {
+            return Ok(Some(Network(network.clone())));
+        }
         load(ctx, Some(NetworkById(self.0.network_id)), Network).await
     }
     /// The member cluster.

@@ -15,9 +15,38 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::network::Entity",
+        from = "Column::NetworkId",
+        to = "super::network::Column::Id"
+    )]
+    Network,
+}
+
+impl Related<super::network::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Network.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The clusters' memberships, each with its network, in one statement (a profile shows
+/// them together).
+pub async fn with_networks_for_clusters(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<(Model, Option<super::network::Model>)>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .find_also_related(super::network::Entity)
+        .filter(Column::ClusterId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::ClusterId)
+        .order_by_asc(Column::NetworkId)
+        .all(db)
+        .await
+}
 
 pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
     use sea_orm::QueryOrder;

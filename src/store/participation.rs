@@ -26,7 +26,29 @@ pub enum Relation {
     Programme,
 }
 
+impl Related<super::programme::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Programme.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The clusters' participations, each with its programme, in one statement: a profile
+/// shows them together, and a second statement for the programmes was a second round trip.
+pub async fn with_programmes_for_clusters(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<(Model, Option<super::programme::Model>)>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .find_also_related(super::programme::Entity)
+        .filter(Column::ClusterId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::ClusterId)
+        .order_by_asc(Column::Position)
+        .all(db)
+        .await
+}
 
 pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
     use sea_orm::QueryOrder;

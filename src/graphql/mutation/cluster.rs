@@ -228,7 +228,7 @@ impl ClusterMutation {
         )?;
         Ok(ParticipationPayload {
             cluster: Cluster(row),
-            participation: ProgrammeParticipation(part),
+            participation: ProgrammeParticipation(part, None),
         })
     }
 
