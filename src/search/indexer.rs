@@ -24,8 +24,9 @@ pub struct Committed {
     pub changed: BTreeMap<Changed, BTreeSet<i32>>,
 }
 
-/// Entities read from the store per statement batch.
-const BATCH: u64 = 500;
+/// Entities read from the store per statement batch: each statement costs a handoff to the
+/// driver's thread and back, and a rebuild at 2,000 ran 5 to 12 % faster than at 500.
+const BATCH: u64 = 2_000;
 /// Batches a full build reads ahead of the indexing.
 const READ_AHEAD: usize = 8;
 /// Readers of news items side by side in a full build.
