@@ -18,9 +18,7 @@ use serde::{Deserialize, Serialize};
 use cluster_atlas::store::cluster::{self, SortBy};
 use cluster_atlas::store::news::{self, Parent};
 use cluster_atlas::store::window::{Direction, Key, Window};
-use cluster_atlas::store::{
-    TermKind, contact, membership, network, participation, programme, term,
-};
+use cluster_atlas::store::{TermKind, contact, membership, participation, term};
 
 /// Page size of the page query, and the nested news page size of both queries.
 pub const PAGE: u64 = 100;
@@ -199,8 +197,8 @@ async fn page(
     }))
 }
 
-/// The nested selection of every cluster: the relations that need only the clusters' ids in
-/// one round, then programmes and networks by the ids the first round found.
+/// The nested selection of every cluster, in one round: participations come with their
+/// programmes and memberships with their networks, as the loaders read them.
 async fn nested(
     db: &DatabaseConnection,
     clusters: Vec<cluster::Model>,
@@ -212,31 +210,15 @@ async fn nested(
     let (contacts, terms, parts, members, latest, counts) = futures::try_join!(
         contact::for_clusters(db, &ids),
         term::for_clusters(db, &ids),
-        participation::for_clusters(db, &ids),
-        membership::for_clusters(db, &ids),
+        participation::with_programmes_for_clusters(db, &ids),
+        membership::with_networks_for_clusters(db, &ids),
         news::latest_mentioning(db, Parent::Cluster, &ids, NEWS, None),
         news::count_mentioning(db, Parent::Cluster, &ids),
     )?;
-    let programme_ids = distinct(parts.iter().map(|p| p.programme_id));
-    let network_ids = distinct(members.iter().map(|m| m.network_id));
-    let (programmes, networks) = futures::try_join!(
-        async {
-            match programme_ids.is_empty() {
-                true => Ok(Vec::new()),
-                false => programme::find_by_ids(db, &programme_ids).await,
-            }
-        },
-        async {
-            match network_ids.is_empty() {
-                true => Ok(Vec::new()),
-                false => network::find_by_ids(db, &network_ids).await,
-            }
-        },
-    )?;
 
     let mut contacts = group(contacts, |c| c.cluster_id);
-    let mut parts = group(parts, |p| p.cluster_id);
-    let mut members = group(members, |m| m.cluster_id);
+    let mut parts = group(parts, |(p, _)| p.cluster_id);
+    let mut members = group(members, |(m, _)| m.cluster_id);
     let mut fields: HashMap<i32, Vec<Named>> = HashMap::new();
     for (c, t) in terms {
         if t.kind == TermKind::TechnologyField.as_str() {
@@ -256,9 +238,6 @@ async fn nested(
         }
     }
     let counts: HashMap<i32, i64> = counts.into_iter().collect();
-    let programmes: HashMap<i32, programme::Model> =
-        programmes.into_iter().map(|p| (p.id, p)).collect();
-    let networks: HashMap<i32, network::Model> = networks.into_iter().map(|n| (n.id, n)).collect();
 
     Ok(clusters
         .into_iter()
@@ -285,10 +264,10 @@ async fn nested(
                 .remove(&c.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|p| ProgrammeOf {
-                    programme: programmes.get(&p.programme_id).map(|g| ProgrammeJson {
-                        name: g.name.clone(),
-                        framework: g.framework.clone(),
+                .map(|(_, programme)| ProgrammeOf {
+                    programme: programme.map(|g| ProgrammeJson {
+                        name: g.name,
+                        framework: g.framework,
                     }),
                 })
                 .collect(),
@@ -296,10 +275,8 @@ async fn nested(
                 .remove(&c.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|m| NetworkOf {
-                    network: networks.get(&m.network_id).map(|n| Named {
-                        name: n.name.clone(),
-                    }),
+                .map(|(_, network)| NetworkOf {
+                    network: network.map(|n| Named { name: n.name }),
                 })
                 .collect(),
             news: NewsJson {
@@ -310,13 +287,6 @@ async fn nested(
             established: c.established,
         })
         .collect())
-}
-
-fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {
-    let mut ids: Vec<i32> = ids.collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
 }
 
 fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> i32) -> HashMap<i32, Vec<T>> {
