@@ -96,15 +96,15 @@ impl Analyzers {
 
 fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
-        .filter(Fold)
+        .filter(folding())
         .build()
 }
 
 fn prose_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
-        .filter(Fold)
+        .filter(folding())
         .filter(RemoveLongFilter::limit(LONGEST_PROSE_TERM))
-        .filter(RememberedStems)
+        .filter(remembered_stems())
         .build()
 }
 
@@ -112,7 +112,7 @@ fn prose_analyzer() -> TextAnalyzer {
 /// the prose fields hold them (for matchmaking).
 pub fn keywords() -> TextAnalyzer {
     let builder = TextAnalyzer::builder(WordTokenizer::default())
-        .filter(Fold)
+        .filter(folding())
         .filter(RemoveLongFilter::limit(LONGEST_PROSE_TERM))
         .dynamic();
     let builder = match StopWordFilter::new(Language::English) {
@@ -126,7 +126,7 @@ pub fn keywords() -> TextAnalyzer {
 
 fn prefix_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
-        .filter(Fold)
+        .filter(folding())
         .filter(EdgePrefixes {
             longest: LONGEST_PREFIX,
         })
@@ -134,7 +134,7 @@ fn prefix_analyzer() -> TextAnalyzer {
 }
 
 /// Splits text into [`text::words`] and adds the joined form of each hyphenated compound at
-/// the position of its first part. Token text is the original spelling; [`Fold`] normalises it.
+/// the position of its first part. Token text is the original spelling; [`folding`] normalises it.
 /// Tokens are kept between runs and overwritten: a fresh `String` per word was most of the
 /// allocations of a rebuild.
 #[derive(Clone, Default)]
@@ -178,9 +178,13 @@ fn push_word_tokens(text: &str, tokens: &mut Vec<Token>) -> usize {
             compound.offset_to = offset_to;
             compound.position = position + 1 - parts;
             compound.position_length = parts;
-            compound.text.clear();
-            for (_, part) in text::words(&text[start..offset_to]) {
-                compound.text.push_str(part);
+            // The parts joined, as written: they are the slots just before this one.
+            let (written, joined) = tokens[first_part..used].split_at_mut(parts);
+            if let Some(joined) = joined.first_mut() {
+                joined.text.clear();
+                for part in written.iter() {
+                    joined.text.push_str(&part.text);
+                }
             }
             // Before its parts, so positions never decrease along the stream.
             tokens[first_part..used].rotate_right(1);
@@ -239,54 +243,54 @@ impl TokenStream for WordTokens<'_> {
     }
 }
 
-/// Rewrites each token's text with [`text::fold_word`] (case, marks, Cyrillic, đ/ß/æ...) and
-/// drops tokens that fold to nothing; offsets are left alone.
+/// A change made to each token's text by [`EachToken`]; `false` drops the token.
+pub trait Rewrite: Clone + Send + Sync + 'static {
+    fn rewrite(&mut self, text: &mut String) -> bool;
+}
+
+/// The filter that applies a [`Rewrite`] to every token; offsets are left alone.
 #[derive(Clone)]
-pub struct Fold;
+pub struct EachToken<R>(R);
 
-impl TokenFilter for Fold {
-    type Tokenizer<T: Tokenizer> = FoldTokenizer<T>;
+impl<R: Rewrite> TokenFilter for EachToken<R> {
+    type Tokenizer<T: Tokenizer> = EachTokenizer<T, R>;
 
-    fn transform<T: Tokenizer>(self, inner: T) -> FoldTokenizer<T> {
-        FoldTokenizer {
+    fn transform<T: Tokenizer>(self, inner: T) -> EachTokenizer<T, R> {
+        EachTokenizer {
             inner,
-            buffer: String::new(),
+            rewrite: self.0,
         }
     }
 }
 
-/// A tokenizer followed by [`Fold`].
+/// A tokenizer followed by an [`EachToken`].
 #[derive(Clone)]
-pub struct FoldTokenizer<T> {
+pub struct EachTokenizer<T, R> {
     inner: T,
-    buffer: String,
+    rewrite: R,
 }
 
-impl<T: Tokenizer> Tokenizer for FoldTokenizer<T> {
-    type TokenStream<'a> = FoldStream<'a, T::TokenStream<'a>>;
+impl<T: Tokenizer, R: Rewrite> Tokenizer for EachTokenizer<T, R> {
+    type TokenStream<'a> = EachTokenStream<'a, T::TokenStream<'a>, R>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        FoldStream {
+        EachTokenStream {
             tail: self.inner.token_stream(text),
-            buffer: &mut self.buffer,
+            rewrite: &mut self.rewrite,
         }
     }
 }
 
-/// The tokens of a [`FoldTokenizer`] run.
-pub struct FoldStream<'a, T> {
+/// The tokens of an [`EachTokenizer`] run.
+pub struct EachTokenStream<'a, T, R> {
     tail: T,
-    buffer: &'a mut String,
+    rewrite: &'a mut R,
 }
 
-impl<T: TokenStream> TokenStream for FoldStream<'_, T> {
+impl<T: TokenStream, R: Rewrite> TokenStream for EachTokenStream<'_, T, R> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            let token = self.tail.token_mut();
-            self.buffer.clear();
-            text::fold_word(&token.text, self.buffer);
-            if !self.buffer.is_empty() {
-                mem::swap(&mut token.text, self.buffer);
+            if self.rewrite.rewrite(&mut self.tail.token_mut().text) {
                 return true;
             }
         }
@@ -302,42 +306,35 @@ impl<T: TokenStream> TokenStream for FoldStream<'_, T> {
     }
 }
 
+/// Folds each token with [`text::fold_word`] (case, marks, Cyrillic, đ/ß/æ...) and drops
+/// tokens that fold to nothing.
+fn folding() -> EachToken<Fold> {
+    EachToken(Fold::default())
+}
+
+/// The rewrite of [`folding`], with its buffer kept from token to token.
+#[derive(Clone, Default)]
+pub struct Fold {
+    buffer: String,
+}
+
+impl Rewrite for Fold {
+    fn rewrite(&mut self, text: &mut String) -> bool {
+        self.buffer.clear();
+        text::fold_word(text, &mut self.buffer);
+        mem::swap(text, &mut self.buffer);
+        !text.is_empty()
+    }
+}
+
 /// Words an analyser remembers the stem of; past this it starts over. Prose repeats its
 /// words (Zipf), so the most frequent few thousand are nearly every token.
 const REMEMBERED_STEMS: usize = 20_000;
 
 /// English stemming (Tantivy's Snowball [`Stemmer`]) that remembers each word's stem: the
 /// stemmer was a tenth of a rebuild's CPU, stemming the same words over and over.
-#[derive(Clone)]
-pub struct RememberedStems;
-
-impl TokenFilter for RememberedStems {
-    type Tokenizer<T: Tokenizer> = RememberedStemsTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> RememberedStemsTokenizer<T> {
-        RememberedStemsTokenizer {
-            inner,
-            stems: Stems::default(),
-        }
-    }
-}
-
-/// A tokenizer followed by [`RememberedStems`].
-#[derive(Clone)]
-pub struct RememberedStemsTokenizer<T> {
-    inner: T,
-    stems: Stems,
-}
-
-impl<T: Tokenizer> Tokenizer for RememberedStemsTokenizer<T> {
-    type TokenStream<'a> = RememberedStemsStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        RememberedStemsStream {
-            tail: self.inner.token_stream(text),
-            stems: &mut self.stems,
-        }
-    }
+fn remembered_stems() -> EachToken<Stems> {
+    EachToken(Stems::default())
 }
 
 /// Stems met so far, and the stemmer for the words not met yet.
@@ -391,27 +388,10 @@ impl Stems {
     }
 }
 
-/// The tokens of a [`RememberedStemsTokenizer`] run.
-pub struct RememberedStemsStream<'a, T> {
-    tail: T,
-    stems: &'a mut Stems,
-}
-
-impl<T: TokenStream> TokenStream for RememberedStemsStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        self.stems.stem(&mut self.tail.token_mut().text);
+impl Rewrite for Stems {
+    fn rewrite(&mut self, text: &mut String) -> bool {
+        self.stem(text);
         true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
@@ -616,7 +596,7 @@ mod tests {
             text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
         }
         let mut plain = TextAnalyzer::builder(WordTokenizer::default())
-            .filter(Fold)
+            .filter(folding())
             .filter(Stemmer::new(Language::English))
             .build();
         let mut expected = Vec::new();
@@ -625,7 +605,7 @@ mod tests {
             .process(&mut |t| expected.push(t.text.clone()));
         let mut stems = Stems::with_room(50);
         let mut words = TextAnalyzer::builder(WordTokenizer::default())
-            .filter(Fold)
+            .filter(folding())
             .build();
         let mut found = Vec::new();
         words.token_stream(&text).process(&mut |t| {
