@@ -202,34 +202,8 @@ async fn read_all(
         below,
     } in stretches
     {
-        loop {
-            // News, most of any store, straight by range: a list of ids first and the rows
-            // by that list read each id twice. `read` counts the items the progress counts.
-            let (last, read, derived) = match entity {
-                Changed::News => {
-                    let Some((last, derived)) =
-                        documents::news_after(db, fields, after, below, BATCH).await?
-                    else {
-                        break;
-                    };
-                    (last, derived.docs.len(), derived)
-                }
-                Changed::Cluster | Changed::Network => {
-                    let ids = if entity == Changed::Cluster {
-                        store::ids_between(db, cluster::Column::Id, after, below, BATCH).await?
-                    } else {
-                        store::ids_between(db, network::Column::Id, after, below, BATCH).await?
-                    };
-                    let Some(&last) = ids.last() else { break };
-                    let derived = derive(db, fields, entity, &ids, documents::Shared::Later);
-                    let read = if entity == Changed::Cluster {
-                        ids.len()
-                    } else {
-                        0
-                    };
-                    (last, read, derived.await?)
-                }
-            };
+        while let Some((last, read, derived)) = next_batch(db, fields, entity, after, below).await?
+        {
             after = last;
             if sender.send(derived).await.is_err() {
                 // The adding side failed; its error is the one to report.
@@ -239,6 +213,46 @@ async fn read_all(
         }
     }
     Ok(())
+}
+
+/// A full build's next batch of one kind after `after` (below `below`): the last id read,
+/// how many items the progress counts (networks are not), and their documents; `None` past
+/// the end.
+async fn next_batch(
+    db: &DatabaseConnection,
+    fields: &Fields,
+    entity: Changed,
+    after: i32,
+    below: i32,
+) -> Result<Option<(i32, usize, Derived)>, DbErr> {
+    let later = documents::Shared::Later;
+    let ids = match entity {
+        // News, most of any store, straight by range: a list of ids first and the rows by
+        // that list read each id twice.
+        Changed::News => {
+            let next = documents::news_after(db, fields, after, below, BATCH).await?;
+            return Ok(next.map(|(last, derived)| (last, derived.docs.len(), derived)));
+        }
+        Changed::Cluster => {
+            store::ids_between(db, cluster::Column::Id, after, below, BATCH).await?
+        }
+        Changed::Network => {
+            store::ids_between(db, network::Column::Id, after, below, BATCH).await?
+        }
+    };
+    let Some(&last) = ids.last() else {
+        return Ok(None);
+    };
+    let read = if entity == Changed::Cluster {
+        ids.len()
+    } else {
+        0
+    };
+    Ok(Some((
+        last,
+        read,
+        derive(db, fields, entity, &ids, later).await?,
+    )))
 }
 
 /// Adds documents to a fresh generation: nothing there to replace.
