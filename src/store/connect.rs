@@ -6,6 +6,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
+/// Rows a SQLite connection's thread reads ahead of the task taking them. sqlx's 50 made
+/// the thread of a long read (a rebuild's batches) stop and be woken every few rows.
+const ROW_BUFFER: usize = 4_096;
+
 /// Connects to `url`; for SQLite, creates the file (and its folder) and turns on WAL so
 /// readers never wait for writers.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -43,6 +47,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
+                .row_buffer_size(ROW_BUFFER)
         });
     Database::connect(options).await
 }
