@@ -207,13 +207,12 @@ async fn nested(
         return Ok(Vec::new());
     }
     let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
-    let (contacts, terms, parts, members, latest, counts) = futures::try_join!(
+    let (contacts, terms, parts, members, latest) = futures::try_join!(
         contact::for_clusters(db, &ids),
         term::for_clusters(db, &ids),
         participation::with_programmes_for_clusters(db, &ids),
         membership::with_networks_for_clusters(db, &ids),
         news::latest_mentioning(db, Parent::Cluster, &ids, NEWS, None),
-        news::count_mentioning(db, Parent::Cluster, &ids),
     )?;
 
     let mut contacts = group(contacts, |c| c.cluster_id);
@@ -226,18 +225,19 @@ async fn nested(
         }
     }
     let mut news: HashMap<i32, Vec<Edge<NewsNode>>> = HashMap::new();
-    for (c, n) in latest {
-        let edges = news.entry(c).or_default();
+    let mut counts: HashMap<i32, i64> = HashMap::new();
+    for row in latest {
+        counts.insert(row.parent_id, row.of);
+        let edges = news.entry(row.parent_id).or_default();
         if edges.len() < usize::try_from(NEWS).unwrap_or(usize::MAX) {
             edges.push(Edge {
                 node: NewsNode {
-                    title: n.title,
-                    published_on: n.published_on,
+                    title: row.item.title,
+                    published_on: row.item.published_on,
                 },
             });
         }
     }
-    let counts: HashMap<i32, i64> = counts.into_iter().collect();
 
     Ok(clusters
         .into_iter()

@@ -210,7 +210,8 @@ impl Fetch<ServiceById> for StoreLoader {
     }
 }
 
-/// The newest news mentioning a parent: `limit + 1` rows so the caller knows if more exist.
+/// The newest news mentioning a parent: `limit + 1` rows so the caller knows if more exist,
+/// and how many items they were cut from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NewsOf {
     pub parent: Parent,
@@ -220,7 +221,7 @@ pub struct NewsOf {
 }
 
 impl Fetch<NewsOf> for StoreLoader {
-    type Value = Vec<news::Model>;
+    type Value = (Vec<news::Model>, i64);
 
     async fn fetch(&self, keys: &[NewsOf]) -> Loaded<NewsOf, Self::Value> {
         // Keys asking the same page of different parents share one statement.
@@ -232,8 +233,10 @@ impl Fetch<NewsOf> for StoreLoader {
                 .or_default()
                 .push(k.id);
         }
-        let mut map: HashMap<NewsOf, Self::Value> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        let mut map: HashMap<NewsOf, Self::Value> = keys
+            .iter()
+            .map(|k| (k.clone(), Default::default()))
+            .collect();
         for ((parent, limit, after), ids) in groups {
             let key = after.map(|(d, id)| Key {
                 value: d.into(),
@@ -242,15 +245,17 @@ impl Fetch<NewsOf> for StoreLoader {
             let rows = news::latest_mentioning(&self.db, parent, &ids, limit, key.as_ref())
                 .await
                 .map_err(internal)?;
-            for (pid, row) in rows {
-                map.entry(NewsOf {
-                    parent,
-                    id: pid,
-                    limit,
-                    after,
-                })
-                .or_default()
-                .push(row);
+            for row in rows {
+                let page = map
+                    .entry(NewsOf {
+                        parent,
+                        id: row.parent_id,
+                        limit,
+                        after,
+                    })
+                    .or_default();
+                page.0.push(row.item);
+                page.1 = row.of;
             }
         }
         Ok(map)

@@ -276,7 +276,7 @@ pub async fn news_mentioning(
         Some(_) => return Err(crate::Error::invalid_field("after", "cursor is damaged").extend()),
         None => None,
     };
-    let rows = loader(ctx)?
+    let (rows, of) = loader(ctx)?
         .load_one(NewsOf {
             parent,
             id,
@@ -285,6 +285,11 @@ pub async fn news_mentioning(
         })
         .await?
         .unwrap_or_default();
+    // Without a cursor the page was cut from the whole set, and counted it.
+    let total = match after_key {
+        None => NewsTotal::Counted(of),
+        Some(_) => NewsTotal::Mentioning(NewsCountOf { parent, id }),
+    };
     let page = store::window::finish(rows, &window);
     Ok(connection::of_page(
         page,
@@ -294,12 +299,14 @@ pub async fn news_mentioning(
             id: n.id,
         },
         NewsItem,
-        NewsTotal::Mentioning(NewsCountOf { parent, id }),
+        total,
     ))
 }
 
 /// How a news connection counts its whole set.
 pub enum NewsTotal {
+    /// Counted already, by the statement that read the page.
+    Counted(i64),
     Mentioning(NewsCountOf),
     Filtered(store::news::Filter),
 }
@@ -309,6 +316,7 @@ impl NewsTotal {
     /// Number of items in the whole list, not just this page.
     async fn total_count(&self, ctx: &Context<'_>) -> Res<i64> {
         match self {
+            Self::Counted(n) => Ok(*n),
             Self::Mentioning(k) => Ok(loader(ctx)?.load_one(*k).await?.unwrap_or(0)),
             Self::Filtered(f) => {
                 let db = db(ctx)?;

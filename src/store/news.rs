@@ -215,15 +215,24 @@ impl Parent {
     }
 }
 
+/// An item of a parent's page, and how many items the page was cut from.
+pub struct Mentioning {
+    pub parent_id: i32,
+    pub item: Model,
+    /// Items mentioning the parent (after the cursor, when one was given).
+    pub of: i64,
+}
+
 /// The newest `limit + 1` items mentioning each parent (after `after` when given), newest
-/// first: one statement for all parents, cut per parent in SQL by a window function.
+/// first: one statement for all parents, cut per parent in SQL by a window function, which
+/// counts the rest in passing (a page's `totalCount` had been a statement of its own).
 pub async fn latest_mentioning(
     db: &impl ConnectionTrait,
     parent: Parent,
     parent_ids: &[i32],
     limit: u64,
     after: Option<&super::window::Key>,
-) -> Result<Vec<(i32, Model)>, DbErr> {
+) -> Result<Vec<Mentioning>, DbErr> {
     use sea_orm::{FromQueryResult, Statement, Value};
     if parent_ids.is_empty() {
         return Ok(Vec::new());
@@ -256,7 +265,8 @@ pub async fn latest_mentioning(
     let sql = format!(
         "SELECT * FROM (\
            SELECT n.*, m.{col} AS parent_id, \
-                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY n.published_on DESC, n.id ASC) AS rn \
+                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY n.published_on DESC, n.id ASC) AS rn, \
+                  COUNT(*) OVER (PARTITION BY m.{col}) AS mentioning \
            FROM news n JOIN news_mention m ON m.news_id = n.id \
            WHERE m.{col} IN ({ids}){seek}\
          ) ranked WHERE rn <= {limit} ORDER BY parent_id, rn"
@@ -266,10 +276,11 @@ pub async fn latest_mentioning(
         .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.try_get::<i32>("", "parent_id")?,
-                Model::from_query_result(r, "")?,
-            ))
+            Ok(Mentioning {
+                parent_id: r.try_get("", "parent_id")?,
+                item: Model::from_query_result(r, "")?,
+                of: r.try_get("", "mentioning")?,
+            })
         })
         .collect()
 }
