@@ -134,29 +134,15 @@ pub async fn clusters(
             .or_default()
             .insert(t.country_code);
     }
-    let memberships = store::membership::for_clusters(db, &ids).await?;
-    let network_ids: BTreeSet<i32> = memberships.iter().map(|m| m.network_id).collect();
-    let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.slug))
-        .collect();
     let mut networks: HashMap<i32, Vec<String>> = HashMap::new();
-    for m in &memberships {
-        if let Some(slug) = slugs.get(&m.network_id) {
-            networks.entry(m.cluster_id).or_default().push(slug.clone());
+    for (m, network) in store::membership::with_networks_for_clusters(db, &ids).await? {
+        if let Some(network) = network {
+            networks.entry(m.cluster_id).or_default().push(network.slug);
         }
     }
     let groups = store::service_group::for_clusters(db, &ids).await?;
     let groups = store::service_group::with_items(db, groups).await?;
-    let participations = store::participation::for_clusters(db, &ids).await?;
-    let programme_ids: BTreeSet<i32> = participations.iter().map(|p| p.programme_id).collect();
-    let programmes: HashMap<i32, store::programme::Model> =
-        store::programme::find_by_ids(db, &Vec::from_iter(programme_ids))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+    let participations = store::participation::with_programmes_for_clusters(db, &ids).await?;
 
     let docs = &mut out.docs;
     let mut by_cluster: HashMap<i32, Context> = HashMap::new();
@@ -222,11 +208,8 @@ pub async fn clusters(
         context.apply(&mut b);
         docs.push(b.done());
     }
-    for p in &participations {
-        let (Some(context), Some(programme)) = (
-            by_cluster.get(&p.cluster_id),
-            programmes.get(&p.programme_id),
-        ) else {
+    for (p, programme) in &participations {
+        let (Some(context), Some(programme)) = (by_cluster.get(&p.cluster_id), programme) else {
             continue;
         };
         let owner = owner(store::outbox::Changed::Cluster, p.cluster_id);
