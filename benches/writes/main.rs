@@ -101,6 +101,13 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let args = parse(&args)?;
+    // The server's own events (the indexer's steps at `debug`), when RUST_LOG asks for them.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -409,8 +409,12 @@ async fn step(
     generation: &Arc<Generation>,
     committed: &mut Position,
 ) -> anyhow::Result<usize> {
+    let started = Instant::now();
     let mut position = committed.clone();
+    // Every change noticed so far committed before this read: it is in what the read finds.
+    shared.lag.take();
     let mut entries = store::outbox::after(db, position.high, GROUP).await?;
+    let more = entries.len() as u64 >= GROUP;
     if !position.gaps.is_empty() {
         let waiting: Vec<i32> = position.gaps.keys().copied().collect();
         entries.extend(store::outbox::by_ids(db, &waiting).await?);
@@ -420,6 +424,7 @@ async fn step(
     }
     if entries.is_empty() {
         *committed = position;
+        shared.lag.applied(false);
         return Ok(0);
     }
     let mut changed: BTreeMap<Changed, BTreeSet<i32>> = BTreeMap::new();
@@ -429,6 +434,7 @@ async fn step(
             changed.entry(entity).or_default().insert(e.entity_id);
         }
     }
+    let read = started.elapsed();
     let fields = &shared.fields;
     let mut groups = Vec::new();
     for (entity, ids) in &changed {
@@ -437,6 +443,7 @@ async fn step(
             groups.push(derive(db, fields, *entity, chunk, documents::Shared::Suggest).await?);
         }
     }
+    let derived = started.elapsed();
     let payload = serde_json::to_string(&Payload::at(position.settled()))?;
     let generation = generation.clone();
     let fields = fields.clone();
@@ -455,9 +462,16 @@ async fn step(
     };
     shared.thread.run(job).await??;
     *committed = position;
+    shared.lag.applied(more);
     // Nobody listening is not an error.
     let _ = shared.committed.send(Arc::new(Committed { changed }));
-    tracing::debug!(entries = entries.len(), "search index updated");
+    tracing::debug!(
+        entries = entries.len(),
+        read_ms = read.as_millis(),
+        derived_ms = derived.as_millis(),
+        committed_ms = started.elapsed().as_millis(),
+        "search index updated"
+    );
     Ok(entries.len())
 }
 

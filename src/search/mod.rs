@@ -18,6 +18,7 @@ mod highlight;
 mod home;
 mod index_thread;
 mod indexer;
+mod lag;
 mod prefix;
 mod query;
 mod schema;
@@ -106,6 +107,8 @@ pub struct Shared {
     /// The highest outbox id the current generation has applied.
     applied: AtomicI32,
     wake: Notify,
+    /// How far the index trails this process's writes.
+    lag: lag::Lag,
     committed: broadcast::Sender<Arc<Committed>>,
 }
 
@@ -150,6 +153,7 @@ impl Search {
             applied: AtomicI32::new(generation.applied_at_open),
             current: RwLock::new(generation),
             wake: Notify::new(),
+            lag: lag::Lag::default(),
             committed: broadcast::channel(COMMITTED_BACKLOG).0,
         });
         tokio::spawn(indexer::run(db.clone(), shared.clone()));
@@ -169,7 +173,21 @@ impl Search {
 
     /// Tells the indexer the store changed, so it need not wait for its next poll.
     pub fn changed(&self) {
+        self.shared.lag.noticed();
         self.shared.wake.notify_one();
+    }
+
+    /// Waits, before a write, while this process's earlier writes are not searchable yet
+    /// after [`lag::BUDGET`] (at most [`lag::MOST`]): writers slow down rather than search
+    /// falling behind them.
+    pub async fn keep_up(&self) {
+        let waited = self.shared.lag.keep_up().await;
+        if waited >= lag::MOST {
+            tracing::warn!(
+                behind_ms = self.shared.lag.behind().as_millis(),
+                "the search index trails the writes; a write went ahead without it"
+            );
+        }
     }
 
     /// Runs a search off the async threads.

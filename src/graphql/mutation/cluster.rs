@@ -6,7 +6,7 @@ use async_graphql::{
 use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, each, given_text, id_of, slug};
-use super::{Deleted, require, wrote};
+use super::{Deleted, admit, wrote};
 use crate::auth::Scope;
 use crate::graphql::GlobalId;
 use crate::graphql::types::{
@@ -131,7 +131,7 @@ pub struct ParticipationPayload {
 impl ClusterMutation {
     /// Creates a cluster (write).
     async fn create_cluster(&self, ctx: &Context<'_>, input: ClusterInput) -> Res<Cluster> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let edit = checked(input)?;
         let row = wrote(ctx, write::cluster::create(db(ctx)?, edit).await)?;
         Ok(Cluster(row))
@@ -146,7 +146,7 @@ impl ClusterMutation {
         version: i32,
         input: ClusterInput,
     ) -> Res<Cluster> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let edit = checked(input)?;
         let row = wrote(
             ctx,
@@ -158,7 +158,7 @@ impl ClusterMutation {
     /// Deletes the cluster `slug` with its services, participations and memberships
     /// (admin), if it is still at `version`.
     async fn delete_cluster(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let id = wrote(ctx, write::cluster::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {
             id: GlobalId::encode("Cluster", id),
@@ -173,7 +173,7 @@ impl ClusterMutation {
         version: i32,
         input: ServiceInput,
     ) -> Res<ServicePayload> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let edit = service(input)?;
         let (row, group) = wrote(
             ctx,
@@ -190,7 +190,7 @@ impl ClusterMutation {
         version: i32,
         input: ServiceInput,
     ) -> Res<ServicePayload> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let id = id_of("id", "Service", &id)?;
         let edit = service(input)?;
         let (row, group) = wrote(
@@ -202,7 +202,7 @@ impl ClusterMutation {
 
     /// Deletes a group of support services (admin); `version` is its cluster's.
     async fn delete_service(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let id = id_of("id", "Service", &id)?;
         let row = wrote(
             ctx,
@@ -220,7 +220,7 @@ impl ClusterMutation {
         version: i32,
         input: ParticipationInput,
     ) -> Res<ParticipationPayload> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let edit = participation(input)?;
         let (row, part) = wrote(
             ctx,
@@ -234,7 +234,7 @@ impl ClusterMutation {
 
     /// Deletes a programme participation (admin); `version` is its cluster's.
     async fn delete_participation(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let id = id_of("id", "Participation", &id)?;
         let row = wrote(
             ctx,
@@ -251,7 +251,7 @@ impl ClusterMutation {
         version: i32,
         network: String,
     ) -> Res<Cluster> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let row = wrote(
             ctx,
             write::cluster::join(db(ctx)?, &cluster, version, &network).await,
@@ -267,7 +267,7 @@ impl ClusterMutation {
         version: i32,
         network: String,
     ) -> Res<Cluster> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let row = wrote(
             ctx,
             write::cluster::leave(db(ctx)?, &cluster, version, &network).await,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, SimpleObject};
 
-use super::{require, wrote};
+use super::{admit, wrote};
 use crate::Error;
 use crate::auth::Scope;
 use crate::graphql::types::{Res, db};
@@ -94,7 +94,7 @@ impl ImportMutation {
         ctx: &Context<'_>,
         pages: Vec<PageInput>,
     ) -> Res<ImportPagesPayload> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         if pages.is_empty() || pages.len() > MAX_PAGES {
             return Err(Error::invalid_field(
                 "pages",

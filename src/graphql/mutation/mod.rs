@@ -29,11 +29,14 @@ pub struct Deleted {
     pub id: ID,
 }
 
-/// Refuses the field unless the request's caller holds `scope`.
-fn require(ctx: &Context<'_>, scope: Scope) -> Res<()> {
+/// Admits a write: refuses it unless the request's caller holds `scope`, then waits while
+/// search trails this process's writes by too much (`Search::keep_up`).
+async fn admit(ctx: &Context<'_>, scope: Scope) -> Res<()> {
     let anonymous = Caller::default();
     let caller = ctx.data_opt::<Caller>().unwrap_or(&anonymous);
-    caller.require(scope).map_err(|e| e.extend())
+    caller.require(scope).map_err(|e| e.extend())?;
+    ctx.data::<Search>()?.keep_up().await;
+    Ok(())
 }
 
 /// The outcome of a write, as GraphQL reports it. One that committed wakes the indexer, so

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ErrorExtensions, InputObject, MaybeUndefined, Object};
 
 use super::input::{clearable, clearable_text, each, given_text, slug};
-use super::{Deleted, require, wrote};
+use super::{Deleted, admit, wrote};
 use crate::auth::Scope;
 use crate::graphql::GlobalId;
 use crate::graphql::types::{Network, Res, db};
@@ -33,7 +33,7 @@ pub struct NetworkInput {
 impl NetworkMutation {
     /// Creates a network (write).
     async fn create_network(&self, ctx: &Context<'_>, input: NetworkInput) -> Res<Network> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let row = wrote(ctx, write::network::create(db(ctx)?, checked(input)?).await)?;
         Ok(Network(row))
     }
@@ -46,7 +46,7 @@ impl NetworkMutation {
         version: i32,
         input: NetworkInput,
     ) -> Res<Network> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let row = wrote(
             ctx,
             write::network::update(db(ctx)?, &slug, version, checked(input)?).await,
@@ -57,7 +57,7 @@ impl NetworkMutation {
     /// Deletes the network `slug` and its memberships (admin), if it is still at `version`;
     /// its news stay, without a publisher.
     async fn delete_network(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let id = wrote(ctx, write::network::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {
             id: GlobalId::encode("Network", id),

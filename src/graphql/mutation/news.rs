@@ -4,7 +4,7 @@ use async_graphql::{Context, ErrorExtensions, ID, InputObject, MaybeUndefined, O
 use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, given_text, id_of};
-use super::{Deleted, require, wrote};
+use super::{Deleted, admit, wrote};
 use crate::auth::Scope;
 use crate::graphql::types::{NewsItem, Res, db};
 use crate::write;
@@ -33,7 +33,7 @@ pub struct NewsInput {
 impl NewsMutation {
     /// Publishes a news item (write).
     async fn publish_news(&self, ctx: &Context<'_>, input: NewsInput) -> Res<NewsItem> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let row = wrote(ctx, write::news::create(db(ctx)?, checked(input)?).await)?;
         Ok(NewsItem(row))
     }
@@ -46,7 +46,7 @@ impl NewsMutation {
         version: i32,
         input: NewsInput,
     ) -> Res<NewsItem> {
-        require(ctx, Scope::Write)?;
+        admit(ctx, Scope::Write).await?;
         let id = id_of("id", "NewsItem", &id)?;
         let row = wrote(
             ctx,
@@ -57,7 +57,7 @@ impl NewsMutation {
 
     /// Deletes a news item (admin), if it is still at `version`.
     async fn delete_news(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Deleted> {
-        require(ctx, Scope::Admin)?;
+        admit(ctx, Scope::Admin).await?;
         let row = id_of("id", "NewsItem", &id)?;
         wrote(ctx, write::news::remove(db(ctx)?, row, version).await)?;
         Ok(Deleted { id })
