@@ -4,9 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::analysis::{self, Analyzers};
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+use super::analysis::{Analyzers, WordTokenizer};
 use super::query::Marks;
 use super::typo;
+use crate::text;
 
 /// A fragment longer than this is cut around the marks.
 const FRAGMENT_CHARS: usize = 200;
@@ -58,8 +61,9 @@ fn escape(out: &mut String, s: &str) {
 }
 
 pub struct Highlighter {
-    /// Splits and folds the stored text (the name analyser).
-    words: Analyzers,
+    /// Splits the stored text as the analysers do; words are folded only when they may match.
+    words: WordTokenizer,
+    folded: String,
     judge: Judge,
 }
 
@@ -74,6 +78,11 @@ struct Judge {
     stem_initials: Vec<char>,
     /// Words of this search's hits already stemmed, and whether the stem is wanted.
     stemmed: HashMap<String, bool>,
+    /// What an ASCII word may begin with to match: folding it only lowercases it, and every
+    /// mark keeps the first letter except a typo of two edits.
+    initials: [bool; 128],
+    /// Lengths in letters and distances of the typos that may change the first letter.
+    wide_typos: Vec<(usize, usize)>,
 }
 
 impl Highlighter {
@@ -84,13 +93,29 @@ impl Highlighter {
             .filter_map(|s| s.chars().next())
             .collect();
         stem_initials.dedup();
+        let mut initials = [false; 128];
+        let firsts = (marks.exact.iter())
+            .chain(&marks.prefixes)
+            .chain(&marks.stems)
+            .chain(marks.typos.iter().filter(|(_, d)| *d < 2).map(|(w, _)| w))
+            .filter_map(|w| w.bytes().next());
+        for b in firsts.filter(u8::is_ascii) {
+            initials[usize::from(b)] = true;
+        }
+        let wide_typos = (marks.typos.iter())
+            .filter(|(_, d)| *d >= 2)
+            .map(|(w, d)| (w.chars().count(), usize::from(*d)))
+            .collect();
         Self {
-            words: Analyzers::default(),
+            words: WordTokenizer::default(),
+            folded: String::new(),
             judge: Judge {
                 analyzers: Analyzers::default(),
                 marks,
                 stem_initials,
                 stemmed: HashMap::new(),
+                initials,
+                wide_typos,
             },
         }
     }
@@ -99,9 +124,14 @@ impl Highlighter {
     pub fn mark(&mut self, text: &str) -> Option<Marked> {
         // Byte ranges of matched words, from the unstemmed tokens' offsets.
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        let mut stream = self.words.of(analysis::NAME).token_stream(text);
+        let mut stream = self.words.token_stream(text);
         while let Some(t) = stream.next() {
-            if self.judge.matches(&t.text) {
+            if !self.judge.may_match(&t.text) {
+                continue;
+            }
+            self.folded.clear();
+            text::fold_word(&t.text, &mut self.folded);
+            if self.judge.matches(&self.folded) {
                 let (from, to) = (t.offset_from, t.offset_to);
                 // A compound and its parts share bytes: keep the widest.
                 match hits.last_mut() {
@@ -131,6 +161,21 @@ impl Highlighter {
 }
 
 impl Judge {
+    /// Whether the word as written may match: most of a long text's words are ruled out
+    /// here by their first letter, without folding or judging them (marking the hits'
+    /// stored texts was most of the time of a search for a rare word).
+    fn may_match(&self, written: &str) -> bool {
+        let bytes = written.as_bytes();
+        let Some(&first) = bytes.first() else {
+            return false;
+        };
+        if !bytes.iter().all(u8::is_ascii_alphanumeric) {
+            return true;
+        }
+        self.initials[usize::from(first.to_ascii_lowercase())]
+            || (self.wide_typos.iter()).any(|&(letters, d)| bytes.len().abs_diff(letters) <= d)
+    }
+
     fn matches(&mut self, folded: &str) -> bool {
         let m = &self.marks;
         if m.exact.contains(folded) || m.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
@@ -252,6 +297,22 @@ mod tests {
         // Judged once per word, then remembered.
         assert_eq!(h.judge.stemmed.get("trainings"), Some(&true));
         assert!(!h.judge.stemmed.contains_key("rain"));
+    }
+
+    /// Words are ruled out by their first letter before folding, except where a typo of two
+    /// edits may have changed it.
+    #[test]
+    fn a_typo_of_two_edits_may_change_the_first_letter() {
+        let mut h = Highlighter::new(marks(&["danube"], &[("xmbedded", 2)], &[]));
+        let m = h
+            .mark("Embedded work on the Danube, not elsewhere")
+            .unwrap();
+        assert_eq!(
+            m.html(),
+            "<mark>Embedded</mark> work on the <mark>Danube</mark>, not elsewhere"
+        );
+        assert!(!h.judge.may_match("work"));
+        assert!(h.judge.may_match("Ниш"));
     }
 
     #[test]
