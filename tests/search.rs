@@ -673,6 +673,28 @@ async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
     assert_eq!(hits_in(&search, "Budva").await, 0);
 }
 
+/// An index that applied more of the outbox than its store ever held was built from another
+/// store (or the store was recreated or restored from an older backup): it is rebuilt,
+/// not trusted. Trusted, it took the store's new outbox entries for applied ones, and no
+/// new write became searchable.
+async fn an_index_ahead_of_its_store_is_rebuilt(backend: Backend) {
+    let edited = TestServer::start(backend, true).await;
+    edited
+        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .await;
+    edited.search.caught_up(&edited.db).await.unwrap();
+    let ahead = tempfile::tempdir().unwrap();
+    copy_dir(&edited.index_dir(), ahead.path());
+
+    let fresh = TestServer::start(backend, true).await;
+    let search = cluster_atlas::search::Search::start(&fresh.db, ahead.path())
+        .await
+        .unwrap();
+    search.caught_up(&fresh.db).await.unwrap();
+    assert_eq!(hits_in(&search, "Budva").await, 2);
+    assert_eq!(hits_in(&search, "Kotor").await, 0);
+}
+
 on_both_backends! {
     the_seed_pages_answer_what_people_ask => super::the_seed_pages_answer_what_people_ask;
     syntax_mistakes_are_warnings_not_errors => super::syntax_mistakes_are_warnings_not_errors;
@@ -680,4 +702,5 @@ on_both_backends! {
     index_and_store_agree_after_import_reimport_deletion_and_rebuild => super::index_and_store_agree_after_import_reimport_deletion_and_rebuild;
     similar_clusters_come_with_what_they_share => super::similar_clusters_come_with_what_they_share;
     an_index_behind_the_pruned_outbox_is_rebuilt => super::an_index_behind_the_pruned_outbox_is_rebuilt;
+    an_index_ahead_of_its_store_is_rebuilt => super::an_index_ahead_of_its_store_is_rebuilt;
 }

@@ -235,20 +235,30 @@ impl Search {
     }
 }
 
-/// Why the index in `home` cannot serve this store: missing, another version, or behind
-/// outbox entries that were pruned since (so it would never see them).
+/// Why the index in `home` cannot serve this store: missing, another version, behind
+/// outbox entries that were pruned since (so it would never see them), or ahead of anything
+/// the store wrote (built from another store, or the store was recreated or restored: it
+/// would take the store's next entries for ones it applied).
 async fn unusable(db: &DatabaseConnection, home: &Home) -> anyhow::Result<Option<String>> {
-    Ok(match home.open_current() {
-        Err(why) => Some(why.to_string()),
-        Ok((_, _, payload)) => {
-            let pruned = crate::store::outbox_pruned::through(db).await?;
-            (payload.applied < pruned).then(|| {
-                format!(
-                    "it applied the outbox up to {}, and entries up to {pruned} were pruned since",
-                    payload.applied
-                )
-            })
-        }
+    let payload = match home.open_current() {
+        Err(why) => return Ok(Some(why.to_string())),
+        Ok((_, _, payload)) => payload,
+    };
+    let pruned = crate::store::outbox_pruned::through(db).await?;
+    // Outbox ids are never reused (AUTOINCREMENT, a sequence), also after pruning.
+    let newest = crate::store::outbox::last_id(db).await?.max(pruned);
+    Ok(if payload.applied < pruned {
+        Some(format!(
+            "it applied the outbox up to {}, and entries up to {pruned} were pruned since",
+            payload.applied
+        ))
+    } else if payload.applied > newest {
+        Some(format!(
+            "it applied the outbox up to {}, past the newest entry of this store ({newest}): it was built from another store",
+            payload.applied
+        ))
+    } else {
+        None
     })
 }
 
