@@ -1,6 +1,7 @@
 //! Writes. Each needs a token with the right scope (`write`; `admin` for deletes and
-//! imports), runs as one transaction in `crate::write` with the outbox entries the search
-//! indexer follows, and wakes the indexer.
+//! imports), waits while search trails this server's earlier writes, runs as one
+//! transaction in `crate::write` with the outbox entries the search indexer follows, and
+//! wakes the indexer.
 
 mod cluster;
 mod import;
