@@ -631,6 +631,16 @@ async fn hits_in(search: &cluster_atlas::search::Search, query: &str) -> usize {
     search.search(request).await.unwrap().total
 }
 
+/// Search over the index in `dir` for the store `db`, once it has applied the whole outbox.
+async fn opened_caught_up(
+    db: &sea_orm::DatabaseConnection,
+    dir: &std::path::Path,
+) -> cluster_atlas::search::Search {
+    let search = cluster_atlas::search::Search::start(db, dir).await.unwrap();
+    search.caught_up(db).await.unwrap();
+    search
+}
+
 async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
     use cluster_atlas::store::{outbox, outbox_pruned};
     let server = TestServer::start(backend, true).await;
@@ -665,10 +675,7 @@ async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
     assert_eq!(outbox::after(&server.db, 0, 10).await.unwrap().len(), 1);
 
     // The replica cannot replay the edit any more: it rebuilds, and finds it.
-    let search = cluster_atlas::search::Search::start(&server.db, replica.path())
-        .await
-        .unwrap();
-    search.caught_up(&server.db).await.unwrap();
+    let search = opened_caught_up(&server.db, replica.path()).await;
     assert_eq!(hits_in(&search, "Kotor").await, 2);
     assert_eq!(hits_in(&search, "Budva").await, 0);
 }
@@ -687,10 +694,7 @@ async fn an_index_ahead_of_its_store_is_rebuilt(backend: Backend) {
     copy_dir(&edited.index_dir(), ahead.path());
 
     let fresh = TestServer::start(backend, true).await;
-    let search = cluster_atlas::search::Search::start(&fresh.db, ahead.path())
-        .await
-        .unwrap();
-    search.caught_up(&fresh.db).await.unwrap();
+    let search = opened_caught_up(&fresh.db, ahead.path()).await;
     assert_eq!(hits_in(&search, "Budva").await, 2);
     assert_eq!(hits_in(&search, "Kotor").await, 0);
 }

@@ -315,6 +315,31 @@ mod tests {
         assert!(h.judge.may_match("Ниш"));
     }
 
+    /// The highlighter splits and folds as the name analyser does (it does it by hand, to
+    /// fold only the words that may match): the same words, at the same offsets.
+    #[test]
+    fn words_are_split_and_folded_as_the_name_analyser_does() {
+        use crate::search::analysis::{self, Analyzers};
+        let sample = "Đorđe's e-Government in Niš, Ниш and Brașov: O'Brien's ﬁrst 4G-Hub…";
+        let mut analyzers = Analyzers::default();
+        let mut expected = Vec::new();
+        let mut stream = analyzers.of(analysis::NAME).token_stream(sample);
+        while let Some(t) = stream.next() {
+            expected.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        let mut h = Highlighter::new(marks(&[], &[], &[]));
+        let mut found = Vec::new();
+        let mut stream = h.words.token_stream(sample);
+        while let Some(t) = stream.next() {
+            let mut folded = String::new();
+            text::fold_word(&t.text, &mut folded);
+            if !folded.is_empty() {
+                found.push((folded, t.offset_from, t.offset_to));
+            }
+        }
+        assert_eq!(found, expected);
+    }
+
     #[test]
     fn long_texts_are_cut_around_the_marks() {
         let text = format!("{} Danube {}", "word ".repeat(200), "more ".repeat(200));

@@ -48,7 +48,8 @@ pub async fn with_networks_for_clusters(
         .await
 }
 
-pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+/// The rows alone, for replacing them; readers take them with their other side joined.
+async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
     use sea_orm::QueryOrder;
     Entity::find()
         .filter(Column::ClusterId.is_in(ids.iter().copied()))
