@@ -699,6 +699,53 @@ async fn an_index_ahead_of_its_store_is_rebuilt(backend: Backend) {
     assert_eq!(hits_in(&search, "Kotor").await, 0);
 }
 
+/// An index built from another store is rebuilt, also when this store's outbox has grown
+/// past it (so the ids alone look like a store it knows). Trusted, it took this store's
+/// entries up to its own for applied ones: the other store's texts were found, not ours.
+async fn an_index_from_another_store_is_rebuilt(backend: Backend) {
+    use cluster_atlas::store::outbox;
+    let other = TestServer::start(backend, true).await;
+    other
+        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .await;
+    other.search.caught_up(&other.db).await.unwrap();
+    let foreign = tempfile::tempdir().unwrap();
+    copy_dir(&other.index_dir(), foreign.path());
+
+    let ours = TestServer::start(backend, true).await;
+    let theirs = outbox::last_id(&other.db).await.unwrap();
+    // Later writes of something else, until this store's outbox is past the index's.
+    let more = usize::try_from(theirs).unwrap();
+    outbox::record(&ours.db, outbox::Changed::Cluster, vec![1; more])
+        .await
+        .unwrap();
+    assert!(outbox::last_id(&ours.db).await.unwrap() > theirs);
+    let search = opened_caught_up(&ours.db, foreign.path()).await;
+    assert_eq!(hits_in(&search, "Budva").await, 2);
+    assert_eq!(hits_in(&search, "Kotor").await, 0);
+}
+
+/// `reindex` pointed at another database but at a running server's index folder: the
+/// server does not serve that store's index, it rebuilds from its own.
+async fn a_rebuild_from_another_store_is_not_served(backend: Backend) {
+    let other = TestServer::start(backend, true).await;
+    other
+        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .await;
+    let ours = TestServer::start(backend, true).await;
+    ours.search.caught_up(&ours.db).await.unwrap();
+    cluster_atlas::search::rebuild(
+        &other.db,
+        ours.index_dir(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+    ours.search.caught_up(&ours.db).await.unwrap();
+    assert_eq!(hits_in(&ours.search, "Budva").await, 2);
+    assert_eq!(hits_in(&ours.search, "Kotor").await, 0);
+}
+
 on_both_backends! {
     the_seed_pages_answer_what_people_ask => super::the_seed_pages_answer_what_people_ask;
     syntax_mistakes_are_warnings_not_errors => super::syntax_mistakes_are_warnings_not_errors;
@@ -707,4 +754,6 @@ on_both_backends! {
     similar_clusters_come_with_what_they_share => super::similar_clusters_come_with_what_they_share;
     an_index_behind_the_pruned_outbox_is_rebuilt => super::an_index_behind_the_pruned_outbox_is_rebuilt;
     an_index_ahead_of_its_store_is_rebuilt => super::an_index_ahead_of_its_store_is_rebuilt;
+    an_index_from_another_store_is_rebuilt => super::an_index_from_another_store_is_rebuilt;
+    a_rebuild_from_another_store_is_not_served => super::a_rebuild_from_another_store_is_not_served;
 }

@@ -8,6 +8,7 @@ mod m0002_outbox;
 mod m0003_outbox_pruning;
 mod m0004_api_token;
 mod m0005_name_stamp;
+mod m0006_store_identity;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_outbox_pruning::Migration),
             Box::new(m0004_api_token::Migration),
             Box::new(m0005_name_stamp::Migration),
+            Box::new(m0006_store_identity::Migration),
         ]
     }
 }

@@ -12,21 +12,25 @@ use super::schema::{Fields, SCHEMA_VERSION};
 
 const CURRENT: &str = "CURRENT";
 
-/// What each commit records in the index: the versions it was built with, and how far into
-/// the store's outbox it has applied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What each commit records in the index: the versions it was built with, the store it was
+/// built from, and how far into that store's outbox it has applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payload {
     pub schema: u32,
     pub analysis: u32,
+    /// The store's identity (`store::store_identity`); empty in indexes made before it.
+    #[serde(default)]
+    pub store: String,
     /// Every outbox entry up to this id is in the index.
     pub applied: i32,
 }
 
 impl Payload {
-    pub fn at(applied: i32) -> Self {
+    pub fn at(store: &str, applied: i32) -> Self {
         Self {
             schema: SCHEMA_VERSION,
             analysis: analysis::ANALYSIS_VERSION,
+            store: store.to_owned(),
             applied,
         }
     }
@@ -149,7 +153,7 @@ mod tests {
             let (name, index) = home.create(&fields).unwrap();
             let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
             let mut commit = w.prepare_commit().unwrap();
-            commit.set_payload(&serde_json::to_string(&Payload::at(7)).unwrap());
+            commit.set_payload(&serde_json::to_string(&Payload::at("a store", 7)).unwrap());
             commit.commit().unwrap();
             home.publish(&name).unwrap();
             names.push(name);

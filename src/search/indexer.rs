@@ -88,6 +88,7 @@ pub async fn build(
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    let store = store::store_identity::token(db).await?;
     // Entries of the last minute may belong to transactions still open: replay them too.
     // Pruned ones were applied long ago, by the store as much as by any index.
     let mark = store::outbox::settled(db, GAP_PATIENCE)
@@ -152,7 +153,7 @@ pub async fn build(
     documents += shared.docs.len();
     add(&writer, shared)?;
     let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&serde_json::to_string(&Payload::at(mark))?);
+    commit.set_payload(&serde_json::to_string(&Payload::at(&store, mark))?);
     commit.commit()?;
     // One segment: every search looks each word up once per segment, which is most of the
     // time of a search for a rare word. The merge keeps the commit's payload.
@@ -328,7 +329,7 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
     let mut position = Position::opened(&generation);
     let mut next_prune = Instant::now();
     loop {
-        if let Some(next) = switched(&shared, &generation).await {
+        if let Some(next) = switched(&db, &shared, &generation).await {
             generation = next;
             position = Position::opened(&generation);
         }
@@ -382,12 +383,33 @@ async fn prune(
 
 /// A generation another process published (`cluster-atlas reindex`), opened in place of
 /// ours.
-async fn switched(shared: &Shared, ours: &Arc<Generation>) -> Option<Arc<Generation>> {
+async fn switched(
+    db: &DatabaseConnection,
+    shared: &Shared,
+    ours: &Arc<Generation>,
+) -> Option<Arc<Generation>> {
     let current = shared.home.current()?;
     if current == ours.name {
         return None;
     }
     match Generation::open(&shared.thread, &shared.home).await {
+        Ok(next) if next.store != shared.store => {
+            // `reindex` run against another database: serving it would answer for that
+            // store, and applying this store's outbox to it would never make it agree.
+            tracing::warn!(generation = %next.name, "a search index built from another store was published here: rebuilding from this one");
+            drop(next);
+            if let Err(e) = build(
+                db,
+                &shared.home,
+                &shared.fields,
+                &indicatif::ProgressBar::hidden(),
+            )
+            .await
+            {
+                tracing::error!(error = %e, "rebuilding the search index failed");
+            }
+            None
+        }
         Ok(next) => {
             tracing::info!(generation = %next.name, "switched to a rebuilt search index");
             let next = Arc::new(next);
@@ -444,7 +466,7 @@ async fn step(
         }
     }
     let derived = started.elapsed();
-    let payload = serde_json::to_string(&Payload::at(position.settled()))?;
+    let payload = serde_json::to_string(&Payload::at(&shared.store, position.settled()))?;
     let generation = generation.clone();
     let fields = fields.clone();
     let job = move || -> tantivy::Result<()> {

@@ -55,6 +55,8 @@ pub struct Generation {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     applied_at_open: i32,
+    /// The store it was built from.
+    store: String,
     segments: Arc<segments::Segments>,
 }
 
@@ -92,6 +94,7 @@ impl Generation {
             reader,
             writer: Mutex::new(writer),
             applied_at_open: payload.applied,
+            store: payload.store,
             segments,
         })
     }
@@ -106,6 +109,8 @@ pub struct Shared {
     current: RwLock<Arc<Generation>>,
     /// The highest outbox id the current generation has applied.
     applied: AtomicI32,
+    /// This store's identity, which every commit records.
+    store: String,
     wake: Notify,
     /// How far the index trails this process's writes.
     lag: lag::Lag,
@@ -140,7 +145,8 @@ impl Search {
     pub async fn start(db: &DatabaseConnection, dir: impl Into<PathBuf>) -> anyhow::Result<Self> {
         let home = Home::new(dir);
         let fields = Fields::new();
-        if let Some(why) = unusable(db, &home).await? {
+        let store = crate::store::store_identity::token(db).await?;
+        if let Some(why) = unusable(db, &home, &store).await? {
             tracing::info!(dir = %home.dir().display(), "building the search index: {why}");
             indexer::build(db, &home, &fields, &indicatif::ProgressBar::hidden()).await?;
         }
@@ -151,6 +157,7 @@ impl Search {
             home,
             thread,
             applied: AtomicI32::new(generation.applied_at_open),
+            store,
             current: RwLock::new(generation),
             wake: Notify::new(),
             lag: lag::Lag::default(),
@@ -235,15 +242,25 @@ impl Search {
     }
 }
 
-/// Why the index in `home` cannot serve this store: missing, another version, behind
-/// outbox entries that were pruned since (so it would never see them), or ahead of anything
-/// the store wrote (built from another store, or the store was recreated or restored: it
+/// Why the index in `home` cannot serve this store: missing, another version, built from
+/// another store, behind outbox entries that were pruned since (so it would never see them),
+/// or ahead of anything the store wrote (the store was restored from an older backup: it
 /// would take the store's next entries for ones it applied).
-async fn unusable(db: &DatabaseConnection, home: &Home) -> anyhow::Result<Option<String>> {
+async fn unusable(
+    db: &DatabaseConnection,
+    home: &Home,
+    store: &str,
+) -> anyhow::Result<Option<String>> {
     let payload = match home.open_current() {
         Err(why) => return Ok(Some(why.to_string())),
         Ok((_, _, payload)) => payload,
     };
+    if payload.store != store {
+        return Ok(Some(format!(
+            "it was built from another store ({:?}, this one is {store:?})",
+            payload.store
+        )));
+    }
     let pruned = crate::store::outbox_pruned::through(db).await?;
     // Outbox ids are never reused (AUTOINCREMENT, a sequence), also after pruning.
     let newest = crate::store::outbox::last_id(db).await?.max(pruned);
@@ -254,7 +271,7 @@ async fn unusable(db: &DatabaseConnection, home: &Home) -> anyhow::Result<Option
         ))
     } else if payload.applied > newest {
         Some(format!(
-            "it applied the outbox up to {}, past the newest entry of this store ({newest}): it was built from another store",
+            "it applied the outbox up to {}, past the newest entry of this store ({newest}): the store was restored from an older backup",
             payload.applied
         ))
     } else {

@@ -22,6 +22,7 @@ pub mod participation;
 pub mod programme;
 pub mod service_group;
 pub mod service_item;
+pub mod store_identity;
 pub mod term;
 
 mod children;
