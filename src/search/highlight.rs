@@ -76,8 +76,8 @@ struct Judge {
     /// word beginning otherwise need not be stemmed (stemming every word of ten hits' text
     /// was most of a rare word's search).
     stem_initials: Vec<char>,
-    /// Words of this search's hits already stemmed, and whether the stem is wanted.
-    stemmed: HashMap<String, bool>,
+    /// Words of this search's hits already judged by typo and stem, and the verdict.
+    judged: HashMap<String, bool>,
     /// What an ASCII word may begin with to match: folding it only lowercases it, and every
     /// mark keeps the first letter except a typo of two edits.
     initials: [bool; 128],
@@ -113,7 +113,7 @@ impl Highlighter {
                 analyzers: Analyzers::default(),
                 marks,
                 stem_initials,
-                stemmed: HashMap::new(),
+                judged: HashMap::new(),
                 initials,
                 wide_typos,
             },
@@ -181,22 +181,21 @@ impl Judge {
         if m.exact.contains(folded) || m.prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
             return true;
         }
-        if m.typos
+        // Texts repeat their words: the typo distances and the stem are worked out once.
+        if let Some(&verdict) = self.judged.get(folded) {
+            return verdict;
+        }
+        let verdict = m
+            .typos
             .iter()
             .any(|(word, d)| typo::matches(word, folded, *d))
-        {
-            return true;
-        }
-        let initial = folded.chars().next();
-        if !initial.is_some_and(|c| self.stem_initials.contains(&c)) {
-            return false;
-        }
-        if let Some(&wanted) = self.stemmed.get(folded) {
-            return wanted;
-        }
-        let wanted = self.marks.stems.contains(&self.analyzers.stem(folded));
-        self.stemmed.insert(folded.to_owned(), wanted);
-        wanted
+            || (folded
+                .chars()
+                .next()
+                .is_some_and(|c| self.stem_initials.contains(&c))
+                && m.stems.contains(&self.analyzers.stem(folded)));
+        self.judged.insert(folded.to_owned(), verdict);
+        verdict
     }
 }
 
@@ -295,8 +294,8 @@ mod tests {
             "<mark>Trainings</mark>, a trainer and the <mark>trained</mark>; not a rain"
         );
         // Judged once per word, then remembered.
-        assert_eq!(h.judge.stemmed.get("trainings"), Some(&true));
-        assert!(!h.judge.stemmed.contains_key("rain"));
+        assert_eq!(h.judge.judged.get("trainings"), Some(&true));
+        assert!(!h.judge.judged.contains_key("rain"));
     }
 
     /// Words are ruled out by their first letter before folding, except where a typo of two
