@@ -1,12 +1,9 @@
 //! Runs a search on one generation of the index: top hits with highlights, the total and the
 //! facet counts over the whole result set, all in one pass over the matches.
 
-use std::sync::Arc;
-
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::Generation;
 use super::facets;
@@ -15,6 +12,7 @@ use super::query::{self, Restrict};
 use super::schema::{Fields, Kind, TextField};
 use super::segments::Segments;
 use super::syntax;
+use super::top::{Rank, Top};
 
 /// Values reported per facet, most frequent first.
 const FACET_VALUES: usize = 25;
@@ -134,9 +132,6 @@ pub fn search(
     })
 }
 
-/// Sort key: score rounded so that near-equal scores tie, then the newer news item first.
-type Rank = (Score, i64);
-
 type Found = (usize, Vec<(Rank, DocAddress)>, Option<facets::Counts>);
 
 /// The hit's kind and id, from the fast fields (no stored document read).
@@ -155,26 +150,18 @@ fn identity(
 
 fn run(
     searcher: &Searcher,
-    segments: &Arc<Segments>,
+    segments: &Segments,
     query: &dyn Query,
     request: &Request,
 ) -> tantivy::Result<Found> {
-    let open = segments.clone();
-    let top = TopDocs::with_limit(request.limit.max(1))
-        .and_offset(request.offset)
-        .tweak_score(move |reader: &SegmentReader| {
-            let days = open.of(reader).ok().map(|s| s.day.clone());
-            move |doc: DocId, score: Score| -> Rank {
-                let day = days.as_ref().map_or(0, |c| c.get_val(doc));
-                ((score * 1000.0).round() / 1000.0, day)
-            }
-        });
+    let top = Top {
+        segments,
+        offset: request.offset,
+        limit: request.limit,
+    };
     let facets = request.facets.then_some(facets::Counter { segments });
-    let (mut top, count, facets) = searcher.search(query, &(top, Count, facets))?;
-    if request.limit == 0 {
-        top.clear();
-    }
-    Ok((count, top, facets))
+    let (found, facets) = searcher.search(query, &(top, facets))?;
+    Ok((found.total, found.hits, facets))
 }
 
 fn highlights(

@@ -26,6 +26,7 @@ mod segments;
 pub mod similar;
 pub mod suggest;
 pub mod syntax;
+mod top;
 mod typo;
 
 /// Index commits a slow subscriber may fall behind before it misses some.
