@@ -11,7 +11,7 @@
 //! text. Queries: a mix of nine shapes whose words come from the data, each answered the same
 //! way by every engine (top 10 with highlights, the total, facet counts) by our engine in
 //! process, by the product's GraphQL router over HTTP on loopback, by SQLite FTS5 and by
-//! PostgreSQL full-text search, run by run in turn. Then autocomplete as someone types.
+//! PostgreSQL full-text search, run by run in a shuffled turn. Then autocomplete as someone types.
 //!
 //! `cargo bench --bench search -- --database-url URL [options]`
 
