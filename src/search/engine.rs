@@ -115,12 +115,11 @@ pub fn search(
         });
     }
     let facets = counts
-        .map(|c| c.top(FACET_VALUES))
         .unwrap_or_default()
         .into_iter()
         .map(|(name, value, count)| Facet {
             name: name.to_owned(),
-            value: value.into(),
+            value,
             count,
         })
         .collect();
@@ -159,7 +158,10 @@ fn run(
         offset: request.offset,
         limit: request.limit,
     };
-    let facets = request.facets.then_some(facets::Counter { segments });
+    let facets = request.facets.then_some(facets::Counter {
+        segments,
+        top: FACET_VALUES,
+    });
     let (found, facets) = searcher.search(query, &(top, facets))?;
     Ok((found.total, found.hits, facets))
 }
