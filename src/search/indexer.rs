@@ -382,7 +382,8 @@ async fn prune(
 }
 
 /// A generation another process published (`cluster-atlas reindex`), opened in place of
-/// ours.
+/// ours; or, when it cannot serve this store (built from another database, or by another
+/// version), rebuilt from this store by the same rules as at start.
 async fn switched(
     db: &DatabaseConnection,
     shared: &Shared,
@@ -392,24 +393,22 @@ async fn switched(
     if current == ours.name {
         return None;
     }
-    match Generation::open(&shared.thread, &shared.home).await {
-        Ok(next) if next.store != shared.store => {
-            // `reindex` run against another database: serving it would answer for that
-            // store, and applying this store's outbox to it would never make it agree.
-            tracing::warn!(generation = %next.name, "a search index built from another store was published here: rebuilding from this one");
-            drop(next);
-            if let Err(e) = build(
-                db,
-                &shared.home,
-                &shared.fields,
-                &indicatif::ProgressBar::hidden(),
-            )
-            .await
-            {
+    match super::unusable(db, &shared.home, &shared.store).await {
+        Ok(None) => {}
+        Ok(Some(why)) => {
+            tracing::warn!(generation = %current, "a published search index cannot serve this store ({why}): rebuilding from this one");
+            let hidden = indicatif::ProgressBar::hidden();
+            if let Err(e) = build(db, &shared.home, &shared.fields, &hidden).await {
                 tracing::error!(error = %e, "rebuilding the search index failed");
             }
-            None
+            return None;
         }
+        Err(e) => {
+            tracing::warn!(error = %e, "a new search index generation could not be checked");
+            return None;
+        }
+    }
+    match Generation::open(&shared.thread, &shared.home).await {
         Ok(next) => {
             tracing::info!(generation = %next.name, "switched to a rebuilt search index");
             let next = Arc::new(next);

@@ -56,8 +56,6 @@ pub struct Generation {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     applied_at_open: i32,
-    /// The store it was built from.
-    store: String,
     segments: Arc<segments::Segments>,
 }
 
@@ -95,7 +93,6 @@ impl Generation {
             reader,
             writer: Mutex::new(writer),
             applied_at_open: payload.applied,
-            store: payload.store,
             segments,
         })
     }
