@@ -12,7 +12,7 @@ use super::query::{self, Restrict};
 use super::schema::{Fields, Kind, TextField};
 use super::segments::Segments;
 use super::syntax;
-use super::top::{Rank, Top};
+use super::top::{self, Top};
 
 /// Values reported per facet, most frequent first.
 const FACET_VALUES: usize = 25;
@@ -81,12 +81,12 @@ pub fn search(
     let frequency = |term: &tantivy::Term| searcher.doc_freq(term).unwrap_or(0);
     let built = query::build(fields, &parsed, &restrict, &frequency);
     let segments = &generation.segments;
-    let mut found = run(&searcher, segments, built.all.as_ref(), request)?;
-    if found.0 == 0
+    let (mut found, mut counts) = run(&searcher, segments, built.all.as_ref(), request)?;
+    if found.total == 0
         && let Some(any) = &built.any
     {
-        found = run(&searcher, segments, any.as_ref(), request)?;
-        if found.0 > 0 {
+        (found, counts) = run(&searcher, segments, any.as_ref(), request)?;
+        if found.total > 0 {
             warnings.push(syntax::Warning {
                 code: "MATCHED_ANY_WORD",
                 message: "nothing has every word: these results have some of them".into(),
@@ -94,10 +94,9 @@ pub fn search(
             });
         }
     }
-    let (total, top, counts) = found;
     let mut highlighter = Highlighter::new(built.marks);
-    let mut hits = Vec::with_capacity(top.len());
-    for ((score, _), address) in top {
+    let mut hits = Vec::with_capacity(found.hits.len());
+    for ((score, _), address) in found.hits {
         let Some((kind, id)) = identity(&searcher, segments, address)? else {
             continue;
         };
@@ -124,14 +123,12 @@ pub fn search(
         })
         .collect();
     Ok(Results {
-        total,
+        total: found.total,
         hits,
         facets,
         warnings,
     })
 }
-
-type Found = (usize, Vec<(Rank, DocAddress)>, Option<facets::Counts>);
 
 /// The hit's kind and id, from the fast fields (no stored document read).
 fn identity(
@@ -152,7 +149,7 @@ fn run(
     segments: &Segments,
     query: &dyn Query,
     request: &Request,
-) -> tantivy::Result<Found> {
+) -> tantivy::Result<(top::Found, Option<facets::Counts>)> {
     let top = Top {
         segments,
         offset: request.offset,
@@ -162,8 +159,7 @@ fn run(
         segments,
         top: FACET_VALUES,
     });
-    let (found, facets) = searcher.search(query, &(top, facets))?;
-    Ok((found.total, found.hits, facets))
+    searcher.search(query, &(top, facets))
 }
 
 fn highlights(
