@@ -8,8 +8,9 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use sea_orm::{DatabaseConnection, DbErr};
+use tantivy::directory::error::LockError;
 use tantivy::indexer::LogMergePolicy;
-use tantivy::{Index, IndexWriter, Term};
+use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::documents::{self, Derived};
 use super::home::{Home, Payload};
@@ -51,6 +52,8 @@ const BUILD_MEMORY: usize = 200_000_000;
 const LIVE_MEMORY: usize = 20_000_000;
 /// Segments under this many documents are merged together as one level (see [`live_merges`]).
 const LIVE_LAYER: u32 = 1_000;
+/// How long opening the live writer waits for a lock held for a moment.
+const LOCK_PATIENCE: Duration = Duration::from_secs(1);
 /// Outbox entries applied longer ago than this are deleted; a replica whose index is older
 /// than that is rebuilt when it starts.
 pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -61,9 +64,22 @@ fn build_writer(index: &Index) -> tantivy::Result<IndexWriter> {
     index.writer_with_num_threads(2, BUILD_MEMORY)
 }
 
-/// The writer the indexer task keeps open to apply the outbox.
+/// The writer the indexer task keeps open to apply the outbox. A lock busy for a moment is
+/// waited for: a child process forked while the build's writer was open (a test running
+/// the CLI beside it) holds a copy of the lock file's handle, so the lock, until it execs.
+/// A writer of another process keeps it, and fails this after [`LOCK_PATIENCE`].
 pub fn live_writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    let writer = index.writer_with_num_threads(1, LIVE_MEMORY)?;
+    let started = Instant::now();
+    let writer = loop {
+        match index.writer_with_num_threads(1, LIVE_MEMORY) {
+            Err(TantivyError::LockFailure(LockError::LockBusy, _))
+                if started.elapsed() < LOCK_PATIENCE =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            opened => break opened?,
+        }
+    };
     writer.set_merge_policy(Box::new(live_merges()));
     Ok(writer)
 }
@@ -503,8 +519,30 @@ mod tests {
     use tantivy::index::SegmentId;
     use tantivy::indexer::MergePolicy;
 
-    use super::live_merges;
+    use super::{LOCK_PATIENCE, live_merges, live_writer};
     use crate::search::schema::Fields;
+
+    /// A lock released soon after is waited for; one kept fails, after the patience.
+    #[test]
+    fn the_live_writer_waits_for_a_lock_held_for_a_moment_only() {
+        let index = Index::create_in_ram(Fields::new().schema);
+        crate::search::analysis::register(&index);
+        let holder: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            drop(holder);
+        });
+        let writer = live_writer(&index).expect("the lock came free");
+        release.join().unwrap();
+
+        let started = std::time::Instant::now();
+        assert!(
+            live_writer(&index).is_err(),
+            "the first live writer keeps the lock"
+        );
+        assert!(started.elapsed() >= LOCK_PATIENCE);
+        drop(writer);
+    }
 
     /// The live index merges a few commits' small segments, never the segment those merges
     /// grew to (Tantivy's default rewrote it with every merge up to 10,000 documents).
