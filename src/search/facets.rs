@@ -38,6 +38,7 @@ impl Collector for Counter<'_> {
         let segment = self.segments.of(reader)?;
         Ok(SegmentCounter {
             counts: vec![0; segment.facet_table.len()],
+            matched: Vec::new(),
             segment,
         })
     }
@@ -83,6 +84,10 @@ impl Collector for Counter<'_> {
 pub struct SegmentCounter {
     segment: Arc<Segment>,
     counts: Vec<u32>,
+    /// Matches not counted yet. Counting is a read from an array too large for the cache;
+    /// done in a tight loop at the end, the reads of many matches are in flight at once,
+    /// where between the postings' work of each match they were one at a time.
+    matched: Vec<DocId>,
 }
 
 impl SegmentCounter {
@@ -101,14 +106,19 @@ impl SegmentCollector for SegmentCounter {
     type Fruit = Self;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for &ord in self.segment.facet_ords.of(doc) {
-            if let Some(count) = self.counts.get_mut(ord as usize) {
-                *count += 1;
-            }
-        }
+        self.matched.push(doc);
     }
 
-    fn harvest(self) -> Self {
+    fn harvest(mut self) -> Self {
+        let (segment, counts) = (&self.segment, &mut self.counts);
+        for &doc in &self.matched {
+            segment.facet_ords.each(doc, |ord| {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
+            });
+        }
+        self.matched = Vec::new();
         self
     }
 }

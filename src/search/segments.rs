@@ -19,45 +19,84 @@ use super::schema::facet;
 /// that are not reported (matchmaking's targets).
 pub type FacetTable = Vec<Option<(u8, Box<str>)>>;
 
-/// Each document's reported facet ordinals, distinct and in order, side by side in one
-/// array: counting a match's facets reads one slice instead of Tantivy's multi-valued column
-/// (a row range, then a bit-unpacked read per value), which was most of a search over a few
-/// thousand matches. About 4 bytes a facet value a document holds.
+/// Each document's reported facet ordinals, distinct and in order, in one word per
+/// document: counting a match's facets is a single read from an array of 8 bytes a document
+/// (at a million documents, the read that misses the cache; two reads a match before, a row
+/// range then the values, were most of the counting).
+///
+/// A document with at most four ordinals, each below [`SPILL`], holds them in 16-bit slots
+/// from the low end up, as ordinal + 1 (an empty slot is 0). Any other document's word is
+/// [`SPILL`] in the top slot and, below it, where its ordinals start in `spilled`, after
+/// their number. Clusters, with their taxonomies, spill; news items and services do not.
 pub struct FacetOrds {
-    /// Document `d`'s ordinals are `ords[starts[d]..starts[d + 1]]`.
-    starts: Vec<u32>,
-    ords: Vec<u32>,
+    packed: Vec<u64>,
+    spilled: Vec<u32>,
 }
+
+/// The top slot's value that marks a spilled document; slots hold ordinals below it.
+const SPILL: u64 = 0xFFFF;
+const SLOTS: usize = 4;
 
 impl FacetOrds {
     fn read(reader: &FacetReader, table: &FacetTable, max_doc: u32) -> Self {
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
-        starts.push(0);
+        let mut ords = Self::with_capacity(max_doc as usize);
+        let mut of_doc = Vec::new();
         for doc in 0..max_doc {
-            let first = ords.len();
+            of_doc.clear();
             for ord in reader.facet_ords(doc) {
                 let reported = matches!(table.get(ord as usize), Some(Some(_)));
                 let ord = u32::try_from(ord).unwrap_or(u32::MAX);
-                if reported && ords[first..].last() != Some(&ord) {
-                    ords.push(ord);
+                if reported && of_doc.last() != Some(&ord) {
+                    of_doc.push(ord);
                 }
             }
-            starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+            ords.push(&of_doc);
         }
-        ords.shrink_to_fit();
-        Self { starts, ords }
+        ords.packed.shrink_to_fit();
+        ords.spilled.shrink_to_fit();
+        ords
     }
 
-    /// The reported facet ordinals of `doc`.
-    pub fn of(&self, doc: u32) -> &[u32] {
-        let (Some(&from), Some(&to)) = (
-            self.starts.get(doc as usize),
-            self.starts.get(doc as usize + 1),
-        ) else {
-            return &[];
+    fn with_capacity(docs: usize) -> Self {
+        Self {
+            packed: Vec::with_capacity(docs),
+            spilled: Vec::new(),
+        }
+    }
+
+    /// Appends the next document's ordinals.
+    fn push(&mut self, ords: &[u32]) {
+        let fits = ords.len() <= SLOTS && ords.iter().all(|&o| u64::from(o) + 1 < SPILL);
+        let word = if fits {
+            (ords.iter().rev()).fold(0, |word, &o| (word << 16) | (u64::from(o) + 1))
+        } else {
+            let start = self.spilled.len() as u64;
+            self.spilled
+                .push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+            self.spilled.extend_from_slice(ords);
+            (SPILL << 48) | start
         };
-        self.ords.get(from as usize..to as usize).unwrap_or(&[])
+        self.packed.push(word);
+    }
+
+    /// Calls `each` with every reported facet ordinal of `doc`.
+    #[inline]
+    pub fn each(&self, doc: u32, mut each: impl FnMut(u32)) {
+        let Some(&word) = self.packed.get(doc as usize) else {
+            return;
+        };
+        if word >> 48 == SPILL {
+            let start = (word & 0xFFFF_FFFF_FFFF) as usize;
+            let len = self.spilled.get(start).map_or(0, |&n| n as usize);
+            let ords = self.spilled.get(start + 1..start + 1 + len).unwrap_or(&[]);
+            ords.iter().for_each(|&o| each(o));
+        } else {
+            let mut rest = word;
+            while rest != 0 {
+                each((rest & 0xFFFF) as u32 - 1);
+                rest >>= 16;
+            }
+        }
     }
 }
 
@@ -175,9 +214,9 @@ mod tests {
         let ords = FacetOrds::read(&facets, &table, reader.max_doc());
         let values = |doc: u32| -> Vec<String> {
             let names: Vec<&str> = facet::all().collect();
-            ords.of(doc)
-                .iter()
-                .map(|&o| {
+            listed(&ords, doc)
+                .into_iter()
+                .map(|o| {
                     let (f, v) = table[o as usize].clone().unwrap();
                     format!("{}={v}", names[f as usize])
                 })
@@ -187,5 +226,35 @@ mod tests {
         assert!(values(1).is_empty());
         assert_eq!(values(2), ["country=MK", "year=2016"]);
         assert!(values(3).is_empty(), "past the last document");
+    }
+
+    fn listed(ords: &FacetOrds, doc: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        ords.each(doc, |o| out.push(o));
+        out
+    }
+
+    /// Up to four small ordinals pack into the document's word; more, or one too large for
+    /// a slot, spill; either way each document reads back what it was given, in order.
+    #[test]
+    fn ordinals_pack_or_spill_and_read_back() {
+        let docs: [&[u32]; 7] = [
+            &[],
+            &[0],
+            &[0, 1, 2, 65_533],
+            &[3, 4, 5, 6, 7],
+            &[65_534],
+            &[9, 1 << 20],
+            &[12, 13],
+        ];
+        let mut ords = FacetOrds::with_capacity(docs.len());
+        for d in docs {
+            ords.push(d);
+        }
+        assert_eq!(ords.spilled.len(), 6 + 2 + 3, "three documents spill");
+        for (doc, want) in docs.iter().enumerate() {
+            assert_eq!(listed(&ords, doc as u32), *want, "document {doc}");
+        }
+        assert!(listed(&ords, docs.len() as u32).is_empty());
     }
 }
