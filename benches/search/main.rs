@@ -26,6 +26,7 @@ mod mix;
 mod ours;
 mod postgres;
 mod report;
+mod spelling;
 mod sql;
 mod suggest;
 
@@ -49,6 +50,8 @@ usage: cargo bench --bench search -- --database-url URL [options]
   --only SHAPES        comma-separated: rare, medium, fifth, two-common, common-phrase,
                        selective-phrase, place, typo, three-words
   --skip-baselines     neither FTS5 nor PostgreSQL
+  --as-typed           baselines search the words as typed, without ours's prefix of the
+                       last word and typos (before 2026-11-27, the only way)
   --reuse-index        keep our index when it exists: no indexing measured
   --breakdown          also time ours without facets and without highlights
   --help               this text
@@ -74,6 +77,7 @@ struct Args {
     runs: Option<usize>,
     only: Option<Vec<mix::Shape>>,
     skip_baselines: bool,
+    as_typed: bool,
     reuse_index: bool,
     breakdown: bool,
 }
@@ -107,6 +111,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
         runs: None,
         only: None,
         skip_baselines: false,
+        as_typed: false,
         reuse_index: false,
         breakdown: false,
     };
@@ -122,6 +127,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
             "--runs" => args.runs = Some(value()?.parse()?),
             "--only" => args.only = Some(shapes(value()?)?),
             "--skip-baselines" => args.skip_baselines = true,
+            "--as-typed" => args.as_typed = true,
             "--reuse-index" => args.reuse_index = true,
             "--breakdown" => args.breakdown = true,
             other => bail!("unknown argument {other}\n\n{USAGE}"),
@@ -226,6 +232,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         graphql: graphql::Graphql::serve(router).await?,
         fts5,
         postgres,
+        spelling: if args.as_typed {
+            spelling::Spelling::AsTyped
+        } else {
+            spelling::Spelling::SameMatches
+        },
         breakdown: args.breakdown,
     };
     let mut results = Vec::new();
@@ -243,7 +254,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
 
     let backend = format!("{:?}", db.get_database_backend());
     let report = report::Report {
-        heading: heading(&backend, clusters, news_items, postgres_config),
+        heading: heading(
+            &backend,
+            clusters,
+            news_items,
+            postgres_config,
+            args.as_typed,
+        ),
         rows,
         text_bytes,
         read_seconds,
@@ -309,7 +326,13 @@ pub fn size_on_disk(path: &Path) -> anyhow::Result<u64> {
     Ok(total)
 }
 
-fn heading(backend: &str, clusters: u64, news: u64, postgres: Option<&str>) -> String {
+fn heading(
+    backend: &str,
+    clusters: u64,
+    news: u64,
+    postgres: Option<&str>,
+    as_typed: bool,
+) -> String {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -329,8 +352,14 @@ fn heading(backend: &str, clusters: u64, news: u64, postgres: Option<&str>) -> S
         Some(_) => "; PostgreSQL `english` with `unaccent` (diacritics folded)",
         None => "",
     };
+    let spelling = if as_typed {
+        " Baselines search the words as typed (`--as-typed`)."
+    } else {
+        " Baselines also match the last word as a prefix and a word they hold in fewer than \
+         10 items by its typos, as ours does."
+    };
     format!(
         "### {backend} store: {clusters} clusters, {news} news items\n\n\
-         {cpus} CPUs ({model}), load average {load} at the end{folding}."
+         {cpus} CPUs ({model}), load average {load} at the end{folding}.{spelling}"
     )
 }

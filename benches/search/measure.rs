@@ -17,6 +17,7 @@ use crate::meter;
 use crate::mix::Query;
 use crate::ours;
 use crate::postgres::Postgres;
+use crate::spelling::Spelling;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -47,6 +48,7 @@ pub struct Engines {
     pub graphql: Graphql,
     pub fts5: Option<Fts5>,
     pub postgres: Option<Postgres>,
+    pub spelling: Spelling,
     pub breakdown: bool,
 }
 
@@ -102,11 +104,11 @@ impl Engines {
                 Ok((took, graphql::answer(&bytes)?))
             }
             Engine::Fts5 => match &self.fts5 {
-                Some(f) => f.search(&q.fts5()).await,
+                Some(f) => f.search(q, self.spelling).await,
                 None => anyhow::bail!("no FTS5 baseline"),
             },
             Engine::Postgres => match &self.postgres {
-                Some(p) => p.search(&q.postgres()).await,
+                Some(p) => p.search(q, self.spelling).await,
                 None => anyhow::bail!("no PostgreSQL baseline"),
             },
         }

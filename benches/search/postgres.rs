@@ -2,7 +2,8 @@
 //! A stored `tsvector` (title weight A, body weight B) with a GIN index, the `english`
 //! configuration with `unaccent` in front of its stemmer when the extension is there (so
 //! diacritics fold as ours do), `websearch_to_tsquery`, `ts_rank`, `ts_headline` on the top 10
-//! only, and facets counted by GROUP BY.
+//! only, and facets counted by GROUP BY. Typos are looked up in a table of the index's words
+//! (`ts_stat`, made once with the table; [`crate::spelling`]).
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Transac
 
 use crate::Answer;
 use crate::corpus::Corpus;
+use crate::mix::Query;
+use crate::spelling::{self, Spelling};
 use crate::sql::{self, Loaded};
 
 /// Rows per INSERT: 7 values each, under PostgreSQL's 65,535 parameters.
@@ -59,6 +62,21 @@ impl Postgres {
         } else {
             Some(pg.load(corpus, progress).await?)
         };
+        let words = pg
+            .scalar(&format!(
+                "SELECT count(*) FROM to_regclass('{table}_words') r WHERE r IS NOT NULL"
+            ))
+            .await?;
+        if seconds.is_some() || words == 0 {
+            pg.db
+                .execute_unprepared(&format!(
+                    "DROP TABLE IF EXISTS {table}_words; \
+                     CREATE TABLE {table}_words (word text COLLATE \"C\" PRIMARY KEY, ndoc int NOT NULL); \
+                     INSERT INTO {table}_words SELECT word, ndoc FROM ts_stat('SELECT tsv FROM {table}'); \
+                     ANALYZE {table}_words"
+                ))
+                .await?;
+        }
         let bytes = pg
             .scalar(&format!("SELECT pg_total_relation_size('{table}')"))
             .await?;
@@ -69,24 +87,93 @@ impl Postgres {
         Ok((pg, loaded))
     }
 
-    pub async fn search(&self, query: &str) -> anyhow::Result<(Duration, Answer)> {
+    pub async fn search(
+        &self,
+        q: &Query,
+        spelling: Spelling,
+    ) -> anyhow::Result<(Duration, Answer)> {
         let (t, cfg) = (&self.table, self.config);
+        let started = Instant::now();
+        let (parse, query) = match spelling {
+            Spelling::AsTyped => ("websearch_to_tsquery", q.postgres()),
+            Spelling::SameMatches => ("to_tsquery", self.spell(q).await?),
+        };
+        let query = query.as_str();
         let top = format!(
             "SELECT kind, item_id, ts_headline('{cfg}', title, q, '{HEADLINE}'), \
                ts_headline('{cfg}', body, q, '{HEADLINE}') \
              FROM (SELECT kind, item_id, title, body, q, ts_rank(tsv, q) AS r \
-                   FROM {t}, websearch_to_tsquery('{cfg}', $1) q WHERE tsv @@ q \
+                   FROM {t}, {parse}('{cfg}', $1) q WHERE tsv @@ q \
                    ORDER BY r DESC LIMIT 10) top \
              ORDER BY r DESC"
         );
-        let counts = sql::counts(&format!(
-            "{t} WHERE tsv @@ websearch_to_tsquery('{cfg}', $1)"
-        ));
-        let started = Instant::now();
+        let counts = sql::counts(&format!("{t} WHERE tsv @@ {parse}('{cfg}', $1)"));
         let top = self.db.query_all(statement(&top, query)).await?;
         let counts = self.db.query_all(statement(&counts, query)).await?;
         let took = started.elapsed();
         Ok((took, sql::answer(&top, &counts)?))
+    }
+
+    /// The `to_tsquery` input that matches what ours matches: each word or one of its typos,
+    /// the last word also as a prefix; a phrase as neighbours.
+    async fn spell(&self, q: &Query) -> anyhow::Result<String> {
+        let quote = |w: &str| format!("'{w}'");
+        if q.phrase {
+            let words: Vec<String> = q.words.iter().map(|w| quote(w)).collect();
+            return Ok(words.join(" <-> "));
+        }
+        let t = &self.table;
+        let mut typos = vec![Vec::new(); q.words.len()];
+        for (i, distance) in spelling::typo_candidates(q) {
+            let typed = &q.words[i];
+            let Some((from, to)) = spelling::letter_range(typed) else {
+                continue;
+            };
+            // The typed word's own count under its lexeme, and the vocabulary of its letter.
+            let known = self
+                .db
+                .query_one(statement(
+                    &format!(
+                        "SELECT coalesce(max(ndoc), 0)::bigint FROM {t}_words \
+                         WHERE word = ANY(tsvector_to_array(to_tsvector('{}', $1)))",
+                        self.config
+                    ),
+                    typed,
+                ))
+                .await?
+                .map(|r| r.try_get_by_index::<i64>(0))
+                .transpose()?
+                .unwrap_or(0);
+            if known >= 10 {
+                continue;
+            }
+            let rows = self
+                .db
+                .query_all(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    format!(
+                        "SELECT word, ndoc::bigint FROM {t}_words WHERE word >= $1 AND word < $2"
+                    ),
+                    [Value::from(from), Value::from(to)],
+                ))
+                .await?;
+            let vocabulary = (rows.iter())
+                .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index::<i64>(1)? as u64)))
+                .collect::<anyhow::Result<Vec<(String, u64)>>>()?;
+            typos[i] = spelling::typos(typed, distance, &vocabulary);
+        }
+        let words: Vec<String> = spelling::words(q, typos)
+            .into_iter()
+            .map(|w| {
+                let mut ways = vec![quote(&w.typed)];
+                ways.extend(w.typos.iter().map(|t| quote(t)));
+                if w.prefix {
+                    ways.push(format!("{}:*", quote(&w.typed)));
+                }
+                format!("({})", ways.join(" | "))
+            })
+            .collect();
+        Ok(words.join(" & "))
     }
 
     async fn scalar(&self, sql: &str) -> anyhow::Result<i64> {

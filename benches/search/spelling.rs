@@ -1,0 +1,114 @@
+//! How a baseline spells a query of the mix so that it matches what ours matches, as a user
+//! of that engine would have to write it: the last word also as a prefix (ours completes the
+//! word being typed), and a word the engine's vocabulary holds in fewer than 10 items also
+//! as the vocabulary's words within ours's typo distance (one edit from 5 letters, two from
+//! 9, anchored on the first letter). Looking the words up is part of each search, timed.
+//!
+//! Before 2026-11-27 the baselines searched the words as typed (`--as-typed` still does):
+//! then a typo found nothing in them and thousands of items in ours, and a rare word's
+//! prefix matches were ours only, so those shapes compared unequal work.
+
+use crate::mix::Query;
+
+/// How the baselines spell the mix's queries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// The words as typed: no prefix, no typos.
+    AsTyped,
+    /// As ours matches them.
+    SameMatches,
+}
+
+/// Ours: a word found in this many items is taken as meant (`search::query::TYPOS_BELOW`).
+const TYPOS_BELOW: u64 = 10;
+/// Ours: shorter words are not completed as prefixes.
+const MIN_PREFIX: usize = 3;
+
+/// A word of the query and what it also matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub typed: String,
+    /// Vocabulary words within the typo distance.
+    pub typos: Vec<String>,
+    pub prefix: bool,
+}
+
+/// What to look up: each plain word whose typos may count, with its distance.
+pub fn typo_candidates(q: &Query) -> Vec<(usize, u8)> {
+    if q.phrase {
+        return Vec::new();
+    }
+    (q.words.iter().enumerate())
+        .filter_map(|(i, w)| {
+            let d = distance(w.chars().count());
+            (d > 0).then_some((i, d))
+        })
+        .collect()
+}
+
+/// The words of a plain query, with the typos found (`typos[i]` for word `i`).
+pub fn words(q: &Query, mut typos: Vec<Vec<String>>) -> Vec<Word> {
+    typos.resize(q.words.len(), Vec::new());
+    let last = q.words.len().saturating_sub(1);
+    (q.words.iter().zip(typos).enumerate())
+        .map(|(i, (w, typos))| Word {
+            typed: w.to_lowercase(),
+            typos,
+            prefix: i == last && w.chars().count() >= MIN_PREFIX,
+        })
+        .collect()
+}
+
+/// The typos of `typed` among `vocabulary` (each word with the items holding it, all
+/// beginning with `typed`'s first letter); none when `typed` itself is known.
+pub fn typos(typed: &str, distance: u8, vocabulary: &[(String, u64)]) -> Vec<String> {
+    let typed = typed.to_lowercase();
+    if (vocabulary.iter()).any(|(w, n)| *w == typed && *n >= TYPOS_BELOW) {
+        return Vec::new();
+    }
+    (vocabulary.iter())
+        .filter(|(w, _)| *w != typed && within(&typed, w, usize::from(distance)))
+        .map(|(w, _)| w.clone())
+        .collect()
+}
+
+/// The first letter of `word` and the string just past every word beginning with it: the
+/// range of a vocabulary to read for its typos.
+pub fn letter_range(word: &str) -> Option<(String, String)> {
+    let first = word.to_lowercase().chars().next()?;
+    let next = char::from_u32(u32::from(first) + 1)?;
+    Some((first.to_string(), next.to_string()))
+}
+
+fn distance(chars: usize) -> u8 {
+    match chars {
+        0..5 => 0,
+        5..9 => 1,
+        _ => 2,
+    }
+}
+
+/// Whether `a` and `b` are within `d` edits: insertions, deletions, substitutions and swaps
+/// of neighbours (the distance ours counts).
+fn within(a: &str, b: &str, d: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > d {
+        return false;
+    }
+    let mut rows = vec![(0..=b.len()).collect::<Vec<usize>>()];
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let up = &rows[i - 1];
+            let mut best = (up[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(up[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            row[j] = best;
+        }
+        rows.push(row);
+    }
+    rows[a.len()][b.len()] <= d
+}
