@@ -725,6 +725,51 @@ async fn an_index_from_another_store_is_rebuilt(backend: Backend) {
     assert_eq!(hits_in(&search, "Kotor").await, 0);
 }
 
+/// The store went back to a backup taken before the index's last writes, and was written to
+/// since: the outbox ids the index applied now name other writes, and the store's outbox
+/// is past the index again (so neither the ids nor the identity tell). The index is rebuilt,
+/// not trusted: trusted, it took the new writes for ones it applied and served the texts of
+/// writes the backup never had.
+async fn an_index_of_writes_a_restore_undid_is_rebuilt(backend: Backend) {
+    use cluster_atlas::store::outbox;
+    use sea_orm::ConnectionTrait;
+    let server = TestServer::start(backend, true).await;
+    server.search.caught_up(&server.db).await.unwrap();
+    let backup = outbox::last_id(&server.db).await.unwrap();
+    server
+        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .await;
+    server.search.caught_up(&server.db).await.unwrap();
+    let applied = outbox::last_id(&server.db).await.unwrap();
+    let stale = tempfile::tempdir().unwrap();
+    copy_dir(&server.index_dir(), stale.path());
+
+    // The restore: the outbox and its id sequence as they were at the backup.
+    let rewind = match server.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => format!(
+            "DELETE FROM outbox WHERE id > {backup}; \
+             SELECT setval(pg_get_serial_sequence('outbox', 'id'), {backup})"
+        ),
+        _ => format!(
+            "DELETE FROM outbox WHERE id > {backup}; \
+             UPDATE sqlite_sequence SET seq = {backup} WHERE name = 'outbox'"
+        ),
+    };
+    server.db.execute_unprepared(&rewind).await.unwrap();
+    // Written to since: the pages as the backup had them, and more, past the index.
+    server.reimport_seeds_edited(str::to_owned).await;
+    let now = outbox::last_id(&server.db).await.unwrap();
+    assert!(now > backup && now <= applied, "the writes reuse the ids");
+    let more = usize::try_from(applied - now + 1).unwrap();
+    outbox::record(&server.db, outbox::Changed::Network, vec![1; more])
+        .await
+        .unwrap();
+
+    let search = opened_caught_up(&server.db, stale.path()).await;
+    assert_eq!(hits_in(&search, "Budva").await, 2);
+    assert_eq!(hits_in(&search, "Kotor").await, 0);
+}
+
 /// `reindex` pointed at another database but at a running server's index folder: the
 /// server does not serve that store's index, it rebuilds from its own.
 async fn a_rebuild_from_another_store_is_not_served(backend: Backend) {
@@ -756,4 +801,5 @@ on_both_backends! {
     an_index_ahead_of_its_store_is_rebuilt => super::an_index_ahead_of_its_store_is_rebuilt;
     an_index_from_another_store_is_rebuilt => super::an_index_from_another_store_is_rebuilt;
     a_rebuild_from_another_store_is_not_served => super::a_rebuild_from_another_store_is_not_served;
+    an_index_of_writes_a_restore_undid_is_rebuilt => super::an_index_of_writes_a_restore_undid_is_rebuilt;
 }

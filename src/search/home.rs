@@ -23,15 +23,53 @@ pub struct Payload {
     pub store: String,
     /// Every outbox entry up to this id is in the index.
     pub applied: i32,
+    /// The newest outbox entry up to `applied`, as the index saw it; `None` in indexes made
+    /// before it was recorded, and when the outbox held nothing.
+    #[serde(default)]
+    pub witness: Option<Witness>,
+}
+
+/// An outbox entry, by what tells it apart from a later write that reused its id (a store
+/// restored from a backup and written to since): when it was written, and what it changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    pub id: i32,
+    pub at: String,
+    pub entity: String,
+    pub entity_id: i32,
+}
+
+impl Witness {
+    pub fn of(entry: &crate::store::outbox::Model) -> Self {
+        Self {
+            id: entry.id,
+            at: entry.created_at.to_rfc3339(),
+            entity: entry.entity.clone(),
+            entity_id: entry.entity_id,
+        }
+    }
+}
+
+impl std::fmt::Display for Witness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            id,
+            at,
+            entity,
+            entity_id,
+        } = self;
+        write!(f, "entry {id}, {entity} {entity_id} at {at}")
+    }
 }
 
 impl Payload {
-    pub fn at(store: &str, applied: i32) -> Self {
+    pub fn at(store: &str, applied: i32, witness: Option<Witness>) -> Self {
         Self {
             schema: SCHEMA_VERSION,
             analysis: analysis::ANALYSIS_VERSION,
             store: store.to_owned(),
             applied,
+            witness,
         }
     }
 
@@ -153,7 +191,7 @@ mod tests {
             let (name, index) = home.create(&fields).unwrap();
             let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
             let mut commit = w.prepare_commit().unwrap();
-            commit.set_payload(&serde_json::to_string(&Payload::at("a store", 7)).unwrap());
+            commit.set_payload(&serde_json::to_string(&Payload::at("a store", 7, None)).unwrap());
             commit.commit().unwrap();
             home.publish(&name).unwrap();
             names.push(name);

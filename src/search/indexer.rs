@@ -13,7 +13,7 @@ use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::documents::{self, Derived};
-use super::home::{Home, Payload};
+use super::home::{Home, Payload, Witness};
 use super::schema::Fields;
 use super::{Generation, Shared};
 use crate::store::{self, cluster, network, news, outbox::Changed};
@@ -169,7 +169,9 @@ pub async fn build(
     documents += shared.docs.len();
     add(&writer, shared)?;
     let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&serde_json::to_string(&Payload::at(&store, mark))?);
+    let witness = store::outbox::newest_in(db, 0, mark).await?;
+    let payload = Payload::at(&store, mark, witness.as_ref().map(Witness::of));
+    commit.set_payload(&serde_json::to_string(&payload)?);
     commit.commit()?;
     // One segment: every search looks each word up once per segment, which is most of the
     // time of a search for a rare word. The merge keeps the commit's payload.
@@ -481,7 +483,10 @@ async fn step(
         }
     }
     let derived = started.elapsed();
-    let payload = serde_json::to_string(&Payload::at(&shared.store, position.settled()))?;
+    let applied = position.settled();
+    let witness = store::outbox::newest_in(db, 0, applied).await?;
+    let payload = Payload::at(&shared.store, applied, witness.as_ref().map(Witness::of));
+    let payload = serde_json::to_string(&payload)?;
     let generation = generation.clone();
     let fields = fields.clone();
     let job = move || -> tantivy::Result<()> {

@@ -46,7 +46,7 @@ pub use schema::{Kind, facet};
 pub use similar::{Common, Profile, Reason, Similar};
 pub use suggest::{Suggestion, Suggests};
 
-use home::Home;
+use home::{Home, Witness};
 use index_thread::IndexThread;
 use schema::Fields;
 
@@ -242,8 +242,10 @@ impl Search {
 
 /// Why the index in `home` cannot serve this store: missing, another version, built from
 /// another store, behind outbox entries that were pruned since (so it would never see them),
-/// or ahead of anything the store wrote (the store was restored from an older backup: it
-/// would take the store's next entries for ones it applied).
+/// or not matching the store's outbox up to where it applied it: ahead of anything the store
+/// wrote, or an entry it applied now reads otherwise (the store was restored from an older
+/// backup, and maybe written to since, reusing ids: it would take the store's new entries
+/// for ones it applied).
 async fn unusable(
     db: &DatabaseConnection,
     home: &Home,
@@ -260,21 +262,34 @@ async fn unusable(
         )));
     }
     let pruned = crate::store::outbox_pruned::through(db).await?;
-    // Outbox ids are never reused (AUTOINCREMENT, a sequence), also after pruning.
+    // Outbox ids are never reused (AUTOINCREMENT, a sequence), also after pruning; unless
+    // the store goes back to a backup.
     let newest = crate::store::outbox::last_id(db).await?.max(pruned);
-    Ok(if payload.applied < pruned {
-        Some(format!(
-            "it applied the outbox up to {}, and entries up to {pruned} were pruned since",
-            payload.applied
-        ))
-    } else if payload.applied > newest {
-        Some(format!(
-            "it applied the outbox up to {}, past the newest entry of this store ({newest}): the store was restored from an older backup",
-            payload.applied
-        ))
-    } else {
-        None
-    })
+    let applied = payload.applied;
+    if applied < pruned {
+        return Ok(Some(format!(
+            "it applied the outbox up to {applied}, and entries up to {pruned} were pruned since"
+        )));
+    }
+    if applied > newest {
+        return Ok(Some(format!(
+            "it applied the outbox up to {applied}, past the newest entry of this store ({newest}): the store was restored from an older backup"
+        )));
+    }
+    let Some(witness) = payload.witness else {
+        return Ok(None);
+    };
+    // The newest entry the index applied is still there as it saw it, and no other entry
+    // has appeared after it up to `applied`; one pruned since cannot be checked.
+    let now = crate::store::outbox::newest_in(db, pruned, applied).await?;
+    let now = now.as_ref().map(Witness::of);
+    let expected = (witness.id > pruned).then_some(&witness);
+    Ok((now.as_ref() != expected).then(|| {
+        let found = now.map_or_else(|| "none".to_owned(), |w| w.to_string());
+        format!(
+            "the store's outbox up to {applied} is not what it applied (it saw {witness} last, the store holds {found} there): the store was restored from a backup and written to since"
+        )
+    }))
 }
 
 /// Rebuilds the index from the store into a fresh generation and swaps it in; a running

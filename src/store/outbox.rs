@@ -84,6 +84,20 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>
         .await
 }
 
+/// The newest entry with an id in `(above, through]`.
+pub async fn newest_in(
+    db: &impl ConnectionTrait,
+    above: i32,
+    through: i32,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.gt(above))
+        .filter(Column::Id.lte(through))
+        .order_by_desc(Column::Id)
+        .one(db)
+        .await
+}
+
 /// The newest entry's id, 0 when there is none.
 pub async fn last_id(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
     super::last_id(db, Column::Id, sea_orm::Condition::all()).await
