@@ -132,7 +132,8 @@ impl Fts5 {
                 }
             })
             .collect();
-        Ok(words.join(" "))
+        // Explicit: FTS5 reads no implicit AND before a parenthesis.
+        Ok(words.join(" AND "))
     }
 }
 
