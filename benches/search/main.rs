@@ -51,7 +51,8 @@ usage: cargo bench --bench search -- --database-url URL [options]
                        selective-phrase, place, typo, three-words
   --skip-baselines     neither FTS5 nor PostgreSQL
   --as-typed           baselines search the words as typed, without ours's prefix of the
-                       last word and typos (before 2026-11-27, the only way)
+                       last word and typos (until the sixth session of 2026-11-26, the
+                       only way)
   --reuse-index        keep our index when it exists: no indexing measured
   --breakdown          also time ours without facets and without highlights
   --help               this text

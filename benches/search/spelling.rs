@@ -4,9 +4,10 @@
 //! as the vocabulary's words within ours's typo distance (one edit from 5 letters, two from
 //! 9, anchored on the first letter). Looking the words up is part of each search, timed.
 //!
-//! Before 2026-11-27 the baselines searched the words as typed (`--as-typed` still does):
-//! then a typo found nothing in them and thousands of items in ours, and a rare word's
-//! prefix matches were ours only, so those shapes compared unequal work.
+//! Until the sixth session of 2026-11-26 the baselines searched the words as typed
+//! (`--as-typed` still does): then a typo found nothing in them and thousands of items in
+//! ours, and a rare word's prefix matches were ours only, so those shapes compared unequal
+//! work.
 
 use crate::mix::Query;
 
