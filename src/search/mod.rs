@@ -19,6 +19,7 @@ mod home;
 mod index_thread;
 mod indexer;
 mod lag;
+mod lazy_union;
 mod prefix;
 mod query;
 mod schema;

@@ -15,6 +15,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 
 use super::analysis::{self, Analyzers};
 use super::bonus::Bonus;
+use super::lazy_union::LazyUnion;
 use super::prefix::PrefixQuery;
 use super::schema::{Fields, Kind, TextField};
 use super::syntax::{Atom, Clause, Parsed, Scope, Text};
@@ -282,7 +283,10 @@ fn atom_query(
                 }
                 marks.prefixes.push(folded);
             }
-            any_of(ways)
+            match ways.len() {
+                1 => any_of(ways),
+                _ => boxed(LazyUnion::new(ways)),
+            }
         }
         Text::Phrase(text) => {
             let mut per_field = Vec::new();
