@@ -105,6 +105,9 @@ impl LazyUnionScorer {
 impl DocSet for LazyUnionScorer {
     fn advance(&mut self) -> DocId {
         let doc = self.doc;
+        if doc == TERMINATED {
+            return doc;
+        }
         for part in &mut self.parts {
             if part.doc() == doc {
                 part.advance();
@@ -207,6 +210,12 @@ mod tests {
             let (b_top, b_count) = searcher.search(&b, &(top, Count)).unwrap();
             assert_eq!(a_count, b_count);
             assert!(a_count > 0);
+            let weight = b
+                .weight(EnableScoring::disabled_from_searcher(&searcher))
+                .unwrap();
+            let mut scorer = weight.scorer(&searcher.segment_readers()[0], 1.0).unwrap();
+            while scorer.advance() != TERMINATED {}
+            assert_eq!(scorer.advance(), TERMINATED, "stays at the end");
             let sorted = |mut v: Vec<(Score, tantivy::DocAddress)>| {
                 v.sort_by_key(|(_, d)| *d);
                 v
