@@ -85,40 +85,8 @@ impl Fts5 {
         if q.phrase {
             return Ok(q.fts5());
         }
-        let mut typos = vec![Vec::new(); q.words.len()];
-        for (i, distance) in spelling::typo_candidates(q) {
-            let typed = &q.words[i];
-            // Known when it matches 10 items (the vocabulary holds stems, not what was typed).
-            let known = self
-                .db
-                .query_one(statement(
-                    "SELECT count(*) FROM (SELECT rowid FROM docs WHERE docs MATCH ? LIMIT 10)",
-                    &format!("\"{typed}\""),
-                ))
-                .await?
-                .map(|r| r.try_get_by_index::<i64>(0))
-                .transpose()?
-                .unwrap_or(0);
-            if known >= 10 {
-                continue;
-            }
-            let Some((from, to)) = spelling::letter_range(typed) else {
-                continue;
-            };
-            let rows = self
-                .db
-                .query_all(Statement::from_sql_and_values(
-                    DbBackend::Sqlite,
-                    "SELECT term, doc FROM docs_vocab WHERE term >= ? AND term < ?",
-                    [Value::from(from), Value::from(to)],
-                ))
-                .await?;
-            let vocabulary = (rows.iter())
-                .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index::<i64>(1)? as u64)))
-                .collect::<anyhow::Result<Vec<(String, u64)>>>()?;
-            typos[i] = spelling::typos(typed, distance, &vocabulary);
-        }
-        let words: Vec<String> = spelling::words(q, typos)
+        let words: Vec<String> = spelling::words(q, self)
+            .await?
             .into_iter()
             .map(|w| {
                 let mut ways = vec![format!("\"{}\"", w.typed)];
@@ -134,6 +102,31 @@ impl Fts5 {
             .collect();
         // Explicit: FTS5 reads no implicit AND before a parenthesis.
         Ok(words.join(" AND "))
+    }
+}
+
+impl spelling::Vocabulary for Fts5 {
+    /// Counted by matching, up to 10 items: the vocabulary holds stems, not what was typed.
+    async fn holding(&self, typed: &str) -> anyhow::Result<u64> {
+        let sql = "SELECT count(*) FROM (SELECT rowid FROM docs WHERE docs MATCH ? LIMIT 10)";
+        let row = self
+            .db
+            .query_one(statement(sql, &format!("\"{typed}\"")))
+            .await?;
+        let n = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
+        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+    }
+
+    async fn between(&self, from: &str, to: &str) -> anyhow::Result<Vec<(String, u64)>> {
+        let rows = self
+            .db
+            .query_all(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "SELECT term, doc FROM docs_vocab WHERE term >= ? AND term < ?",
+                [Value::from(from), Value::from(to)],
+            ))
+            .await?;
+        sql::counted(&rows)
     }
 }
 

@@ -122,47 +122,8 @@ impl Postgres {
             let words: Vec<String> = q.words.iter().map(|w| quote(w)).collect();
             return Ok(words.join(" <-> "));
         }
-        let t = &self.table;
-        let mut typos = vec![Vec::new(); q.words.len()];
-        for (i, distance) in spelling::typo_candidates(q) {
-            let typed = &q.words[i];
-            let Some((from, to)) = spelling::letter_range(typed) else {
-                continue;
-            };
-            // The typed word's own count under its lexeme, and the vocabulary of its letter.
-            let known = self
-                .db
-                .query_one(statement(
-                    &format!(
-                        "SELECT coalesce(max(ndoc), 0)::bigint FROM {t}_words \
-                         WHERE word = ANY(tsvector_to_array(to_tsvector('{}', $1)))",
-                        self.config
-                    ),
-                    typed,
-                ))
-                .await?
-                .map(|r| r.try_get_by_index::<i64>(0))
-                .transpose()?
-                .unwrap_or(0);
-            if known >= 10 {
-                continue;
-            }
-            let rows = self
-                .db
-                .query_all(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    format!(
-                        "SELECT word, ndoc::bigint FROM {t}_words WHERE word >= $1 AND word < $2"
-                    ),
-                    [Value::from(from), Value::from(to)],
-                ))
-                .await?;
-            let vocabulary = (rows.iter())
-                .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index::<i64>(1)? as u64)))
-                .collect::<anyhow::Result<Vec<(String, u64)>>>()?;
-            typos[i] = spelling::typos(typed, distance, &vocabulary);
-        }
-        let words: Vec<String> = spelling::words(q, typos)
+        let words: Vec<String> = spelling::words(q, self)
+            .await?
             .into_iter()
             .map(|w| {
                 let mut ways = vec![quote(&w.typed)];
@@ -234,6 +195,35 @@ impl Postgres {
             ))
             .await?;
         Ok(started.elapsed().as_secs_f64())
+    }
+}
+
+impl spelling::Vocabulary for Postgres {
+    /// The count of the typed word's lexeme in the table of words.
+    async fn holding(&self, typed: &str) -> anyhow::Result<u64> {
+        let sql = format!(
+            "SELECT coalesce(max(ndoc), 0)::bigint FROM {}_words \
+             WHERE word = ANY(tsvector_to_array(to_tsvector('{}', $1)))",
+            self.table, self.config
+        );
+        let row = self.db.query_one(statement(&sql, typed)).await?;
+        let n = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
+        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+    }
+
+    async fn between(&self, from: &str, to: &str) -> anyhow::Result<Vec<(String, u64)>> {
+        let rows = self
+            .db
+            .query_all(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT word, ndoc::bigint FROM {}_words WHERE word >= $1 AND word < $2",
+                    self.table
+                ),
+                [Value::from(from), Value::from(to)],
+            ))
+            .await?;
+        sql::counted(&rows)
     }
 }
 

@@ -34,39 +34,39 @@ pub struct Word {
     pub prefix: bool,
 }
 
-/// What to look up: each plain word whose typos may count, with its distance.
-pub fn typo_candidates(q: &Query) -> Vec<(usize, u8)> {
-    if q.phrase {
-        return Vec::new();
-    }
-    (q.words.iter().enumerate())
-        .filter_map(|(i, w)| {
-            let d = distance(w.chars().count());
-            (d > 0).then_some((i, d))
-        })
-        .collect()
+/// What a baseline engine tells of its own words, for the lookup of typos.
+pub(crate) trait Vocabulary {
+    /// How many items hold `typed`, counted up to [`TYPOS_BELOW`] at least.
+    async fn holding(&self, typed: &str) -> anyhow::Result<u64>;
+    /// Its words from `from` up to (not including) `to`, each with the items holding it.
+    async fn between(&self, from: &str, to: &str) -> anyhow::Result<Vec<(String, u64)>>;
 }
 
-/// The words of a plain query, with the typos found (`typos[i]` for word `i`).
-pub fn words(q: &Query, mut typos: Vec<Vec<String>>) -> Vec<Word> {
-    typos.resize(q.words.len(), Vec::new());
+/// The words of a plain query: each with the typos `vocabulary` holds of it when it holds
+/// the word itself in fewer than [`TYPOS_BELOW`] items, the last also as a prefix.
+pub(crate) async fn words(q: &Query, vocabulary: &impl Vocabulary) -> anyhow::Result<Vec<Word>> {
     let last = q.words.len().saturating_sub(1);
-    (q.words.iter().zip(typos).enumerate())
-        .map(|(i, (w, typos))| Word {
-            typed: w.to_lowercase(),
+    let mut out = Vec::with_capacity(q.words.len());
+    for (i, typed) in q.words.iter().enumerate() {
+        let distance = distance(typed.chars().count());
+        let typos = match letter_range(typed) {
+            Some((from, to)) if distance > 0 && vocabulary.holding(typed).await? < TYPOS_BELOW => {
+                typos(typed, distance, &vocabulary.between(&from, &to).await?)
+            }
+            _ => Vec::new(),
+        };
+        out.push(Word {
+            typed: typed.to_lowercase(),
             typos,
-            prefix: i == last && w.chars().count() >= MIN_PREFIX,
-        })
-        .collect()
+            prefix: i == last && typed.chars().count() >= MIN_PREFIX,
+        });
+    }
+    Ok(out)
 }
 
-/// The typos of `typed` among `vocabulary` (each word with the items holding it, all
-/// beginning with `typed`'s first letter); none when `typed` itself is known.
-pub fn typos(typed: &str, distance: u8, vocabulary: &[(String, u64)]) -> Vec<String> {
+/// The words of `vocabulary` within `distance` typos of `typed`.
+fn typos(typed: &str, distance: u8, vocabulary: &[(String, u64)]) -> Vec<String> {
     let typed = typed.to_lowercase();
-    if (vocabulary.iter()).any(|(w, n)| *w == typed && *n >= TYPOS_BELOW) {
-        return Vec::new();
-    }
     (vocabulary.iter())
         .filter(|(w, _)| *w != typed && within(&typed, w, usize::from(distance)))
         .map(|(w, _)| w.clone())
@@ -75,7 +75,7 @@ pub fn typos(typed: &str, distance: u8, vocabulary: &[(String, u64)]) -> Vec<Str
 
 /// The first letter of `word` and the string just past every word beginning with it: the
 /// range of a vocabulary to read for its typos.
-pub fn letter_range(word: &str) -> Option<(String, String)> {
+fn letter_range(word: &str) -> Option<(String, String)> {
     let first = word.to_lowercase().chars().next()?;
     let next = char::from_u32(u32::from(first) + 1)?;
     Some((first.to_string(), next.to_string()))

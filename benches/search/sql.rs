@@ -74,3 +74,13 @@ pub fn answer(top: &[QueryResult], counts: &[QueryResult]) -> anyhow::Result<Ans
         note: None,
     })
 }
+
+/// Rows of (word, items holding it): a baseline's vocabulary.
+pub fn counted(rows: &[QueryResult]) -> anyhow::Result<Vec<(String, u64)>> {
+    (rows.iter())
+        .map(|r| {
+            let n: i64 = r.try_get_by_index(1)?;
+            Ok((r.try_get_by_index(0)?, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}
