@@ -169,9 +169,7 @@ pub async fn build(
     documents += shared.docs.len();
     add(&writer, shared)?;
     let mut commit = writer.prepare_commit()?;
-    let witness = store::outbox::newest_in(db, 0, mark).await?;
-    let payload = Payload::at(&store, mark, witness.as_ref().map(Witness::of));
-    commit.set_payload(&serde_json::to_string(&payload)?);
+    commit.set_payload(&payload(db, &store, mark).await?);
     commit.commit()?;
     // One segment: every search looks each word up once per segment, which is most of the
     // time of a search for a rare word. The merge keeps the commit's payload.
@@ -440,6 +438,15 @@ async fn switched(
     }
 }
 
+/// What a commit that applied the outbox of `store` up to `applied` records, with the newest
+/// entry it applied as the store holds it now (one indexed read; `search::unusable` checks
+/// it against the store at the next start).
+async fn payload(db: &DatabaseConnection, store: &str, applied: i32) -> anyhow::Result<String> {
+    let witness = store::outbox::newest_in(db, 0, applied).await?;
+    let payload = Payload::at(store, applied, witness.as_ref().map(Witness::of));
+    Ok(serde_json::to_string(&payload)?)
+}
+
 /// Applies one group of outbox entries; returns how many there were. `position` moves only
 /// once they are committed: a failed step is tried again.
 async fn step(
@@ -483,10 +490,7 @@ async fn step(
         }
     }
     let derived = started.elapsed();
-    let applied = position.settled();
-    let witness = store::outbox::newest_in(db, 0, applied).await?;
-    let payload = Payload::at(&shared.store, applied, witness.as_ref().map(Witness::of));
-    let payload = serde_json::to_string(&payload)?;
+    let payload = payload(db, &shared.store, position.settled()).await?;
     let generation = generation.clone();
     let fields = fields.clone();
     let job = move || -> tantivy::Result<()> {

@@ -283,6 +283,8 @@ fn atom_query(
                 }
                 marks.prefixes.push(folded);
             }
+            // A word's ways meet the other words in an intersection, where Tantivy's union
+            // decodes a window of every part at each seek: this one seeks them lazily.
             match ways.len() {
                 1 => any_of(ways),
                 _ => boxed(LazyUnion::new(ways)),
