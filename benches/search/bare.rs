@@ -35,8 +35,6 @@ pub fn build(
     let title = schema.add_text_field("title", TEXT | STORED);
     let body = schema.add_text_field("body", TEXT | STORED);
     let name = schema.add_text_field("name", TEXT | STORED);
-    let strategy = schema.add_text_field("strategy", TEXT | STORED);
-    let objectives = schema.add_text_field("objectives", TEXT | STORED);
     let index = Index::create_in_dir(dir, schema.build())?;
 
     let started = Instant::now();
@@ -51,11 +49,12 @@ pub fn build(
                 }
                 doc.add_text(body, &row.body);
             }
-            Kind::Cluster => {
-                doc.add_text(name, &row.title);
-                doc.add_text(strategy, &row.body);
-                if let Some(o) = &row.objectives {
-                    doc.add_text(objectives, o);
+            // Each text a value of its own, as ours adds them.
+            Kind::Cluster | Kind::Service | Kind::Participation => {
+                for (field, text) in [(name, &row.title), (body, &row.body)] {
+                    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                        doc.add_text(field, line);
+                    }
                 }
             }
         }

@@ -1,19 +1,23 @@
-//! The text every engine indexes, read once from the store into memory: news titles and
-//! bodies, cluster names, strategies and objectives, with the few facet values the SQL
-//! baselines count. Cluster names and regions also feed the autocomplete prefixes.
+//! The text every engine indexes, read once from the store into memory: every item ours
+//! returns (news items, clusters, service groups, programme participations) with the text
+//! ours indexes of it, and the few facet values the SQL baselines count. Cluster names and
+//! regions also feed the autocomplete prefixes.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
-/// Rows read per statement.
+/// Rows read per statement; clusters are read in stretches of this many ids.
 const PAGE: usize = 5_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     News,
     Cluster,
+    Service,
+    Participation,
 }
 
 impl Kind {
@@ -22,34 +26,28 @@ impl Kind {
         match self {
             Self::News => "NEWS",
             Self::Cluster => "CLUSTER",
+            Self::Service => "SERVICE",
+            Self::Participation => "PROGRAMME_PARTICIPATION",
         }
     }
 }
 
-/// One news item or cluster. Facet values are single here: a news item's country is that of
-/// the first cluster it names (ours counts every one), a cluster's network its first.
+/// One item. Facet values are single here: a news item's country is that of the first
+/// cluster it names (ours counts every one), a cluster's network its first; a service
+/// group and a participation take their cluster's.
 pub struct Row {
     pub kind: Kind,
     pub id: i32,
-    /// News title (empty when it has none) or cluster name.
+    /// What ours indexes as a name or title: a news title (empty when it has none), a
+    /// cluster's name and aliases, a service group's heading, a programme's name and title.
     pub title: String,
-    /// News body or cluster strategy.
+    /// Everything else ours indexes of the item, one text per line: a news body; a cluster's
+    /// strategy, objectives and other prose, its taxonomy terms and its places; a service
+    /// group's items; a programme's description.
     pub body: String,
-    /// Cluster objectives.
-    pub objectives: Option<String>,
     pub country: Option<String>,
     pub year: Option<i32>,
     pub network: Option<String>,
-}
-
-impl Row {
-    /// The body column of the SQL baselines: strategy and objectives together.
-    pub fn full_body(&self) -> String {
-        match &self.objectives {
-            Some(o) => format!("{}\n{o}", self.body),
-            None => self.body.clone(),
-        }
-    }
 }
 
 pub struct Corpus {
@@ -65,10 +63,7 @@ impl Corpus {
 
     /// Bytes of text, for the throughput note.
     pub fn text_bytes(&self) -> usize {
-        self.rows
-            .iter()
-            .map(|r| r.title.len() + r.body.len() + r.objectives.as_ref().map_or(0, String::len))
-            .sum()
+        self.rows.iter().map(|r| r.title.len() + r.body.len()).sum()
     }
 }
 
@@ -79,30 +74,21 @@ pub async fn read(
     let started = Instant::now();
     let mut rows = Vec::new();
     let mut regions = Vec::new();
+    let last_cluster: Option<i32> = db
+        .query_one(statement(db, "SELECT max(id) FROM cluster"))
+        .await?
+        .map(|r| r.try_get_by_index::<Option<i32>>(0))
+        .transpose()?
+        .flatten();
     let mut after = 0;
-    loop {
-        let page = db.query_all(statement(db, &clusters_sql(after))).await?;
-        let Some(last) = page.last() else { break };
-        after = last.try_get_by_index(0)?;
-        for r in &page {
-            let strategy: Option<String> = r.try_get_by_index(2)?;
-            if let Some(region) = r.try_get_by_index::<Option<String>>(5)? {
-                regions.push(region);
-            }
-            rows.push(Row {
-                kind: Kind::Cluster,
-                id: r.try_get_by_index(0)?,
-                title: r.try_get_by_index(1)?,
-                body: strategy.unwrap_or_default(),
-                objectives: r.try_get_by_index(3)?,
-                country: r.try_get_by_index(4)?,
-                year: None,
-                network: r.try_get_by_index(6)?,
-            });
-        }
-        progress.inc(page.len() as u64);
+    while after < last_cluster.unwrap_or(0) {
+        let below = after.saturating_add(PAGE as i32);
+        let read = clusters(db, after, below, &mut regions).await?;
+        progress.inc(read.iter().filter(|r| r.kind == Kind::Cluster).count() as u64);
+        rows.extend(read);
+        after = below;
     }
-    after = 0;
+    let mut after = 0;
     loop {
         let page = db.query_all(statement(db, &news_sql(after))).await?;
         let Some(last) = page.last() else { break };
@@ -115,7 +101,6 @@ pub async fn read(
                 id: r.try_get_by_index(0)?,
                 title: title.unwrap_or_default(),
                 body: r.try_get_by_index(2)?,
-                objectives: None,
                 country: r.try_get_by_index(5)?,
                 year: Some(day.year()),
                 network: r.try_get_by_index(4)?,
@@ -132,20 +117,144 @@ pub async fn read(
     })
 }
 
+/// The clusters with ids in `after < id <= below`, then their service groups, then their
+/// participations.
+async fn clusters(
+    db: &DatabaseConnection,
+    after: i32,
+    below: i32,
+    regions: &mut Vec<String>,
+) -> anyhow::Result<Vec<Row>> {
+    let within = |column: &str| format!("{column} > {after} AND {column} <= {below}");
+    let by_cluster = |sql: String| async move {
+        let mut texts: HashMap<i32, Vec<String>> = HashMap::new();
+        for r in db.query_all(statement(db, &sql)).await? {
+            texts
+                .entry(r.try_get_by_index(0)?)
+                .or_default()
+                .push(r.try_get_by_index(1)?);
+        }
+        anyhow::Ok(texts)
+    };
+    let mut aliases = by_cluster(format!(
+        "SELECT cluster_id, alias FROM cluster_alias WHERE {} ORDER BY id",
+        within("cluster_id")
+    ))
+    .await?;
+    let mut terms = by_cluster(format!(
+        "SELECT ct.cluster_id, t.name FROM cluster_term ct JOIN term t ON t.id = ct.term_id \
+         WHERE {} ORDER BY ct.cluster_id, t.id",
+        within("ct.cluster_id")
+    ))
+    .await?;
+    let mut rows = Vec::new();
+    // Where each cluster's service groups and participations take their facets from.
+    let mut context: HashMap<i32, (Option<String>, Option<String>)> = HashMap::new();
+    let sql = format!(
+        "SELECT c.id, c.name, c.country_code, c.region, \
+           (SELECT min(w.slug) FROM membership s JOIN network w ON w.id = s.network_id \
+            WHERE s.cluster_id = c.id), \
+           c.strategy, c.objectives, c.collaborates_with, c.major_players, c.scale_up_facilities \
+         FROM cluster c WHERE {} ORDER BY c.id",
+        within("c.id")
+    );
+    for r in db.query_all(statement(db, &sql)).await? {
+        let id: i32 = r.try_get_by_index(0)?;
+        let country: Option<String> = r.try_get_by_index(2)?;
+        let region: Option<String> = r.try_get_by_index(3)?;
+        let network: Option<String> = r.try_get_by_index(4)?;
+        let mut title = vec![r.try_get_by_index::<String>(1)?];
+        title.extend(aliases.remove(&id).unwrap_or_default());
+        let mut body = texts(&r, 5..10)?;
+        body.extend(terms.remove(&id).unwrap_or_default());
+        body.extend(region.clone());
+        body.extend(
+            (country.as_deref())
+                .and_then(cluster_atlas::geo::by_code)
+                .map(|c| c.name.to_owned()),
+        );
+        regions.extend(region);
+        context.insert(id, (country.clone(), network.clone()));
+        rows.push(Row {
+            kind: Kind::Cluster,
+            id,
+            title: title.join("\n"),
+            body: body.join("\n"),
+            country,
+            year: None,
+            network,
+        });
+    }
+    let of = |kind: Kind, id: i32, cluster: i32, title: Vec<String>, body: Vec<String>| {
+        let (country, network) = context.get(&cluster).cloned().unwrap_or_default();
+        Row {
+            kind,
+            id,
+            title: title.join("\n"),
+            body: body.join("\n"),
+            country,
+            year: None,
+            network,
+        }
+    };
+    // A group's items come in order after it; a group without items comes once.
+    let sql = format!(
+        "SELECT g.id, g.cluster_id, g.heading, i.text FROM service_group g \
+         LEFT JOIN service_item i ON i.group_id = g.id WHERE {} ORDER BY g.id, i.position",
+        within("g.cluster_id")
+    );
+    let mut group: Option<(i32, i32, Vec<String>, Vec<String>)> = None;
+    for r in db.query_all(statement(db, &sql)).await? {
+        let id: i32 = r.try_get_by_index(0)?;
+        if group.as_ref().is_none_or(|g| g.0 != id) {
+            if let Some((id, cluster, title, body)) = group.take() {
+                rows.push(of(Kind::Service, id, cluster, title, body));
+            }
+            let heading: Option<String> = r.try_get_by_index(2)?;
+            group = Some((
+                id,
+                r.try_get_by_index(1)?,
+                heading.into_iter().collect(),
+                vec![],
+            ));
+        }
+        if let (Some(g), Some(item)) = (&mut group, r.try_get_by_index::<Option<String>>(3)?) {
+            g.3.push(item);
+        }
+    }
+    if let Some((id, cluster, title, body)) = group {
+        rows.push(of(Kind::Service, id, cluster, title, body));
+    }
+    let sql = format!(
+        "SELECT p.id, p.cluster_id, g.name, g.title, g.description FROM participation p \
+         JOIN programme g ON g.id = p.programme_id WHERE {} ORDER BY p.id",
+        within("p.cluster_id")
+    );
+    for r in db.query_all(statement(db, &sql)).await? {
+        let mut title = vec![r.try_get_by_index::<String>(2)?];
+        title.extend(r.try_get_by_index::<Option<String>>(3)?);
+        let body = texts(&r, 4..5)?;
+        let (id, cluster) = (r.try_get_by_index(0)?, r.try_get_by_index(1)?);
+        rows.push(of(Kind::Participation, id, cluster, title, body));
+    }
+    Ok(rows)
+}
+
+/// The non-empty texts of the nullable columns `columns`.
+fn texts(r: &QueryResult, columns: std::ops::Range<usize>) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for i in columns {
+        out.extend(r.try_get_by_index::<Option<String>>(i)?);
+    }
+    out.retain(|t| !t.trim().is_empty());
+    Ok(out)
+}
+
 fn statement(db: &DatabaseConnection, sql: &str) -> Statement {
     Statement::from_string(db.get_database_backend(), sql.to_owned())
 }
 
 // Plain SQL that SQLite and PostgreSQL both read; `after` is an integer we produced.
-fn clusters_sql(after: i32) -> String {
-    format!(
-        "SELECT c.id, c.name, c.strategy, c.objectives, c.country_code, c.region, \
-           (SELECT min(w.slug) FROM membership s JOIN network w ON w.id = s.network_id \
-            WHERE s.cluster_id = c.id) \
-         FROM cluster c WHERE c.id > {after} ORDER BY c.id LIMIT {PAGE}"
-    )
-}
-
 fn news_sql(after: i32) -> String {
     format!(
         "SELECT n.id, n.title, n.body, n.published_on, p.slug, \

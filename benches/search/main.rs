@@ -170,7 +170,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let paths = Paths::of(&args.database_url);
 
     eprintln!(
-        "reading {} clusters and news items into memory",
+        "reading {} clusters (with their service groups and participations) and news items \
+         into memory",
         clusters + news_items
     );
     let corpus = corpus::read(&db, &bar(clusters + news_items, "reading")).await?;

@@ -237,8 +237,7 @@ impl Stats {
         for (i, row) in corpus.rows.iter().enumerate() {
             let mut sequence = Vec::new();
             let mut spellings = Vec::new();
-            let texts = [Some(&row.title), Some(&row.body), row.objectives.as_ref()];
-            for text in texts.into_iter().flatten() {
+            for text in [&row.title, &row.body] {
                 for (_, word) in words(text) {
                     let mut folded = String::new();
                     fold_word(word, &mut folded);

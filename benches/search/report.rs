@@ -126,7 +126,7 @@ fn indexing(out: &mut String, r: &Report) {
         .collect();
     let _ = writeln!(
         out,
-        "\nItems: {} clusters and news items, {:.1} MB of text, read from the store into memory \
+        "\nItems: {} clusters, service groups, programme participations and news items, {:.1} MB of text, read from the store into memory \
          in {:.1} s (not part of any time above but ours). Our documents: {}.",
         r.rows,
         r.text_bytes as f64 / 1e6,

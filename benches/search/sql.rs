@@ -16,7 +16,7 @@ pub struct Loaded {
 pub fn values(row: &Row) -> [Value; 7] {
     [
         row.title.clone().into(),
-        row.full_body().into(),
+        row.body.clone().into(),
         row.kind.facet_value().into(),
         row.id.into(),
         row.country.clone().into(),
