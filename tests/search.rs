@@ -213,6 +213,15 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
             .iter()
             .all(|f| f["name"] != "country" || f["value"] == "RS")
     );
+    // News items are under the countries of the clusters they name.
+    assert!(
+        search_result["facets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "kind" && f["value"] == "NEWS" && f["count"].as_u64() > Some(0)),
+        "{search_result}"
+    );
 
     // Hits of every kind load their entities together, one statement per kind (services:
     // groups and items), and nested selections under them load as elsewhere.
