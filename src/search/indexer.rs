@@ -30,8 +30,8 @@ pub struct Committed {
 const BATCH: u64 = 2_000;
 /// Batches a full build reads ahead of the indexing.
 const READ_AHEAD: usize = 8;
-/// Readers of news items side by side in a full build.
-const NEWS_READERS: i32 = 3;
+/// Readers of each kind side by side in a full build, each over a stretch of ids.
+const READERS: i32 = 3;
 /// Outbox entries applied per commit at most.
 const GROUP: u64 = 5_000;
 /// How often the store is asked for changes other processes made.
@@ -115,9 +115,9 @@ pub async fn build(
     let total = store::cluster::count(db, &Default::default()).await?
         + store::news::count(db, &Default::default()).await?;
     progress.set_length(total);
-    // Clusters (with networks) and news are read side by side, and each reads its next
-    // batch while Tantivy's threads index the last: reading the store had been more than
-    // half of a rebuild, with the indexing threads waiting on it.
+    // Each reader (below) reads its next batch while Tantivy's threads index the last:
+    // reading the store had been more than half of a rebuild, with the indexing threads
+    // waiting on it.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Derived>(READ_AHEAD);
     let adding = tokio::task::spawn_blocking(move || -> tantivy::Result<(IndexWriter, usize)> {
         let mut documents = 0;
@@ -127,22 +127,29 @@ pub async fn build(
         }
         Ok((writer, documents))
     });
-    // News, most of any store, in stretches of ids read side by side: reading one row
-    // passes it between the connection's thread and ours, so one reader kept neither
-    // core busy. Each reader is a task of its own and derives on a worker thread.
-    let news_after = store::last_id(db, news::Column::Id, sea_orm::Condition::all()).await?;
-    let step = news_after / NEWS_READERS + 1;
-    let mut stretches = vec![vec![
-        Stretch::all(Changed::Cluster),
-        Stretch::all(Changed::Network),
-    ]];
-    stretches.extend((0..NEWS_READERS).map(|i| {
-        vec![Stretch {
-            entity: Changed::News,
-            after: i * step,
-            below: ((i + 1) * step).saturating_add(1),
-        }]
-    }));
+    // Clusters (with their services and participations) and news in stretches of ids
+    // read side by side: reading one row passes it between the connection's thread and
+    // ours, so one reader of a kind kept neither core busy. Each reader is a task of its
+    // own and derives on a worker thread. Networks are few: the first reader takes them.
+    let mut stretches = Vec::new();
+    for entity in [Changed::Cluster, Changed::News] {
+        let all = sea_orm::Condition::all();
+        let last = match entity {
+            Changed::News => store::last_id(db, news::Column::Id, all).await?,
+            _ => store::last_id(db, cluster::Column::Id, all).await?,
+        };
+        let step = last / READERS + 1;
+        stretches.extend((0..READERS).map(|i| {
+            vec![Stretch {
+                entity,
+                after: i * step,
+                below: ((i + 1) * step).saturating_add(1),
+            }]
+        }));
+    }
+    if let Some(first) = stretches.first_mut() {
+        first.push(Stretch::all(Changed::Network));
+    }
     let readers: Vec<_> = stretches
         .into_iter()
         .map(|stretches| {
