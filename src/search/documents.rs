@@ -416,7 +416,7 @@ async fn news_documents(
 ) -> Result<Derived, DbErr> {
     let network_ids: BTreeSet<i32> = links
         .iter()
-        .filter_map(|&(_, network, _)| network)
+        .filter_map(|&(_, _, network)| network)
         .chain(items.iter().filter_map(|n| n.publisher_id))
         .collect();
     let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
@@ -424,6 +424,15 @@ async fn news_documents(
         .into_iter()
         .map(|n| (n.id, n.slug))
         .collect();
+    let cluster_ids: BTreeSet<i32> = links
+        .iter()
+        .filter_map(|&(_, cluster, _)| cluster)
+        .collect();
+    let countries: HashMap<i32, String> =
+        store::cluster::countries(db, &Vec::from_iter(cluster_ids))
+            .await?
+            .into_iter()
+            .collect();
     let mut by_item: HashMap<i32, Vec<&store::news_mention::Link>> = HashMap::new();
     for link in links {
         by_item.entry(link.0).or_default().push(link);
@@ -441,9 +450,9 @@ async fn news_documents(
             let mut networks = BTreeSet::new();
             let mut countries_named = BTreeSet::new();
             networks.extend(n.publisher_id.and_then(|p| slugs.get(&p)));
-            for (_, network, country) in by_item.get(&n.id).into_iter().flatten() {
+            for &&(_, cluster, network) in by_item.get(&n.id).into_iter().flatten() {
                 networks.extend(network.and_then(|id| slugs.get(&id)));
-                countries_named.extend(country);
+                countries_named.extend(cluster.and_then(|id| countries.get(&id)));
             }
             for slug in networks {
                 b.facet(facet::NETWORK, slug);

@@ -22,12 +22,6 @@ pub enum Relation {
         to = "super::news::Column::Id"
     )]
     News,
-    #[sea_orm(
-        belongs_to = "super::cluster::Entity",
-        from = "Column::ClusterId",
-        to = "super::cluster::Column::Id"
-    )]
-    Cluster,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
@@ -42,22 +36,18 @@ pub async fn for_news(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Mode
         .await
 }
 
-/// What a mention links: (news item, network, the cluster's country).
-pub type Link = (i32, Option<i32>, Option<String>);
+/// What a mention links: (news item, cluster, network).
+pub type Link = (i32, Option<i32>, Option<i32>);
 
-/// What the mentions `which` picks link: the search index's facets. The country comes in
-/// the same statement: read by a list of cluster ids per batch, it was a quarter of the
-/// statements' time of a rebuild at 100x.
+/// What the mentions `which` picks link: the search index's facets.
 pub async fn links(
     db: &impl ConnectionTrait,
     which: impl sea_orm::sea_query::IntoCondition,
 ) -> Result<Vec<Link>, DbErr> {
-    use sea_orm::{JoinType, QuerySelect};
+    use sea_orm::QuerySelect;
     Entity::find()
         .select_only()
-        .columns([Column::NewsId, Column::NetworkId])
-        .column(super::cluster::Column::CountryCode)
-        .join(JoinType::LeftJoin, Relation::Cluster.def())
+        .columns([Column::NewsId, Column::ClusterId, Column::NetworkId])
         .filter(which)
         .into_tuple()
         .all(db)
