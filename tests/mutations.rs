@@ -638,6 +638,35 @@ async fn mentions_follow_the_names_as_they_change(backend: Backend) {
     assert!(!names_cluster(&ms, &slug), "{ms:?}");
 }
 
+/// A mutation sent over GET, even by a client allowed to write, is refused with 405 and
+/// `Allow: POST` before it runs: nothing is written.
+async fn mutations_over_get_are_refused_and_write_nothing(backend: Backend) {
+    let server = TestServer::start(backend, true).await;
+    let writer = server.token("write").await;
+    for accept in ["application/graphql-response+json", "application/json"] {
+        let response = reqwest::Client::new()
+            .get(format!("{}/graphql", server.url))
+            .query(&[
+                ("query", CREATE),
+                ("variables", &json!({ "input": profile() }).to_string()),
+            ])
+            .header("accept", accept)
+            .bearer_auth(&writer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{accept}");
+        assert_eq!(response.headers()["allow"], "POST", "{accept}");
+    }
+    let slug = json!({ "slug": "danube-digital-cluster" });
+    assert_eq!(server.data(PROFILE, slug).await["cluster"], Value::Null);
+    // The same request over POST writes: the GET was refused for its method alone.
+    let created = server
+        .data_as(&writer, CREATE, json!({ "input": profile() }))
+        .await;
+    assert_eq!(created["createCluster"]["version"], 1);
+}
+
 on_both_backends! {
     clusters_are_created_updated_and_deleted_by_version => super::clusters_are_created_updated_and_deleted_by_version;
     bad_input_is_refused_naming_the_field => super::bad_input_is_refused_naming_the_field;
@@ -645,4 +674,5 @@ on_both_backends! {
     networks_and_news_are_written_with_their_mentions => super::networks_and_news_are_written_with_their_mentions;
     concurrent_writers_of_one_version_see_one_win => super::concurrent_writers_of_one_version_see_one_win;
     mentions_follow_the_names_as_they_change => super::mentions_follow_the_names_as_they_change;
+    mutations_over_get_are_refused_and_write_nothing => super::mutations_over_get_are_refused_and_write_nothing;
 }
