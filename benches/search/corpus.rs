@@ -3,7 +3,8 @@
 //! ours indexes of it, and the few facet values the SQL baselines count. Cluster names and
 //! regions also feed the autocomplete prefixes.
 
-use std::collections::HashMap;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
@@ -147,8 +148,9 @@ async fn clusters(
         within("ct.cluster_id")
     ))
     .await?;
-    let mut rows = Vec::new();
-    // Where each cluster's service groups and participations take their facets from.
+    // (kind, id, cluster, title texts, body texts) of each item read.
+    let mut items = Vec::new();
+    // Each cluster's country and network: its items' facets.
     let mut context: HashMap<i32, (Option<String>, Option<String>)> = HashMap::new();
     let sql = format!(
         "SELECT c.id, c.name, c.country_code, c.region, \
@@ -174,57 +176,30 @@ async fn clusters(
                 .map(|c| c.name.to_owned()),
         );
         regions.extend(region);
-        context.insert(id, (country.clone(), network.clone()));
-        rows.push(Row {
-            kind: Kind::Cluster,
-            id,
-            title: title.join("\n"),
-            body: body.join("\n"),
-            country,
-            year: None,
-            network,
-        });
+        context.insert(id, (country, network));
+        items.push((Kind::Cluster, id, id, title, body));
     }
-    let of = |kind: Kind, id: i32, cluster: i32, title: Vec<String>, body: Vec<String>| {
-        let (country, network) = context.get(&cluster).cloned().unwrap_or_default();
-        Row {
-            kind,
-            id,
-            title: title.join("\n"),
-            body: body.join("\n"),
-            country,
-            year: None,
-            network,
-        }
-    };
-    // A group's items come in order after it; a group without items comes once.
+    // A group with its items in order; a group without items once, with none.
     let sql = format!(
         "SELECT g.id, g.cluster_id, g.heading, i.text FROM service_group g \
          LEFT JOIN service_item i ON i.group_id = g.id WHERE {} ORDER BY g.id, i.position",
         within("g.cluster_id")
     );
-    let mut group: Option<(i32, i32, Vec<String>, Vec<String>)> = None;
+    let mut groups: BTreeMap<i32, (i32, Vec<String>, Vec<String>)> = BTreeMap::new();
     for r in db.query_all(statement(db, &sql)).await? {
-        let id: i32 = r.try_get_by_index(0)?;
-        if group.as_ref().is_none_or(|g| g.0 != id) {
-            if let Some((id, cluster, title, body)) = group.take() {
-                rows.push(of(Kind::Service, id, cluster, title, body));
+        let group = match groups.entry(r.try_get_by_index(0)?) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let heading = r.try_get_by_index::<Option<String>>(2)?;
+                e.insert((r.try_get_by_index(1)?, Vec::from_iter(heading), Vec::new()))
             }
-            let heading: Option<String> = r.try_get_by_index(2)?;
-            group = Some((
-                id,
-                r.try_get_by_index(1)?,
-                heading.into_iter().collect(),
-                vec![],
-            ));
-        }
-        if let (Some(g), Some(item)) = (&mut group, r.try_get_by_index::<Option<String>>(3)?) {
-            g.3.push(item);
-        }
+        };
+        group.2.extend(r.try_get_by_index::<Option<String>>(3)?);
     }
-    if let Some((id, cluster, title, body)) = group {
-        rows.push(of(Kind::Service, id, cluster, title, body));
-    }
+    items.extend(
+        (groups.into_iter())
+            .map(|(id, (cluster, title, body))| (Kind::Service, id, cluster, title, body)),
+    );
     let sql = format!(
         "SELECT p.id, p.cluster_id, g.name, g.title, g.description FROM participation p \
          JOIN programme g ON g.id = p.programme_id WHERE {} ORDER BY p.id",
@@ -235,9 +210,21 @@ async fn clusters(
         title.extend(r.try_get_by_index::<Option<String>>(3)?);
         let body = texts(&r, 4..5)?;
         let (id, cluster) = (r.try_get_by_index(0)?, r.try_get_by_index(1)?);
-        rows.push(of(Kind::Participation, id, cluster, title, body));
+        items.push((Kind::Participation, id, cluster, title, body));
     }
-    Ok(rows)
+    let rows = (items.into_iter()).map(|(kind, id, cluster, title, body)| {
+        let (country, network) = context.get(&cluster).cloned().unwrap_or_default();
+        Row {
+            kind,
+            id,
+            title: title.join("\n"),
+            body: body.join("\n"),
+            country,
+            year: None,
+            network,
+        }
+    });
+    Ok(rows.collect())
 }
 
 /// The non-empty texts of the nullable columns `columns`.

@@ -108,13 +108,12 @@ impl Fts5 {
 impl spelling::Vocabulary for Fts5 {
     /// Counted by matching, up to 10 items: the vocabulary holds stems, not what was typed.
     async fn holding(&self, typed: &str) -> anyhow::Result<u64> {
-        let sql = "SELECT count(*) FROM (SELECT rowid FROM docs WHERE docs MATCH ? LIMIT 10)";
+        let first_ten = "SELECT count(*) FROM (SELECT rowid FROM docs WHERE docs MATCH ? LIMIT 10)";
         let row = self
             .db
-            .query_one(statement(sql, &format!("\"{typed}\"")))
+            .query_one(statement(first_ten, &format!("\"{typed}\"")))
             .await?;
-        let n = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
-        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        sql::count(row)
     }
 
     async fn between(&self, from: &str, to: &str) -> anyhow::Result<Vec<(String, u64)>> {

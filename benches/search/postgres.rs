@@ -201,14 +201,13 @@ impl Postgres {
 impl spelling::Vocabulary for Postgres {
     /// The count of the typed word's lexeme in the table of words.
     async fn holding(&self, typed: &str) -> anyhow::Result<u64> {
-        let sql = format!(
+        let lexeme_count = format!(
             "SELECT coalesce(max(ndoc), 0)::bigint FROM {}_words \
              WHERE word = ANY(tsvector_to_array(to_tsvector('{}', $1)))",
             self.table, self.config
         );
-        let row = self.db.query_one(statement(&sql, typed)).await?;
-        let n = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
-        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        let row = self.db.query_one(statement(&lexeme_count, typed)).await?;
+        sql::count(row)
     }
 
     async fn between(&self, from: &str, to: &str) -> anyhow::Result<Vec<(String, u64)>> {

@@ -75,6 +75,12 @@ pub fn answer(top: &[QueryResult], counts: &[QueryResult]) -> anyhow::Result<Ans
     })
 }
 
+/// The count in the first column of a one-row answer (0 without a row).
+pub fn count(row: Option<QueryResult>) -> anyhow::Result<u64> {
+    let n = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
+    Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+}
+
 /// Rows of (word, items holding it): a baseline's vocabulary.
 pub fn counted(rows: &[QueryResult]) -> anyhow::Result<Vec<(String, u64)>> {
     (rows.iter())

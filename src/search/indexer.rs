@@ -131,13 +131,19 @@ pub async fn build(
     // read side by side: reading one row passes it between the connection's thread and
     // ours, so one reader of a kind kept neither core busy. Each reader is a task of its
     // own and derives on a worker thread. Networks are few: the first reader takes them.
+    let all = sea_orm::Condition::all;
+    let lasts = [
+        (
+            Changed::Cluster,
+            store::last_id(db, cluster::Column::Id, all()).await?,
+        ),
+        (
+            Changed::News,
+            store::last_id(db, news::Column::Id, all()).await?,
+        ),
+    ];
     let mut stretches = Vec::new();
-    for entity in [Changed::Cluster, Changed::News] {
-        let all = sea_orm::Condition::all();
-        let last = match entity {
-            Changed::News => store::last_id(db, news::Column::Id, all).await?,
-            _ => store::last_id(db, cluster::Column::Id, all).await?,
-        };
+    for (entity, last) in lasts {
         let step = last / READERS + 1;
         stretches.extend((0..READERS).map(|i| {
             vec![Stretch {
