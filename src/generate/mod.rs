@@ -333,6 +333,57 @@ mod tests {
         assert_eq!(items, plan.news);
     }
 
+    /// The sizes `domain.md` gives for generated data, read back through the importer.
+    #[test]
+    fn texts_run_as_long_as_the_real_pages() {
+        let plan = plan();
+        let mut bodies: Vec<usize> = (0..plan.news_pages())
+            .flat_map(|i| {
+                let page = plan.news_page(i);
+                let lines = crate::import::lines::split(&page.text);
+                let mut warnings = crate::import::Warnings::default();
+                crate::import::news::parse(&lines, &mut warnings).unwrap_or_default()
+            })
+            .map(|row| row.body.chars().count())
+            .collect();
+        bodies.sort_unstable();
+        let median = bodies[bodies.len() / 2];
+        assert!(
+            bodies[0] >= 130 && bodies[bodies.len() - 1] <= 1_650,
+            "{bodies:?}"
+        );
+        assert!((450..=750).contains(&median), "median body {median}");
+
+        let (mut services, mut descriptions, mut programmes) = (0, 0, 0);
+        let profiles = 200;
+        for i in 0..profiles {
+            let page = plan.profile(i);
+            let lines = crate::import::lines::split(&page.text);
+            let mut warnings = crate::import::Warnings::default();
+            let profile = crate::import::profile::parse(&lines, &mut warnings);
+            services += profile
+                .services
+                .iter()
+                .flat_map(|g| &g.items)
+                .map(|item| item.chars().count())
+                .sum::<usize>();
+            for p in &profile.programmes {
+                descriptions += p.description.as_deref().map_or(0, |d| d.chars().count());
+                programmes += 1;
+            }
+        }
+        let services = services / profiles;
+        assert!(
+            (800..=1_500).contains(&services),
+            "service details {services}"
+        );
+        let description = descriptions / programmes;
+        assert!(
+            (280..=450).contains(&description),
+            "description {description}"
+        );
+    }
+
     #[test]
     fn acronyms_take_capitalised_initials() {
         assert_eq!(acronym("Balkan and Black Sea"), "BBS");

@@ -107,10 +107,29 @@ fn item(plan: &Plan, publisher: &str, day: NaiveDate, out: &mut String, rng: &mu
         _ => "%B %d, %Y",
     };
     let _ = writeln!(out, "{}\n", day.format(format));
+    let mut written = 0;
     for sentence in sentences {
-        let _ = writeln!(out, "{}", fill(sentence, &slots));
+        let line = fill(sentence, &slots);
+        written += line.len() + 1;
+        let _ = writeln!(out, "{line}");
+    }
+    let wanted = body_length(rng);
+    for sentence in words::NEWS_MORE.choose_multiple(rng, words::NEWS_MORE.len()) {
+        let line = fill(sentence, &slots);
+        if written + line.len() + 1 > wanted {
+            break;
+        }
+        written += line.len() + 1;
+        let _ = writeln!(out, "{line}");
     }
     out.push('\n');
+}
+
+/// How long a body grows at most: 130 to 1,650 characters, skewed towards the short end
+/// like the seed page's (median about 580, mean about 670).
+fn body_length(rng: &mut impl Rng) -> usize {
+    let u: f64 = rng.random();
+    130 + (1_520.0 * u.powf(1.5)) as usize
 }
 
 /// A cluster as news names it: by its name or, half the time when it has one, its short name.

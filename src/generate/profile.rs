@@ -198,7 +198,8 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
     values(&mut out, "Support services provided:", &services);
     label(&mut out, "Details of support services:");
     out.push('\n');
-    let groups = rng.random_range(1..5);
+    // About a kilobyte of details a profile, as the seed profiles have.
+    let groups = rng.random_range(3..8);
     for (g, (heading, items)) in words::SERVICE_GROUPS
         .choose_multiple(rng, groups)
         .enumerate()
@@ -207,7 +208,7 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         if g == 0 || rng.random_bool(0.85) {
             let _ = writeln!(out, "{heading}:\n");
         }
-        for item in some(items, rng.random_range(2..4), rng) {
+        for item in some(items, rng.random_range(3..7), rng) {
             let _ = writeln!(out, "  \u{2022} {item}");
         }
         out.push('\n');
@@ -319,9 +320,17 @@ fn programme_row(rng: &mut impl Rng) -> String {
         format!(" http://www.{}.eu/", name.to_lowercase())
     };
     let year = 2004 + k % 18;
-    format!(
+    let mut row = format!(
         "{name} “{theme} cooperation across borders” EU funded project ({framework}){link}. \
          The project started in {year} and helped {theme} companies take part in European research on {}.",
         words::TOPICS[k % words::TOPICS.len()]
-    )
+    );
+    // Two to four sentences more, the same every time this programme comes up: the seed
+    // profiles' descriptions are about 360 characters.
+    for j in 0..2 + k % 3 {
+        let sentence = words::PROGRAMME_MORE[(k * 5 + j * 3) % words::PROGRAMME_MORE.len()];
+        row.push(' ');
+        row.push_str(&sentence.replace("{t}", theme));
+    }
+    row
 }

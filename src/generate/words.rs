@@ -467,6 +467,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Management trainings",
             "Soft skills workshops",
             "Certification courses",
+            "Courses for young professionals joining member companies",
+            "Train-the-trainer programme with local universities",
+            "Summer school on new technologies for engineers",
         ],
     ),
     (
@@ -475,6 +478,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Information on public tenders",
             "Promote members to potential customers",
             "Partner search",
+            "Weekly digest of calls for proposals and tenders",
+            "Joint offers of several members for large contracts",
+            "Introductions to buyers from neighbouring countries",
         ],
     ),
     (
@@ -483,6 +489,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Information exchange among members",
             "Networking events",
             "International business network",
+            "Regular meetings of member companies' managers",
+            "Working groups on topics chosen by the members",
+            "Online directory of member competences",
         ],
     ),
     (
@@ -491,6 +500,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Relations with government",
             "Relations with other institutions",
             "Relations with donor organizations",
+            "Comments on draft laws affecting the sector",
+            "Representation in national councils and committees",
+            "Joint positions with other chambers and associations",
         ],
     ),
     (
@@ -499,6 +511,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Position papers",
             "Information on market trends",
             "Workforce demand survey",
+            "Annual report on the state of the sector",
+            "Library of studies, guides and templates for members",
+            "Benchmarking of member companies against European peers",
         ],
     ),
     (
@@ -507,6 +522,9 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Trade fair participation",
             "Study visits abroad",
             "Matchmaking with foreign clusters",
+            "Joint stands at international fairs under one brand",
+            "Business missions to markets outside Europe",
+            "Help with export documents, certification and market entry",
         ],
     ),
     (
@@ -515,8 +533,22 @@ pub const SERVICE_GROUPS: &[(&str, &[&str])] = &[
             "Innovation vouchers",
             "Technology transfer",
             "Access to testing facilities",
+            "Help with preparing applications for research funding",
+            "Open innovation challenges with large companies",
+            "Mentoring of start-ups by experienced members",
         ],
     ),
+];
+
+/// Sentences programme descriptions go on with; `{t}` the programme's theme.
+pub const PROGRAMME_MORE: &[&str] = &[
+    "Partners from six countries exchanged good practice and ran joint pilot actions.",
+    "The consortium organised study visits, trainings and matchmaking events for {t} firms.",
+    "Its results include a shared online platform and a set of policy recommendations.",
+    "Small and medium-sized enterprises received vouchers for innovation and export services.",
+    "The cluster led the work on dissemination and the involvement of regional stakeholders.",
+    "A transnational strategy for the {t} sector was drafted together with public authorities.",
+    "The project was co-financed by the European Union and national funds.",
 ];
 
 /// Strategy sentences; `{t}` theme, `{p}` place, `{c}` country name, `{w}` a topic word.
@@ -621,6 +653,32 @@ pub const NEWS: &[(&str, &[&str])] = &[
             "Companies working on {w} are invited to register before the deadline.",
         ],
     ),
+];
+
+/// Sentences news items go on with after their kind's own, in the same slots: real bodies
+/// run 130 to 1,650 characters (the seed page's median is about 580), the kinds' own
+/// sentences about 270.
+pub const NEWS_MORE: &[&str] = &[
+    "The event was opened by the president of the {n}, who thanked the hosts in {p} for their support.",
+    "Speakers from industry, academia and public administration presented their views on {w}.",
+    "In the afternoon the participants split into working groups and discussed concrete ideas for joint projects.",
+    "Several members presented their latest products and services to potential partners from abroad.",
+    "The organisers report that more than {k} bilateral meetings were held during the two days.",
+    "A round table on access to finance brought together investors, banks and representatives of the {f} programme.",
+    "Young companies had the chance to pitch their ideas in front of a jury of experienced entrepreneurs.",
+    "The members agreed to meet again next year and to report on the progress of the projects started here.",
+    "Local media covered the event, and the recordings of the keynotes are available on the network's website.",
+    "The network thanks all speakers, moderators and volunteers who made the programme possible.",
+    "Participants visited companies and research centres in {p} and learned how they work on {w}.",
+    "The next steps include a survey among members and a workshop on the skills the sector needs most.",
+    "Representatives of {m} ministries and regional development agencies followed the discussions.",
+    "The cooperation is open to further clusters that share the same goals and want to join.",
+    "A joint declaration was adopted, calling for better support of small companies working on {w}.",
+    "The meeting also reviewed the budget, the membership fees and the calendar of events for the coming months.",
+    "Members stressed that cooperation across borders remains the best way to grow in a small market.",
+    "Presentations and photos from the day are published in the members' area of the website.",
+    "The partners plan to apply for funding under the {f} programme before the end of the year.",
+    "Questions about the initiative can be sent to the secretariat of the {n}.",
 ];
 
 pub const EVENTS: &[&str] = &[
