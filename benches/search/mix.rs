@@ -237,8 +237,11 @@ impl Stats {
         for (i, row) in corpus.rows.iter().enumerate() {
             let mut sequence = Vec::new();
             let mut spellings = Vec::new();
-            for text in [&row.title, &row.body] {
-                for (_, word) in words(text) {
+            // Lines too: a row's values (a cluster's terms, a group's items) are joined by
+            // line breaks, and ours never matches a phrase across two values, where the
+            // baselines would ("cooperation" ending one term, "Joint" starting the next).
+            for line in [&row.title, &row.body].into_iter().flat_map(|t| t.lines()) {
+                for (_, word) in words(line) {
                     let mut folded = String::new();
                     fold_word(word, &mut folded);
                     if !eligible(&folded) {
@@ -248,7 +251,7 @@ impl Stats {
                     }
                     sequence.push(folded);
                 }
-                // Fields are apart: no pair across them.
+                // No pair across fields or lines.
                 sequence.push(String::new());
             }
             if i % stride == 0 {
