@@ -107,16 +107,13 @@ fn item(plan: &Plan, publisher: &str, day: NaiveDate, out: &mut String, rng: &mu
         _ => "%B %d, %Y",
     };
     let _ = writeln!(out, "{}\n", day.format(format));
-    let mut written = 0;
-    for sentence in sentences {
-        let line = fill(sentence, &slots);
-        written += line.len() + 1;
-        let _ = writeln!(out, "{line}");
-    }
     let wanted = body_length(rng);
-    for sentence in words::NEWS_MORE.choose_multiple(rng, words::NEWS_MORE.len()) {
+    let more = words::NEWS_MORE.choose_multiple(rng, words::NEWS_MORE.len());
+    let mut written = 0;
+    for (k, sentence) in sentences.iter().chain(more).enumerate() {
         let line = fill(sentence, &slots);
-        if written + line.len() + 1 > wanted {
+        // The kind's own sentences always, more while the body stays within its length.
+        if k >= sentences.len() && written + line.len() + 1 > wanted {
             break;
         }
         written += line.len() + 1;

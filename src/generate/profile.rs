@@ -330,7 +330,7 @@ fn programme_row(rng: &mut impl Rng) -> String {
     for j in 0..2 + k % 3 {
         let sentence = words::PROGRAMME_MORE[(k * 5 + j * 3) % words::PROGRAMME_MORE.len()];
         row.push(' ');
-        row.push_str(&sentence.replace("{t}", theme));
+        row.push_str(&fill(sentence, &[("{t}", theme)]));
     }
     row
 }
