@@ -51,8 +51,10 @@ usage: cargo bench --bench writes -- --database-url URL [options]
   --seconds S          measured seconds per phase and round (10)
   --rounds R           rounds of the four phases (2); on a PostgreSQL server with
                        autovacuum off, each starts with a VACUUM
-  --timeline FILE      also write every read (phase, start, latency ms) and the machine's
-                       CPU use every 50 ms (% busy, this process, steal, I/O wait) as CSV
+  --timeline FILE      also write every read and sustained write (phase, start, latency
+                       ms), the machine's CPU use every 50 ms (% busy, this process,
+                       steal, I/O wait) and the wall clock at the start (to line up
+                       with the server's RUST_LOG output) as CSV
   --help               this text";
 
 const PROFILE: &str = "query Profile($slug: String!) { cluster(slug: $slug) { name established \
@@ -284,13 +286,33 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let cpu = args.timeline.as_ref().map(|_| cpu::Sampler::start(t0));
     let mut timeline = String::from("what,round,phase,at_ms,value\n");
+    // The wall clock at t0, to line the timeline up with the server's logs (RUST_LOG).
+    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    timeline.push_str(&format!("t0_unix_ms,,,0,{}\n", wall.as_millis()));
     let vacuum = needs_vacuum(&db).await?;
     if vacuum {
         db.execute_unprepared("VACUUM (ANALYZE)").await?;
     }
     // A fresh process answers slower at first (connections, caches, the index's pages):
-    // warmed up, so the capacity the phases read at is the server's own.
+    // warmed up, so the capacity the phases read at is the server's own. Writes too: the
+    // first ones open connections and prepare statements (on PostgreSQL a spell of 40 ms
+    // at the start of the first phase with writes, in every run).
+    let editable: Vec<String> = write_slugs.concat();
+    let warm_writes = {
+        let w = writer(&editable);
+        let rate = args.write_rate;
+        tokio::spawn(async move {
+            load::open_loop(rate, WARM_UP, move |i| {
+                let w = w.clone();
+                async move { w.one(i).await == Outcome::Done }
+            })
+            .await
+        })
+    };
+    let warm_probe = tokio::spawn(writer(&[]).probe(Instant::now() + WARM_UP));
     load::closed_loop(&client, &reads, args.readers, WARM_UP).await;
+    warm_writes.await?;
+    warm_probe.await?;
     // What the readers alone can do; the measured phases read at a share of it.
     let capacity = load::closed_loop(&client, &reads, args.readers, seconds).await;
     let read_rate = args
@@ -305,7 +327,6 @@ async fn run(args: Args) -> anyhow::Result<()> {
         searchable: measured(Vec::new(), seconds, 0),
     }];
     eprintln!("{}", line(&rows[0]));
-    let editable: Vec<String> = write_slugs.concat();
     for round in 1..=args.rounds {
         if vacuum {
             db.execute_unprepared("VACUUM (ANALYZE)").await?;
@@ -341,6 +362,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                         Done {
                             errors: sample.errors,
                             latencies: sample.latencies_us,
+                            timeline: sample.timeline,
                             conflicts: 0,
                         }
                     })]
@@ -357,9 +379,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 None => measured(Vec::new(), seconds, 0),
             };
             let (mut latencies, mut conflicts, mut errors) = (Vec::new(), 0, 0);
+            let mut write_timeline = Vec::new();
             for w in writers {
                 let done = w.await?;
                 latencies.extend(done.latencies);
+                write_timeline.extend(done.timeline);
                 conflicts += done.conflicts;
                 errors += done.errors;
             }
@@ -368,10 +392,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 None => Vec::new(),
             };
             let at = started.duration_since(t0);
-            for &(due, latency) in &reads.timeline {
-                let start = at.as_secs_f64() * 1e3 + f64::from(due) / 1e3;
-                let ms = f64::from(latency) / 1e3;
-                timeline.push_str(&format!("read,{round},{phase:?},{start:.1},{ms:.2}\n"));
+            for (what, points) in [("read", &reads.timeline), ("write", &write_timeline)] {
+                for &(due, latency) in points {
+                    let start = at.as_secs_f64() * 1e3 + f64::from(due) / 1e3;
+                    let ms = f64::from(latency) / 1e3;
+                    timeline.push_str(&format!("{what},{round},{phase:?},{start:.1},{ms:.2}\n"));
+                }
             }
             let elapsed = started.elapsed().max(seconds);
             let row = Row {
@@ -476,6 +502,8 @@ struct Writer {
 #[derive(Default)]
 struct Done {
     latencies: Vec<u32>,
+    /// Open-loop writers only: each write's due time and latency (see `load::Sample`).
+    timeline: Vec<(u32, u32)>,
     conflicts: u64,
     errors: u64,
 }
