@@ -1,20 +1,18 @@
 //! The thread that writes the index. Tantivy spawns its own threads (indexing workers, merges,
 //! the segment updater) from the thread that opens a writer or commits, and on Linux a new
-//! thread inherits its creator's scheduling class. All of that happens here, in Linux's
-//! `SCHED_IDLE` class: index work gets the CPU the requests leave over instead of adding to
-//! their latency. A write still becomes searchable in well under a second; under overload
-//! writes wait for the index (`lag.rs`), so it is never starved for long.
+//! thread inherits its creator's nice value. All of that happens here, at a lower priority
+//! than the threads answering requests: on a busy machine, index work gets the CPU the
+//! requests leave over instead of adding to their latency. A write still becomes searchable
+//! in well under a second; the indexer waits only while the machine is saturated.
 //!
-//! Nice 10 was not enough: a merge or a commit kept one of two cores for tens of
-//! milliseconds, and the scheduler queued the woken request threads (a GraphQL worker, a
-//! SQLite connection's thread) behind each other on the other core rather than preempt a
-//! lower-priority thread. A core running only `SCHED_IDLE` work counts as idle when a thread
-//! wakes, and a woken thread of the normal class preempts that work at once.
+//! Linux's `SCHED_IDLE` class instead was measured and dropped (BENCHMARKS, writes, third
+//! session of 2026-11-27): reads under writes were no steadier over ten runs, and on a
+//! saturated machine a write took 1,045 ms to become searchable.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
-/// The nice value of index work where `SCHED_IDLE` is refused (0 to 19, higher yields more).
+/// How far below the requests index work runs (nice values: 0 to 19, higher yields more).
 pub const NICE: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -58,53 +56,13 @@ impl IndexThread {
 
 #[cfg(target_os = "linux")]
 fn lower_priority() {
-    use thread_priority::{
-        NormalThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy,
-        set_thread_priority_and_policy, thread_native_id,
-    };
-    let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
-    let Err(refused) =
-        set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle)
-    else {
-        return;
-    };
     // PRIO_PROCESS with a thread id: on Linux the nice value belongs to that thread alone.
     let me = rustix::thread::gettid();
     if let Err(e) = rustix::process::setpriority_process(Some(me), NICE) {
-        tracing::warn!(error = %e, sched_idle = ?refused, "the index thread keeps the requests' priority");
-    } else {
-        tracing::info!(sched_idle = ?refused, "the index thread runs at nice {NICE}");
+        tracing::warn!(error = %e, "the index thread keeps the requests' priority");
     }
 }
 
 /// Elsewhere the nice value is the whole process's: index work keeps the requests' priority.
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
-
-#[cfg(all(test, target_os = "linux"))]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
-
-    use super::IndexThread;
-
-    /// Index work, and every thread it starts (Tantivy's workers), is in the idle class.
-    #[tokio::test]
-    async fn index_work_runs_in_the_idle_class() {
-        let thread = IndexThread::start().unwrap();
-        let (own, spawned) = thread
-            .run(|| {
-                let own = thread_priority::thread_schedule_policy().unwrap();
-                let spawned = std::thread::spawn(thread_priority::thread_schedule_policy)
-                    .join()
-                    .unwrap()
-                    .unwrap();
-                (own, spawned)
-            })
-            .await
-            .unwrap();
-        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
-        assert_eq!(own, idle);
-        assert_eq!(spawned, idle);
-    }
-}
