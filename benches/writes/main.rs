@@ -298,17 +298,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     // first ones open connections and prepare statements (on PostgreSQL a spell of 40 ms
     // at the start of the first phase with writes, in every run).
     let editable: Vec<String> = write_slugs.concat();
-    let warm_writes = {
-        let w = writer(&editable);
-        let rate = args.write_rate;
-        tokio::spawn(async move {
-            load::open_loop(rate, WARM_UP, move |i| {
-                let w = w.clone();
-                async move { w.one(i).await == Outcome::Done }
-            })
-            .await
-        })
-    };
+    let warm_writes = tokio::spawn(writer(&editable).sustained(args.write_rate, WARM_UP));
     let warm_probe = tokio::spawn(writer(&[]).probe(Instant::now() + WARM_UP));
     load::closed_loop(&client, &reads, args.readers, WARM_UP).await;
     warm_writes.await?;
@@ -350,23 +340,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
             });
             let writers: Vec<_> = match phase {
                 Phase::Capacity | Phase::Reads => Vec::new(),
-                Phase::ReadsAndWrites => {
-                    let w = writer(&editable);
-                    let rate = args.write_rate;
-                    vec![tokio::spawn(async move {
-                        let sample = load::open_loop(rate, seconds, move |i| {
-                            let w = w.clone();
-                            async move { w.one(i).await == Outcome::Done }
-                        })
-                        .await;
-                        Done {
-                            errors: sample.errors,
-                            latencies: sample.latencies_us,
-                            timeline: sample.timeline,
-                            conflicts: 0,
-                        }
-                    })]
-                }
+                Phase::ReadsAndWrites => vec![tokio::spawn(
+                    writer(&editable).sustained(args.write_rate, seconds),
+                )],
                 Phase::ReadsAndFlatOutWrites | Phase::Writes => write_slugs
                     .iter()
                     .map(|slugs| tokio::spawn(writer(slugs).run(started + seconds)))
@@ -516,6 +492,21 @@ enum Outcome {
 }
 
 impl Writer {
+    /// Writes at `rate` a second for `duration`, in an open loop (see `load::open_loop`).
+    async fn sustained(self, rate: f64, duration: Duration) -> Done {
+        let sample = load::open_loop(rate, duration, move |i| {
+            let w = self.clone();
+            async move { w.one(i).await == Outcome::Done }
+        })
+        .await;
+        Done {
+            errors: sample.errors,
+            latencies: sample.latencies_us,
+            timeline: sample.timeline,
+            conflicts: 0,
+        }
+    }
+
     async fn post(&self, query: &str, variables: Value) -> Option<Value> {
         let response = self
             .client
