@@ -104,7 +104,10 @@ fn is_apostrophe(c: char) -> bool {
 /// and anything that is not a letter or digit (apostrophes, hyphens) removed.
 pub fn fold_word(word: &str, out: &mut String) {
     if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        // Copied and lowered in place: char by char it was a twentieth of a rebuild.
+        let from = out.len();
+        out.push_str(word);
+        out[from..].make_ascii_lowercase();
         return;
     }
     // Composed first, so a decomposed ѓ or ǵ still reaches its two-letter spelling.

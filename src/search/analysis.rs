@@ -7,9 +7,9 @@
 //! one position and `government` at the next, so "egovernment", "e-government" and
 //! "government" all find it and phrases across it still line up.
 
-use std::collections::HashMap;
 use std::mem;
 
+use rustc_hash::FxHashMap;
 use tantivy::Index;
 use tantivy::tokenizer::{
     Language, RawTokenizer, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
@@ -339,7 +339,9 @@ fn remembered_stems() -> EachToken<Stems> {
 
 /// Stems met so far, and the stemmer for the words not met yet.
 struct Stems {
-    known: HashMap<String, String>,
+    /// Fx, not SipHash: looked up once per prose word, with nothing adversarial to guard
+    /// against in a word's hash.
+    known: FxHashMap<String, String>,
     stemmer: TextAnalyzer,
     /// Words remembered at most.
     room: usize,
@@ -361,7 +363,7 @@ impl Clone for Stems {
 impl Stems {
     fn with_room(room: usize) -> Self {
         Self {
-            known: HashMap::new(),
+            known: FxHashMap::default(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
