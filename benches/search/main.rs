@@ -55,6 +55,8 @@ usage: cargo bench --bench search -- --database-url URL [options]
                        only way)
   --reuse-index        keep our index when it exists: no indexing measured
   --breakdown          also time ours without facets and without highlights
+  --ladder             also index the text bare Tantivy indexes adding ours's features
+                       one at a time (analysers, `words`, facets, one segment)
   --help               this text
 
 Our index goes to target/bench-index/search-<store>, bare Tantivy's beside it (.bare), the
@@ -81,6 +83,7 @@ struct Args {
     as_typed: bool,
     reuse_index: bool,
     breakdown: bool,
+    ladder: bool,
 }
 
 /// The server's allocator (`src/main.rs`), so that what is measured is what runs.
@@ -115,6 +118,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
         as_typed: false,
         reuse_index: false,
         breakdown: false,
+        ladder: false,
     };
     let mut it = raw.iter().filter(|a| *a != "--bench");
     while let Some(flag) = it.next() {
@@ -131,6 +135,7 @@ fn parse(raw: &[String]) -> anyhow::Result<Args> {
             "--as-typed" => args.as_typed = true,
             "--reuse-index" => args.reuse_index = true,
             "--breakdown" => args.breakdown = true,
+            "--ladder" => args.ladder = true,
             other => bail!("unknown argument {other}\n\n{USAGE}"),
         }
     }
@@ -183,16 +188,27 @@ async fn run(args: Args) -> anyhow::Result<()> {
         &bar(clusters + news_items, "ours"),
     )
     .await?;
-    let bare = match ours.seconds {
-        Some(_) => {
-            eprintln!("building a bare Tantivy index in {}", paths.bare.display());
-            let progress = bar(corpus.rows.len() as u64, "bare Tantivy");
-            Some(tokio::task::block_in_place(|| {
-                bare::build(&paths.bare, &corpus, &progress)
-            })?)
-        }
-        None => None,
+    // The bare index is kept (its size is reported); the ladder's steps are not.
+    let steps = match (ours.seconds, args.ladder) {
+        (None, _) => &[][..],
+        (Some(_), false) => &bare::Step::LADDER[..1],
+        (Some(_), true) => &bare::Step::LADDER[..],
     };
+    let mut bare = Vec::new();
+    for (i, &step) in steps.iter().enumerate() {
+        let dir = match i {
+            0 => paths.bare.clone(),
+            _ => paths.bare.with_extension(format!("step{i}")),
+        };
+        eprintln!("{} in {}", step.label(), dir.display());
+        let progress = bar(corpus.rows.len() as u64, "bare Tantivy");
+        bare.push(tokio::task::block_in_place(|| {
+            bare::build(&dir, &corpus, step, &progress)
+        })?);
+        if i > 0 {
+            std::fs::remove_dir_all(&dir)?;
+        }
+    }
     let mut queries = mix::choose(&corpus);
     if let Some(only) = &args.only {
         queries.retain(|q| only.contains(&q.shape));

@@ -15,7 +15,8 @@ pub struct Report {
     pub text_bytes: usize,
     pub read_seconds: f64,
     pub ours: ours::Built,
-    pub bare: Option<bare::Built>,
+    /// Bare Tantivy first, then the ladder's steps when asked for.
+    pub bare: Vec<bare::Built>,
     pub fts5: Option<Loaded>,
     pub postgres: Option<(Loaded, &'static str)>,
     pub results: Vec<(Query, Vec<Cell>)>,
@@ -87,7 +88,7 @@ fn indexing(out: &mut String, r: &Report) {
             );
         }
     }
-    if let Some(b) = &r.bare {
+    if let Some(b) = r.bare.first() {
         let _ = writeln!(
             out,
             "| bare Tantivy | the same text, in memory | {} | {:.1} | {} | {} | {} |",
@@ -150,7 +151,7 @@ fn indexing(out: &mut String, r: &Report) {
         }
         out.push('\n');
     }
-    if let (Some(s), Some(b)) = (r.ours.seconds, &r.bare) {
+    if let (Some(s), Some(b)) = (r.ours.seconds, r.bare.first()) {
         let _ = writeln!(
             out,
             "Ours keeps **{:.2}** of bare Tantivy's speed in items/s (target ≥ 0.5) and {:.2} in \
@@ -160,6 +161,44 @@ fn indexing(out: &mut String, r: &Report) {
         );
     }
     out.push('\n');
+    ladder(out, r);
+}
+
+/// Bare Tantivy with ours's features added one at a time, then ours from the store: what
+/// each feature costs of the ratio.
+fn ladder(out: &mut String, r: &Report) {
+    let (Some(bare), Some(ours)) = (r.bare.first(), r.ours.seconds) else {
+        return;
+    };
+    if r.bare.len() < 2 {
+        return;
+    }
+    out.push_str(
+        "#### From bare Tantivy to ours, one feature at a time\n\n\
+         Each step indexes the same text from memory and keeps the steps above it; the last \
+         row is ours, reading the store.\n\n\
+         | step | seconds | items/s | of bare's items/s | size on disk |\n\
+         | --- | ---: | ---: | ---: | ---: |\n",
+    );
+    let items = r.rows as f64;
+    for b in &r.bare {
+        let _ = writeln!(
+            out,
+            "| {} | {:.1} | {} | {:.2} | {} |",
+            b.step.label(),
+            b.seconds,
+            rate(items, b.seconds),
+            bare.seconds / b.seconds,
+            mb(b.bytes)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| ours (`search::rebuild`, from the store) | {ours:.1} | {} | {:.2} | {} |\n",
+        rate(items, ours),
+        bare.seconds / ours,
+        mb(r.ours.bytes)
+    );
 }
 
 fn queries(out: &mut String, r: &Report) {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tantivy::directory::error::LockError;
-use tantivy::indexer::LogMergePolicy;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::documents::{self, Derived};
@@ -59,9 +59,13 @@ const LOCK_PATIENCE: Duration = Duration::from_secs(1);
 pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// The writer of a generation being built from the store.
+/// The writer of a generation being built from the store. Nothing is merged while it
+/// indexes: the build ends by merging every segment into one, and a merge before that
+/// would write the same documents twice.
 fn build_writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer_with_num_threads(2, BUILD_MEMORY)
+    let writer = index.writer_with_num_threads(2, BUILD_MEMORY)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    Ok(writer)
 }
 
 /// The writer the indexer task keeps open to apply the outbox. A lock busy for a moment is
