@@ -362,12 +362,8 @@ pub async fn news(
     fields: &Fields,
     ids: &[i32],
 ) -> Result<Derived, DbErr> {
-    use sea_orm::ColumnTrait;
-    let items = store::news::indexed(db, store::news::Column::Id.is_in(ids.to_vec()), None).await?;
-    let found = items.iter().map(|n| n.id);
-    let links =
-        store::news_mention::links(db, store::news_mention::Column::NewsId.is_in(found)).await?;
-    let mut out = news_documents(db, fields, &items, &links).await?;
+    let items = store::news::indexed(db, store::news::Which::Ids(ids)).await?;
+    let mut out = news_documents(db, fields, &items).await?;
     out.owners = ids
         .iter()
         .map(|&id| owner(store::outbox::Changed::News, id))
@@ -384,59 +380,44 @@ pub async fn news_after(
     below: i32,
     limit: u64,
 ) -> Result<Option<(i32, Derived)>, DbErr> {
-    use sea_orm::ColumnTrait;
-    use store::news::Column;
-    let items = store::news::indexed(
-        db,
-        sea_orm::Condition::all()
-            .add(Column::Id.gt(after))
-            .add(Column::Id.lt(below)),
-        Some(limit),
-    )
-    .await?;
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+    let range = store::news::Which::Range {
+        after,
+        below,
+        limit,
+    };
+    let items = store::news::indexed(db, range).await?;
+    let Some(last) = items.last() else {
         return Ok(None);
     };
-    // Every item between the first and last of the batch is in it: a range, not a list.
-    let links = store::news_mention::links(
-        db,
-        store::news_mention::Column::NewsId.between(first.id, last.id),
-    )
-    .await?;
-    let derived = news_documents(db, fields, &items, &links).await?;
-    Ok(Some((last.id, derived)))
+    let last = last.id;
+    let derived = news_documents(db, fields, &items).await?;
+    Ok(Some((last, derived)))
 }
 
-/// The documents of `items`, given what their mentions link.
+/// The documents of `items`.
 async fn news_documents(
     db: &impl ConnectionTrait,
     fields: &Fields,
     items: &[store::news::Indexed],
-    links: &[store::news_mention::Link],
 ) -> Result<Derived, DbErr> {
-    let network_ids: BTreeSet<i32> = links
+    let network_ids: BTreeSet<i32> = items
         .iter()
-        .filter_map(|&(_, _, network)| network)
-        .chain(items.iter().filter_map(|n| n.publisher_id))
+        .flat_map(|n| n.networks.iter().copied().chain(n.publisher_id))
         .collect();
     let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
         .await?
         .into_iter()
         .map(|n| (n.id, n.slug))
         .collect();
-    let cluster_ids: BTreeSet<i32> = links
+    let cluster_ids: BTreeSet<i32> = items
         .iter()
-        .filter_map(|&(_, cluster, _)| cluster)
+        .flat_map(|n| n.clusters.iter().copied())
         .collect();
     let countries: HashMap<i32, String> =
         store::cluster::countries(db, &Vec::from_iter(cluster_ids))
             .await?
             .into_iter()
             .collect();
-    let mut by_item: HashMap<i32, Vec<&store::news_mention::Link>> = HashMap::new();
-    for link in links {
-        by_item.entry(link.0).or_default().push(link);
-    }
     let docs = items
         .iter()
         .map(|n| {
@@ -447,13 +428,17 @@ async fn news_documents(
             }
             b.text(TextField::Body, &n.body);
             b.day(n.published_on);
-            let mut networks = BTreeSet::new();
-            let mut countries_named = BTreeSet::new();
-            networks.extend(n.publisher_id.and_then(|p| slugs.get(&p)));
-            for &&(_, cluster, network) in by_item.get(&n.id).into_iter().flatten() {
-                networks.extend(network.and_then(|id| slugs.get(&id)));
-                countries_named.extend(cluster.and_then(|id| countries.get(&id)));
-            }
+            let networks: BTreeSet<&String> = n
+                .networks
+                .iter()
+                .chain(&n.publisher_id)
+                .filter_map(|id| slugs.get(id))
+                .collect();
+            let countries_named: BTreeSet<&String> = n
+                .clusters
+                .iter()
+                .filter_map(|id| countries.get(id))
+                .collect();
             for slug in networks {
                 b.facet(facet::NETWORK, slug);
             }

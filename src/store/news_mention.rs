@@ -36,24 +36,6 @@ pub async fn for_news(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Mode
         .await
 }
 
-/// What a mention links: (news item, cluster, network).
-pub type Link = (i32, Option<i32>, Option<i32>);
-
-/// What the mentions `which` picks link: the search index's facets.
-pub async fn links(
-    db: &impl ConnectionTrait,
-    which: impl sea_orm::sea_query::IntoCondition,
-) -> Result<Vec<Link>, DbErr> {
-    use sea_orm::QuerySelect;
-    Entity::find()
-        .select_only()
-        .columns([Column::NewsId, Column::ClusterId, Column::NetworkId])
-        .filter(which)
-        .into_tuple()
-        .all(db)
-        .await
-}
-
 /// A mention as the importer states it: name as written, cluster, network.
 pub type Row = (String, Option<i32>, Option<i32>);
 
