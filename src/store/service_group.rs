@@ -40,10 +40,29 @@ pub async fn with_items(
     db: &impl ConnectionTrait,
     groups: Vec<Model>,
 ) -> Result<Vec<(Model, Vec<String>)>, DbErr> {
+    use super::service_item::{Column as Item, Entity as Items};
+    use sea_orm::{QueryOrder, QuerySelect};
     let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
-    let mut items: std::collections::HashMap<i32, Vec<String>> = Default::default();
-    for item in super::service_item::for_groups(db, &ids).await? {
-        items.entry(item.group_id).or_default().push(item.text);
+    let listed: Vec<(i32, String)> = Items::find()
+        .select_only()
+        .column(Item::GroupId)
+        .column_as(
+            super::json_list(
+                db.get_database_backend(),
+                &[r#""service_item"."text""#],
+                r#""service_item"."position""#,
+            ),
+            "texts",
+        )
+        .filter(Item::GroupId.is_in(ids))
+        .group_by(Item::GroupId)
+        .order_by_asc(Item::GroupId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut items = std::collections::HashMap::with_capacity(listed.len());
+    for (group, texts) in listed {
+        items.insert(group, super::from_json_list::<String>(&texts)?);
     }
     Ok(groups
         .into_iter()

@@ -50,33 +50,39 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
         .await
 }
 
-/// (cluster id, term) for every term the clusters picked, by kind then name.
+/// (cluster id, term) for every term the clusters picked, by kind then name: a row a
+/// cluster, its terms listed in it (see [`super::json_list`]).
 pub async fn for_clusters(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<Vec<(i32, Model)>, DbErr> {
+    use super::cluster_term::{Column as Picked, Entity as Picks, Relation as Picking};
     use sea_orm::{JoinType, QueryOrder, QuerySelect, RelationTrait};
-    let rows: Vec<(i32, i32, String, String)> = super::cluster_term::Entity::find()
+    let listed: Vec<(i32, String)> = Picks::find()
         .select_only()
-        .column(super::cluster_term::Column::ClusterId)
-        .column_as(Column::Id, "id")
-        .column_as(Column::Kind, "kind")
-        .column_as(Column::Name, "name")
-        .join(
-            JoinType::InnerJoin,
-            super::cluster_term::Relation::Term.def(),
+        .column(Picked::ClusterId)
+        .column_as(
+            super::json_list(
+                db.get_database_backend(),
+                &[r#""term"."id""#, r#""term"."kind""#, r#""term"."name""#],
+                r#""term"."kind", "term"."name""#,
+            ),
+            "terms",
         )
-        .filter(super::cluster_term::Column::ClusterId.is_in(ids.iter().copied()))
-        .order_by_asc(super::cluster_term::Column::ClusterId)
-        .order_by_asc(Column::Kind)
-        .order_by_asc(Column::Name)
+        .join(JoinType::InnerJoin, Picking::Term.def())
+        .filter(Picked::ClusterId.is_in(ids.iter().copied()))
+        .group_by(Picked::ClusterId)
+        .order_by_asc(Picked::ClusterId)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, id, kind, name)| (c, Model { id, kind, name }))
-        .collect())
+    let mut out = Vec::new();
+    for (cluster, terms) in listed {
+        for (id, kind, name) in super::from_json_list::<(i32, String, String)>(&terms)? {
+            out.push((cluster, Model { id, kind, name }));
+        }
+    }
+    Ok(out)
 }
 
 /// Every term of `kind` with the number of clusters that picked it, most used first.
