@@ -409,6 +409,15 @@ async fn news_documents(
         .into_iter()
         .map(|n| (n.id, n.slug))
         .collect();
+    let cluster_ids: BTreeSet<i32> = items
+        .iter()
+        .flat_map(|n| n.clusters.iter().copied())
+        .collect();
+    let countries: HashMap<i32, String> =
+        store::cluster::countries(db, &Vec::from_iter(cluster_ids))
+            .await?
+            .into_iter()
+            .collect();
     let docs = items
         .iter()
         .map(|n| {
@@ -425,7 +434,11 @@ async fn news_documents(
                 .chain(&n.publisher_id)
                 .filter_map(|id| slugs.get(id))
                 .collect();
-            let countries_named: BTreeSet<&String> = n.countries.iter().collect();
+            let countries_named: BTreeSet<&String> = n
+                .clusters
+                .iter()
+                .filter_map(|id| countries.get(id))
+                .collect();
             for slug in networks {
                 b.facet(facet::NETWORK, slug);
             }

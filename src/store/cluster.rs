@@ -273,6 +273,24 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
         .await
 }
 
+/// The country of each of the clusters `ids` that has one: all a news item's document needs
+/// of the clusters it names (whole rows carry the strategy texts).
+pub async fn countries(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<(i32, String)>, DbErr> {
+    use sea_orm::QuerySelect;
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::CountryCode)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::CountryCode.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Every cluster's id and name, for resolving mentions.
 pub async fn names(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
     use sea_orm::QuerySelect;

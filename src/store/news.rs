@@ -153,7 +153,7 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
 }
 
 /// What the search index reads of a news item: none of its keys, sources or timestamps,
-/// and the countries and networks its mentions name (its facets).
+/// and the clusters and networks its mentions link (its facets).
 #[derive(Clone, Debug)]
 pub struct Indexed {
     pub id: i32,
@@ -161,9 +161,7 @@ pub struct Indexed {
     pub title: Option<String>,
     pub published_on: Date,
     pub body: String,
-    /// The countries of the clusters it names, each once or more.
-    pub countries: Vec<String>,
-    /// The networks it names, each once or more.
+    pub clusters: Vec<i32>,
     pub networks: Vec<i32>,
 }
 
@@ -212,32 +210,33 @@ pub async fn indexed(db: &impl ConnectionTrait, which: Which<'_>) -> Result<Vec<
             )
         }
     };
-    let (list, as_text) = match backend {
-        sea_orm::DbBackend::Postgres => ("string_agg", "::text"),
-        _ => ("group_concat", ""),
+    let ids_of = |column: &str| match backend {
+        sea_orm::DbBackend::Postgres => format!(
+            "(SELECT string_agg(m.{column}::text, ' ') FROM news_mention m WHERE m.news_id = n.id)"
+        ),
+        _ => format!(
+            "(SELECT group_concat(m.{column}, ' ') FROM news_mention m WHERE m.news_id = n.id)"
+        ),
     };
-    // Countries straight from the clusters named: a statement more per batch for them had
-    // read as many rows as the mentions.
     let sql = format!(
         "SELECT n.id, n.publisher_id, n.title, n.published_on, n.body, \
-                (SELECT {list}(c.country_code, ' ') FROM news_mention m \
-                   JOIN cluster c ON c.id = m.cluster_id WHERE m.news_id = n.id) AS countries, \
-                (SELECT {list}(m.network_id{as_text}, ' ') FROM news_mention m \
-                   WHERE m.news_id = n.id) AS networks \
-         FROM news n WHERE {picked} ORDER BY n.id{limit}"
+                {} AS clusters, {} AS networks \
+         FROM news n WHERE {picked} ORDER BY n.id{limit}",
+        ids_of("cluster_id"),
+        ids_of("network_id"),
     );
     let rows = db
         .query_all(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     rows.iter()
         .map(|r| {
-            let listed = |column: &str| -> Result<Vec<String>, DbErr> {
+            let ids = |column: &str| -> Result<Vec<i32>, DbErr> {
                 let listed: Option<String> = r.try_get("", column)?;
                 Ok(listed
                     .as_deref()
                     .unwrap_or_default()
-                    .split_whitespace()
-                    .map(str::to_owned)
+                    .split(' ')
+                    .filter_map(|id| id.parse().ok())
                     .collect())
             };
             Ok(Indexed {
@@ -246,11 +245,8 @@ pub async fn indexed(db: &impl ConnectionTrait, which: Which<'_>) -> Result<Vec<
                 title: r.try_get("", "title")?,
                 published_on: r.try_get("", "published_on")?,
                 body: r.try_get("", "body")?,
-                countries: listed("countries")?,
-                networks: listed("networks")?
-                    .iter()
-                    .filter_map(|id| id.parse().ok())
-                    .collect(),
+                clusters: ids("clusters")?,
+                networks: ids("networks")?,
             })
         })
         .collect()
