@@ -362,7 +362,8 @@ pub async fn news(
     fields: &Fields,
     ids: &[i32],
 ) -> Result<Derived, DbErr> {
-    let items = store::news::indexed(db, store::news::Which::Ids(ids)).await?;
+    use sea_orm::ColumnTrait;
+    let items = store::news::indexed(db, store::news::Column::Id.is_in(ids.to_vec()), None).await?;
     let mut out = news_documents(db, fields, &items).await?;
     out.owners = ids
         .iter()
@@ -380,12 +381,16 @@ pub async fn news_after(
     below: i32,
     limit: u64,
 ) -> Result<Option<(i32, Derived)>, DbErr> {
-    let range = store::news::Which::Range {
-        after,
-        below,
-        limit,
-    };
-    let items = store::news::indexed(db, range).await?;
+    use sea_orm::ColumnTrait;
+    use store::news::Column;
+    let items = store::news::indexed(
+        db,
+        sea_orm::Condition::all()
+            .add(Column::Id.gt(after))
+            .add(Column::Id.lt(below)),
+        Some(limit),
+    )
+    .await?;
     let Some(last) = items.last() else {
         return Ok(None);
     };

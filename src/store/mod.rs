@@ -85,23 +85,19 @@ where
 /// The `columns` of each group's rows as one JSON array (of arrays, for several columns) in
 /// `order`, as text: a row a group, where a row an element had been most of a rebuild's
 /// statement time (each row crosses the driver's thread on its own). Columns are written
-/// as SQL (`"term"."name"`); serde reads the array back.
-pub(crate) fn json_list(
-    backend: sea_orm::DbBackend,
-    columns: &[&str],
-    order: &str,
-) -> sea_orm::sea_query::SimpleExpr {
+/// as SQL (`"term"."name"`); serde reads the array back ([`from_json_list`]).
+pub(crate) fn json_list(backend: sea_orm::DbBackend, columns: &[&str], order: &str) -> String {
     let postgres = backend == sea_orm::DbBackend::Postgres;
     let element = match (columns, postgres) {
         ([one], _) => (*one).to_owned(),
         (many, true) => format!("json_build_array({})", many.join(", ")),
         (many, false) => format!("json_array({})", many.join(", ")),
     };
-    sea_orm::sea_query::Expr::cust(if postgres {
+    if postgres {
         format!("json_agg({element} ORDER BY {order})::text")
     } else {
         format!("json_group_array({element} ORDER BY {order})")
-    })
+    }
 }
 
 /// A JSON array read back from [`json_list`].

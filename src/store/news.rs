@@ -165,90 +165,74 @@ pub struct Indexed {
     pub networks: Vec<i32>,
 }
 
-/// The items [`indexed`] reads.
-#[derive(Clone, Copy, Debug)]
-pub enum Which<'a> {
-    Ids(&'a [i32]),
-    /// The first `limit` items with `after < id < below`.
-    Range {
-        after: i32,
-        below: i32,
-        limit: u64,
-    },
-}
+type IndexedRow = (
+    i32,
+    Option<i32>,
+    Option<String>,
+    Date,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
-/// The [`Indexed`] part of the items `which` picks, by id. A rebuild reads every item: the
-/// mentions come aggregated in the item's row, since a row of their own for each (2.3 a
-/// item) passed through the driver's thread was most of a rebuild's statement time.
-pub async fn indexed(db: &impl ConnectionTrait, which: Which<'_>) -> Result<Vec<Indexed>, DbErr> {
-    use sea_orm::{Statement, Value};
+/// The [`Indexed`] part of the items `which` picks, by id, at most `limit` of them. A
+/// rebuild reads every item: the mentions come listed in the item's row, since a row of
+/// their own for each (2.3 an item) passed through the driver's thread was most of a
+/// rebuild's statement time.
+pub async fn indexed(
+    db: &impl ConnectionTrait,
+    which: impl sea_orm::sea_query::IntoCondition,
+    limit: Option<u64>,
+) -> Result<Vec<Indexed>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{QueryOrder, QuerySelect};
     let backend = db.get_database_backend();
-    let mut values: Vec<Value> = Vec::new();
-    let mut bind = |v: Value| {
-        values.push(v);
-        match backend {
-            sea_orm::DbBackend::Postgres => format!("${}", values.len()),
-            _ => "?".to_owned(),
-        }
+    let mentioned = |column: &str| {
+        Expr::cust(format!(
+            r#"(SELECT {} FROM "news_mention" m WHERE m."news_id" = "news"."id")"#,
+            super::json_list(backend, &[&format!(r#"m."{column}""#)], r#"m."id""#)
+        ))
     };
-    let (picked, limit) = match which {
-        Which::Ids([]) => return Ok(Vec::new()),
-        Which::Ids(ids) => {
-            let ids: Vec<String> = ids.iter().map(|&id| bind(id.into())).collect();
-            (format!("n.id IN ({})", ids.join(", ")), String::new())
-        }
-        Which::Range {
-            after,
-            below,
-            limit,
-        } => {
-            let (after, below) = (bind(after.into()), bind(below.into()));
-            let limit = bind(i64::try_from(limit).unwrap_or(i64::MAX).into());
-            (
-                format!("n.id > {after} AND n.id < {below}"),
-                format!(" LIMIT {limit}"),
-            )
-        }
-    };
-    let ids_of = |column: &str| match backend {
-        sea_orm::DbBackend::Postgres => format!(
-            "(SELECT string_agg(m.{column}::text, ' ') FROM news_mention m WHERE m.news_id = n.id)"
-        ),
-        _ => format!(
-            "(SELECT group_concat(m.{column}, ' ') FROM news_mention m WHERE m.news_id = n.id)"
-        ),
-    };
-    let sql = format!(
-        "SELECT n.id, n.publisher_id, n.title, n.published_on, n.body, \
-                {} AS clusters, {} AS networks \
-         FROM news n WHERE {picked} ORDER BY n.id{limit}",
-        ids_of("cluster_id"),
-        ids_of("network_id"),
-    );
-    let rows = db
-        .query_all(Statement::from_sql_and_values(backend, sql, values))
+    let rows: Vec<IndexedRow> = Entity::find()
+        .select_only()
+        .columns([
+            Column::Id,
+            Column::PublisherId,
+            Column::Title,
+            Column::PublishedOn,
+            Column::Body,
+        ])
+        .column_as(mentioned("cluster_id"), "clusters")
+        .column_as(mentioned("network_id"), "networks")
+        .filter(which)
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let ids = |column: &str| -> Result<Vec<i32>, DbErr> {
-                let listed: Option<String> = r.try_get("", column)?;
-                Ok(listed
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(' ')
-                    .filter_map(|id| id.parse().ok())
-                    .collect())
-            };
-            Ok(Indexed {
-                id: r.try_get("", "id")?,
-                publisher_id: r.try_get("", "publisher_id")?,
-                title: r.try_get("", "title")?,
-                published_on: r.try_get("", "published_on")?,
-                body: r.try_get("", "body")?,
-                clusters: ids("clusters")?,
-                networks: ids("networks")?,
-            })
-        })
+    // A mention may name no cluster or no network (null); an item without mentions lists
+    // nothing (PostgreSQL's aggregate of no rows is null).
+    let ids = |listed: Option<String>| -> Result<Vec<i32>, DbErr> {
+        let ids: Vec<Option<i32>> = match listed {
+            Some(listed) => super::from_json_list(&listed)?,
+            None => Vec::new(),
+        };
+        Ok(ids.into_iter().flatten().collect())
+    };
+    rows.into_iter()
+        .map(
+            |(id, publisher_id, title, published_on, body, clusters, networks)| {
+                Ok(Indexed {
+                    id,
+                    publisher_id,
+                    title,
+                    published_on,
+                    body,
+                    clusters: ids(clusters)?,
+                    networks: ids(networks)?,
+                })
+            },
+        )
         .collect()
 }
 

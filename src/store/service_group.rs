@@ -47,11 +47,11 @@ pub async fn with_items(
         .select_only()
         .column(Item::GroupId)
         .column_as(
-            super::json_list(
+            sea_orm::sea_query::Expr::cust(super::json_list(
                 db.get_database_backend(),
                 &[r#""service_item"."text""#],
                 r#""service_item"."position""#,
-            ),
+            )),
             "texts",
         )
         .filter(Item::GroupId.is_in(ids))

@@ -62,11 +62,11 @@ pub async fn for_clusters(
         .select_only()
         .column(Picked::ClusterId)
         .column_as(
-            super::json_list(
+            sea_orm::sea_query::Expr::cust(super::json_list(
                 db.get_database_backend(),
                 &[r#""term"."id""#, r#""term"."kind""#, r#""term"."name""#],
                 r#""term"."kind", "term"."name""#,
-            ),
+            )),
             "terms",
         )
         .join(JoinType::InnerJoin, Picking::Term.def())
