@@ -6,6 +6,7 @@
 //! With `--ladder`, the same text again, adding one of ours's features at a time: what
 //! each costs in the ratio the issue sets (ours >= 0.5 of bare Tantivy's items/s).
 
+use std::borrow::Borrow;
 use std::path::Path;
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use tantivy::{Index, TantivyDocument};
 
 use cluster_atlas::search::analysis;
 
-use crate::corpus::{Corpus, Kind};
+use crate::corpus::{Kind, Row};
 
 /// `cluster_atlas::search::indexer::writer`'s budget.
 const WRITER_MEMORY: usize = 200_000_000;
@@ -132,10 +133,11 @@ impl Fields {
     }
 }
 
-/// Indexes `corpus` into a fresh `dir` as `step` says. Blocks: call it off the async threads.
-pub fn build(
+/// Indexes `rows` into a fresh `dir` as `step` says, timed from the writer's creation.
+/// Blocks: call it off the async threads.
+pub fn build<R: Borrow<Row>>(
     dir: &Path,
-    corpus: &Corpus,
+    rows: impl IntoIterator<Item = R>,
     step: Step,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<Built> {
@@ -149,7 +151,10 @@ pub fn build(
 
     let started = Instant::now();
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(2, WRITER_MEMORY)?;
-    for row in &corpus.rows {
+    let mut documents = 0;
+    for row in rows {
+        let row = row.borrow();
+        documents += 1;
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.id, u64::try_from(row.id).unwrap_or(0));
         let mut add = |field: Field, text: &str| {
@@ -204,7 +209,7 @@ pub fn build(
     let seconds = started.elapsed().as_secs_f64();
     Ok(Built {
         step,
-        documents: corpus.rows.len() as u64,
+        documents,
         seconds,
         bytes: crate::size_on_disk(dir)?,
     })

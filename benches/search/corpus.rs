@@ -12,6 +12,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 
 /// Rows read per statement; clusters are read in stretches of this many ids.
 const PAGE: usize = 5_000;
+/// Pages [`stream`] reads ahead of whoever takes them.
+const PAGES_AHEAD: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -68,36 +70,85 @@ impl Corpus {
     }
 }
 
+/// Every item with its text, held in memory for the engines that index from memory.
 pub async fn read(
     db: &DatabaseConnection,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<Corpus> {
     let started = Instant::now();
-    let mut rows = Vec::new();
+    let (pages, mut receiving) = tokio::sync::mpsc::channel(PAGES_AHEAD);
+    let collect = async {
+        let mut rows = Vec::new();
+        while let Some(page) = receiving.recv().await {
+            rows.extend(page);
+        }
+        rows
+    };
+    let (regions, rows) = tokio::join!(stream(db, progress, pages), collect);
+    let mut regions = regions?;
+    regions.sort_unstable();
+    regions.dedup();
+    Ok(Corpus {
+        rows,
+        regions,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Reads every item a page at a time, sending each page as soon as it is read: clusters
+/// (with their service groups and participations) first, then news. Returns the clusters'
+/// regions. Stops early, without an error, when the receiving side has gone.
+pub async fn stream(
+    db: &DatabaseConnection,
+    progress: &indicatif::ProgressBar,
+    pages: tokio::sync::mpsc::Sender<Vec<Row>>,
+) -> anyhow::Result<Vec<String>> {
+    let regions = stream_clusters(db, progress, &pages, 0..i32::MAX).await?;
+    stream_news(db, progress, &pages, 0..i32::MAX).await?;
+    Ok(regions)
+}
+
+/// [`stream`]'s clusters with ids in `ids.start < id < ids.end`, with their service groups
+/// and participations.
+pub async fn stream_clusters(
+    db: &DatabaseConnection,
+    progress: &indicatif::ProgressBar,
+    pages: &tokio::sync::mpsc::Sender<Vec<Row>>,
+    ids: std::ops::Range<i32>,
+) -> anyhow::Result<Vec<String>> {
     let mut regions = Vec::new();
-    let last_cluster: Option<i32> = db
-        .query_one(statement(db, "SELECT max(id) FROM cluster"))
-        .await?
-        .map(|r| r.try_get_by_index::<Option<i32>>(0))
-        .transpose()?
-        .flatten();
-    let mut after = 0;
-    while after < last_cluster.unwrap_or(0) {
-        let below = after.saturating_add(PAGE as i32);
+    let (mut after, last) = (ids.start, last_id(db, "cluster").await?.min(ids.end - 1));
+    while after < last {
+        let below = after.saturating_add(PAGE as i32).min(last);
         let read = clusters(db, after, below, &mut regions).await?;
         progress.inc(read.iter().filter(|r| r.kind == Kind::Cluster).count() as u64);
-        rows.extend(read);
+        if pages.send(read).await.is_err() {
+            break;
+        }
         after = below;
     }
-    let mut after = 0;
+    Ok(regions)
+}
+
+/// [`stream`]'s news items with ids in `ids.start < id < ids.end`.
+pub async fn stream_news(
+    db: &DatabaseConnection,
+    progress: &indicatif::ProgressBar,
+    pages: &tokio::sync::mpsc::Sender<Vec<Row>>,
+    ids: std::ops::Range<i32>,
+) -> anyhow::Result<()> {
+    let mut after = ids.start;
     loop {
-        let page = db.query_all(statement(db, &news_sql(after))).await?;
+        let page = db
+            .query_all(statement(db, &news_sql(after, ids.end)))
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.try_get_by_index(0)?;
+        let mut read = Vec::with_capacity(page.len());
         for r in &page {
             let title: Option<String> = r.try_get_by_index(1)?;
             let day: NaiveDate = r.try_get_by_index(3)?;
-            rows.push(Row {
+            read.push(Row {
                 kind: Kind::News,
                 id: r.try_get_by_index(0)?,
                 title: title.unwrap_or_default(),
@@ -108,14 +159,23 @@ pub async fn read(
             });
         }
         progress.inc(page.len() as u64);
+        if pages.send(read).await.is_err() {
+            break;
+        }
     }
-    regions.sort_unstable();
-    regions.dedup();
-    Ok(Corpus {
-        rows,
-        regions,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(())
+}
+
+/// The highest id of `table`, 0 when it is empty.
+pub async fn last_id(db: &DatabaseConnection, table: &str) -> anyhow::Result<i32> {
+    let sql = format!("SELECT max(id) FROM {table}");
+    let last: Option<i32> = db
+        .query_one(statement(db, &sql))
+        .await?
+        .map(|r| r.try_get_by_index::<Option<i32>>(0))
+        .transpose()?
+        .flatten();
+    Ok(last.unwrap_or(0))
 }
 
 /// The clusters with ids in `after < id <= below`, then their service groups, then their
@@ -241,13 +301,14 @@ fn statement(db: &DatabaseConnection, sql: &str) -> Statement {
     Statement::from_string(db.get_database_backend(), sql.to_owned())
 }
 
-// Plain SQL that SQLite and PostgreSQL both read; `after` is an integer we produced.
-fn news_sql(after: i32) -> String {
+// Plain SQL that SQLite and PostgreSQL both read; `after` and `below` are integers we
+// produced.
+fn news_sql(after: i32, below: i32) -> String {
     format!(
         "SELECT n.id, n.title, n.body, n.published_on, p.slug, \
            (SELECT min(c.country_code) FROM news_mention m JOIN cluster c ON c.id = m.cluster_id \
             WHERE m.news_id = n.id) \
          FROM news n LEFT JOIN network p ON p.id = n.publisher_id \
-         WHERE n.id > {after} ORDER BY n.id LIMIT {PAGE}"
+         WHERE n.id > {after} AND n.id < {below} ORDER BY n.id LIMIT {PAGE}"
     )
 }

@@ -31,12 +31,17 @@ mod sql;
 mod suggest;
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Context, bail, ensure};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use cluster_atlas::store::{cluster, news};
 use measure::Engines;
+
+/// Readers of each kind side by side when bare Tantivy reads the store, as ours has
+/// (`search::indexer`).
+const READERS: i32 = 3;
 
 const USAGE: &str = "\
 Search benchmark: our search beside SQLite FTS5 and PostgreSQL full-text search.
@@ -203,12 +208,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("{} in {}", step.label(), dir.display());
         let progress = bar(corpus.rows.len() as u64, "bare Tantivy");
         bare.push(tokio::task::block_in_place(|| {
-            bare::build(&dir, &corpus, step, &progress)
+            bare::build(&dir, &corpus.rows, step, &progress)
         })?);
         if i > 0 {
             std::fs::remove_dir_all(&dir)?;
         }
     }
+    // What a user of bare Tantivy would run: the same rows read from the store while
+    // Tantivy's threads index the pages read before.
+    let bare_from_store = match ours.seconds {
+        Some(_) => {
+            let dir = paths.bare.with_extension("from-store");
+            eprintln!("bare Tantivy reading the store in {}", dir.display());
+            let built =
+                bare_from_store(&db, &dir, &bar(corpus.rows.len() as u64, "bare, store")).await?;
+            std::fs::remove_dir_all(&dir)?;
+            Some(built)
+        }
+        None => None,
+    };
     let mut queries = mix::choose(&corpus);
     if let Some(only) = &args.only {
         queries.retain(|q| only.contains(&q.shape));
@@ -284,6 +302,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         read_seconds,
         ours,
         bare,
+        bare_from_store,
         fts5: fts5_loaded,
         postgres: postgres_loaded.zip(postgres_config),
         results,
@@ -292,6 +311,49 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
     println!("{}", report::render(&report));
     Ok(())
+}
+
+/// Bare Tantivy fed as the store is read, with ours's parallelism: [`READERS`] readers of
+/// clusters and as many of news, each over a stretch of ids, side by side. Timed from the
+/// first statement to the last commit.
+async fn bare_from_store(
+    db: &DatabaseConnection,
+    dir: &Path,
+    progress: &indicatif::ProgressBar,
+) -> anyhow::Result<bare::Built> {
+    let started = Instant::now();
+    let (pages, mut receiving) = tokio::sync::mpsc::channel(4);
+    let (dir, indexed) = (dir.to_owned(), progress.clone());
+    let building = tokio::task::spawn_blocking(move || {
+        let rows = std::iter::from_fn(move || receiving.blocking_recv()).flatten();
+        bare::build(&dir, rows, bare::Step::Bare, &indexed)
+    });
+    // Each reader a task of its own, as ours's, so rows are decoded on any worker thread.
+    let mut readers = Vec::new();
+    for table in ["cluster", "news"] {
+        let step = corpus::last_id(db, table).await? / READERS + 1;
+        for i in 0..READERS {
+            let ids = i * step..(i + 1) * step + 1;
+            let (db, pages) = (db.clone(), pages.clone());
+            let hidden = indicatif::ProgressBar::hidden();
+            readers.push(tokio::spawn(async move {
+                match table {
+                    "cluster" => corpus::stream_clusters(&db, &hidden, &pages, ids)
+                        .await
+                        .map(drop),
+                    _ => corpus::stream_news(&db, &hidden, &pages, ids).await,
+                }
+            }));
+        }
+    }
+    drop(pages);
+    let built = building.await?;
+    for reader in readers {
+        reader.await??;
+    }
+    let mut built = built?;
+    built.seconds = started.elapsed().as_secs_f64();
+    Ok(built)
 }
 
 /// Where this store's indexes and baseline live.
