@@ -364,7 +364,8 @@ pub async fn news(
 ) -> Result<Derived, DbErr> {
     use sea_orm::ColumnTrait;
     let items = store::news::indexed(db, store::news::Column::Id.is_in(ids.to_vec()), None).await?;
-    let mut out = news_documents(db, fields, &items).await?;
+    let labels = NewsLabels::named_by(db, &items).await?;
+    let mut out = news_documents(fields, &items, &labels);
     out.owners = ids
         .iter()
         .map(|&id| owner(store::outbox::Changed::News, id))
@@ -377,6 +378,7 @@ pub async fn news(
 pub async fn news_after(
     db: &impl ConnectionTrait,
     fields: &Fields,
+    labels: &NewsLabels,
     after: i32,
     below: i32,
     limit: u64,
@@ -394,35 +396,53 @@ pub async fn news_after(
     let Some(last) = items.last() else {
         return Ok(None);
     };
-    let last = last.id;
-    let derived = news_documents(db, fields, &items).await?;
-    Ok(Some((last, derived)))
+    Ok(Some((last.id, news_documents(fields, &items, labels))))
+}
+
+/// What a news item's facets name by id: its networks' slugs and its clusters' countries.
+pub struct NewsLabels {
+    slugs: HashMap<i32, String>,
+    countries: HashMap<i32, String>,
+}
+
+impl NewsLabels {
+    /// Those `items` name: a few items changed.
+    async fn named_by(
+        db: &impl ConnectionTrait,
+        items: &[store::news::Indexed],
+    ) -> Result<Self, DbErr> {
+        use sea_orm::ColumnTrait;
+        let networks: BTreeSet<i32> = items
+            .iter()
+            .flat_map(|n| n.networks.iter().copied().chain(n.publisher_id))
+            .collect();
+        let clusters: BTreeSet<i32> = items
+            .iter()
+            .flat_map(|n| n.clusters.iter().copied())
+            .collect();
+        let networks = store::network::find_by_ids(db, &Vec::from_iter(networks)).await?;
+        let countries = store::cluster::countries(db, store::cluster::Column::Id.is_in(clusters));
+        Ok(Self {
+            slugs: networks.into_iter().map(|n| (n.id, n.slug)).collect(),
+            countries: countries.await?.into_iter().collect(),
+        })
+    }
+
+    /// Every network's and cluster's, read once for a full build: each of its batches of
+    /// news names thousands of clusters, and reading them batch by batch was the costliest
+    /// statement of a rebuild at 100x.
+    pub async fn every(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        let networks = store::network::all(db).await?;
+        let countries = store::cluster::countries(db, sea_orm::Condition::all()).await?;
+        Ok(Self {
+            slugs: networks.into_iter().map(|n| (n.id, n.slug)).collect(),
+            countries: countries.into_iter().collect(),
+        })
+    }
 }
 
 /// The documents of `items`.
-async fn news_documents(
-    db: &impl ConnectionTrait,
-    fields: &Fields,
-    items: &[store::news::Indexed],
-) -> Result<Derived, DbErr> {
-    let network_ids: BTreeSet<i32> = items
-        .iter()
-        .flat_map(|n| n.networks.iter().copied().chain(n.publisher_id))
-        .collect();
-    let slugs: HashMap<i32, String> = store::network::find_by_ids(db, &Vec::from_iter(network_ids))
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.slug))
-        .collect();
-    let cluster_ids: BTreeSet<i32> = items
-        .iter()
-        .flat_map(|n| n.clusters.iter().copied())
-        .collect();
-    let countries: HashMap<i32, String> =
-        store::cluster::countries(db, &Vec::from_iter(cluster_ids))
-            .await?
-            .into_iter()
-            .collect();
+fn news_documents(fields: &Fields, items: &[store::news::Indexed], labels: &NewsLabels) -> Derived {
     let docs = items
         .iter()
         .map(|n| {
@@ -437,24 +457,24 @@ async fn news_documents(
                 .networks
                 .iter()
                 .chain(&n.publisher_id)
-                .filter_map(|id| slugs.get(id))
+                .filter_map(|id| labels.slugs.get(id))
                 .collect();
-            let countries_named: BTreeSet<&String> = n
+            let countries: BTreeSet<&String> = n
                 .clusters
                 .iter()
-                .filter_map(|id| countries.get(id))
+                .filter_map(|id| labels.countries.get(id))
                 .collect();
             for slug in networks {
                 b.facet(facet::NETWORK, slug);
             }
-            for code in countries_named {
+            for code in countries {
                 b.facet(facet::COUNTRY, code);
             }
             b.done()
         })
         .collect();
-    Ok(Derived {
+    Derived {
         owners: Vec::new(),
         docs,
-    })
+    }
 }

@@ -160,14 +160,20 @@ pub async fn build(
     if let Some(first) = stretches.first_mut() {
         first.push(Stretch::all(Changed::Network));
     }
+    let labels = Arc::new(documents::NewsLabels::every(db).await?);
     let readers: Vec<_> = stretches
         .into_iter()
         .map(|stretches| {
-            let (db, fields) = (db.clone(), fields.clone());
+            let (db, fields, labels) = (db.clone(), fields.clone(), labels.clone());
             let (sender, progress) = (sender.clone(), progress.clone());
-            tokio::spawn(
-                async move { read_all(&db, &fields, &stretches, &sender, &progress).await },
-            )
+            tokio::spawn(async move {
+                let source = Source {
+                    db: &db,
+                    fields: &fields,
+                    labels: &labels,
+                };
+                read_all(&source, &stretches, &sender, &progress).await
+            })
         })
         .collect();
     drop(sender);
@@ -222,10 +228,17 @@ impl Stretch {
     }
 }
 
+/// What a full build's readers derive documents from.
+struct Source<'a> {
+    db: &'a DatabaseConnection,
+    fields: &'a Fields,
+    /// Read once for the whole build: see [`documents::NewsLabels::every`].
+    labels: &'a documents::NewsLabels,
+}
+
 /// Reads each stretch in batches and sends each batch's documents.
 async fn read_all(
-    db: &DatabaseConnection,
-    fields: &Fields,
+    source: &Source<'_>,
     stretches: &[Stretch],
     sender: &tokio::sync::mpsc::Sender<Derived>,
     progress: &indicatif::ProgressBar,
@@ -236,8 +249,7 @@ async fn read_all(
         below,
     } in stretches
     {
-        while let Some((last, read, derived)) = next_batch(db, fields, entity, after, below).await?
-        {
+        while let Some((last, read, derived)) = next_batch(source, entity, after, below).await? {
             after = last;
             if sender.send(derived).await.is_err() {
                 // The adding side failed; its error is the one to report.
@@ -253,8 +265,7 @@ async fn read_all(
 /// how many items the progress counts (networks are not), and their documents; `None` past
 /// the end.
 async fn next_batch(
-    db: &DatabaseConnection,
-    fields: &Fields,
+    &Source { db, fields, labels }: &Source<'_>,
     entity: Changed,
     after: i32,
     below: i32,
@@ -264,7 +275,7 @@ async fn next_batch(
         // News, most of any store, straight by range: a list of ids first and the rows by
         // that list read each id twice.
         Changed::News => {
-            let next = documents::news_after(db, fields, after, below, BATCH).await?;
+            let next = documents::news_after(db, fields, labels, after, below, BATCH).await?;
             return Ok(next.map(|(last, derived)| (last, derived.docs.len(), derived)));
         }
         Changed::Cluster => {

@@ -273,18 +273,18 @@ pub async fn find_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<M
         .await
 }
 
-/// The country of each of the clusters `ids` that has one: all a news item's document needs
+/// The country of each cluster `which` picks that has one: all a news item's document needs
 /// of the clusters it names (whole rows carry the strategy texts).
 pub async fn countries(
     db: &impl ConnectionTrait,
-    ids: &[i32],
+    which: impl sea_orm::sea_query::IntoCondition,
 ) -> Result<Vec<(i32, String)>, DbErr> {
     use sea_orm::QuerySelect;
     Entity::find()
         .select_only()
         .column(Column::Id)
         .column(Column::CountryCode)
-        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(which.into_condition())
         .filter(Column::CountryCode.is_not_null())
         .into_tuple()
         .all(db)
