@@ -3,12 +3,11 @@
 //! ours indexes of it, and the few facet values the SQL baselines count. Cluster names and
 //! regions also feed the autocomplete prefixes.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement};
 
 /// Rows read per statement; clusters are read in stretches of this many ids.
 const PAGE: usize = 5_000;
@@ -203,8 +202,9 @@ async fn clusters(
     ))
     .await?;
     let mut terms = by_cluster(format!(
-        "SELECT ct.cluster_id, t.name FROM cluster_term ct JOIN term t ON t.id = ct.term_id \
-         WHERE {} ORDER BY ct.cluster_id, t.id",
+        "SELECT ct.cluster_id, {} FROM cluster_term ct JOIN term t ON t.id = ct.term_id \
+         WHERE {} GROUP BY ct.cluster_id",
+        lines(db, "t.name", "t.id"),
         within("ct.cluster_id")
     ))
     .await?;
@@ -239,27 +239,20 @@ async fn clusters(
         context.insert(id, (country, network));
         items.push((Kind::Cluster, id, id, title, body));
     }
-    // A group with its items in order; a group without items once, with none.
+    // A group with its items in order, a line each (none for a group without items).
     let sql = format!(
-        "SELECT g.id, g.cluster_id, g.heading, i.text FROM service_group g \
-         LEFT JOIN service_item i ON i.group_id = g.id WHERE {} ORDER BY g.id, i.position",
+        "SELECT g.id, g.cluster_id, g.heading, \
+           (SELECT {} FROM service_item i WHERE i.group_id = g.id) \
+         FROM service_group g WHERE {} ORDER BY g.id",
+        lines(db, "i.text", "i.position"),
         within("g.cluster_id")
     );
-    let mut groups: BTreeMap<i32, (i32, Vec<String>, Vec<String>)> = BTreeMap::new();
     for r in db.query_all(statement(db, &sql)).await? {
-        let group = match groups.entry(r.try_get_by_index(0)?) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let heading = r.try_get_by_index::<Option<String>>(2)?;
-                e.insert((r.try_get_by_index(1)?, Vec::from_iter(heading), Vec::new()))
-            }
-        };
-        group.2.extend(r.try_get_by_index::<Option<String>>(3)?);
+        let title = Vec::from_iter(r.try_get_by_index::<Option<String>>(2)?);
+        let body = Vec::from_iter(r.try_get_by_index::<Option<String>>(3)?);
+        let (id, cluster) = (r.try_get_by_index(0)?, r.try_get_by_index(1)?);
+        items.push((Kind::Service, id, cluster, title, body));
     }
-    items.extend(
-        (groups.into_iter())
-            .map(|(id, (cluster, title, body))| (Kind::Service, id, cluster, title, body)),
-    );
     let sql = format!(
         "SELECT p.id, p.cluster_id, g.name, g.title, g.description FROM participation p \
          JOIN programme g ON g.id = p.programme_id WHERE {} ORDER BY p.id",
@@ -295,6 +288,15 @@ fn texts(r: &QueryResult, columns: std::ops::Range<usize>) -> anyhow::Result<Vec
     }
     out.retain(|t| !t.trim().is_empty());
     Ok(out)
+}
+
+/// An aggregate of `column` over a group's rows in `order`, one per line: a row a group
+/// instead of a row each (3.15M service items and as many terms at 100x).
+fn lines(db: &DatabaseConnection, column: &str, order: &str) -> String {
+    match db.get_database_backend() {
+        DbBackend::Postgres => format!("string_agg({column}, chr(10) ORDER BY {order})"),
+        _ => format!("group_concat({column}, char(10) ORDER BY {order})"),
+    }
 }
 
 fn statement(db: &DatabaseConnection, sql: &str) -> Statement {
