@@ -102,13 +102,15 @@ pub async fn stream(
     progress: &indicatif::ProgressBar,
     pages: tokio::sync::mpsc::Sender<Vec<Row>>,
 ) -> anyhow::Result<Vec<String>> {
-    let regions = stream_clusters(db, progress, &pages, 0..i32::MAX).await?;
+    let last = last_id(db, "cluster").await?;
+    let regions = stream_clusters(db, progress, &pages, 0..last + 1).await?;
     stream_news(db, progress, &pages, 0..i32::MAX).await?;
     Ok(regions)
 }
 
 /// [`stream`]'s clusters with ids in `ids.start < id < ids.end`, with their service groups
-/// and participations.
+/// and participations; `ids.end` at most one past the last cluster id, since it reads each
+/// stretch of [`PAGE`] ids up to there.
 pub async fn stream_clusters(
     db: &DatabaseConnection,
     progress: &indicatif::ProgressBar,
@@ -116,7 +118,8 @@ pub async fn stream_clusters(
     ids: std::ops::Range<i32>,
 ) -> anyhow::Result<Vec<String>> {
     let mut regions = Vec::new();
-    let (mut after, last) = (ids.start, last_id(db, "cluster").await?.min(ids.end - 1));
+    // Stretches of ids, not pages of rows: a stretch may hold none.
+    let (mut after, last) = (ids.start, ids.end - 1);
     while after < last {
         let below = after.saturating_add(PAGE as i32).min(last);
         let read = clusters(db, after, below, &mut regions).await?;

@@ -331,9 +331,10 @@ async fn bare_from_store(
     // Each reader a task of its own, as ours's, so rows are decoded on any worker thread.
     let mut readers = Vec::new();
     for table in ["cluster", "news"] {
-        let step = corpus::last_id(db, table).await? / READERS + 1;
+        let last = corpus::last_id(db, table).await?;
+        let step = last / READERS + 1;
         for i in 0..READERS {
-            let ids = i * step..(i + 1) * step + 1;
+            let ids = i * step..((i + 1) * step).min(last) + 1;
             let (db, pages) = (db.clone(), pages.clone());
             let hidden = indicatif::ProgressBar::hidden();
             readers.push(tokio::spawn(async move {

@@ -90,21 +90,18 @@ fn indexing(out: &mut String, r: &Report) {
             );
         }
     }
-    if let Some(b) = r.bare.first() {
+    let bare = [
+        ("the same text, in memory", r.bare.first()),
+        (
+            "the same text, read from the store as it indexes (as many readers as ours)",
+            r.bare_from_store.as_ref(),
+        ),
+    ];
+    for (reads, built) in bare {
+        let Some(b) = built else { continue };
         let _ = writeln!(
             out,
-            "| bare Tantivy | the same text, in memory | {} | {:.1} | {} | {} | {} |",
-            b.documents,
-            b.seconds,
-            rate(b.documents as f64, b.seconds),
-            rate(entities, b.seconds),
-            mb(b.bytes)
-        );
-    }
-    if let Some(b) = &r.bare_from_store {
-        let _ = writeln!(
-            out,
-            "| bare Tantivy | the same text, read from the store as it indexes (as many readers as ours) | {} | {:.1} | {} | {} | {} |",
+            "| bare Tantivy | {reads} | {} | {:.1} | {} | {} | {} |",
             b.documents,
             b.seconds,
             rate(b.documents as f64, b.seconds),
