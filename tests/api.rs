@@ -10,14 +10,16 @@ mod support;
 use cluster_atlas::generate;
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
-use support::{Backend, TestServer};
+use support::{Backend, Pages, TestServer};
 
 const MASIT_QUERY: &str = r#"{ cluster(slug: "masit") { name established country { code name } contacts { role phone }
   technologyFields { name } programmes { programme { name framework } } networks { network { name } }
   news(first: 5) { totalCount edges { node { title publishedOn } } } } }"#;
 
-async fn masit_profile_has_the_pages_facts(backend: Backend, seeds: bool) {
-    let server = TestServer::start(backend, seeds).await;
+async fn masit_profile_has_the_pages_facts(backend: Backend, pages: Pages) {
+    let Some(server) = TestServer::on(backend, pages).await else {
+        return;
+    };
     let data = server.data(MASIT_QUERY, json!({})).await;
     let c = &data["cluster"];
     assert_eq!(c["name"], "MASIT - ICT chamber of commerce");
@@ -84,8 +86,10 @@ async fn masit_profile_has_the_pages_facts(backend: Backend, seeds: bool) {
     assert_eq!(node["publishedAs"], "January 01, 2020");
 }
 
-async fn ict_net_profile_has_the_pages_facts(backend: Backend, seeds: bool) {
-    let server = TestServer::start(backend, seeds).await;
+async fn ict_net_profile_has_the_pages_facts(backend: Backend, pages: Pages) {
+    let Some(server) = TestServer::on(backend, pages).await else {
+        return;
+    };
     let q = r#"{ cluster(slug: "ict-net") { name established excellenceLabel region country { code }
         sectors { name } technologyFields { name } emergingIndustries { name } serviceTypes { name }
         objectives services { heading items } cooperation { scope countries { code } activities }
@@ -132,8 +136,10 @@ async fn ict_net_profile_has_the_pages_facts(backend: Backend, seeds: bool) {
     assert_eq!(c["news"]["edges"][0]["node"]["publishedOn"], "2016-10-25");
 }
 
-async fn the_news_page_has_its_items_titles_and_suspect_dates(backend: Backend, seeds: bool) {
-    let server = TestServer::start(backend, seeds).await;
+async fn the_news_page_has_its_items_titles_and_suspect_dates(backend: Backend, pages: Pages) {
+    let Some(server) = TestServer::on(backend, pages).await else {
+        return;
+    };
     let q = r#"{ news(first: 100) { totalCount edges { node { title publishedOn dateSuspect
         mentions { name cluster { slug } network { slug } } } } } }"#;
     let data = server.data(q, json!({})).await;
@@ -165,18 +171,18 @@ async fn the_news_page_has_its_items_titles_and_suspect_dates(backend: Backend, 
 }
 
 async fn importing_the_same_pages_twice_changes_nothing(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let q = r#"{ clusters(first: 100) { edges { node { id version name contacts { role phone } services { heading items }
         programmes { asWritten programme { id name } } networks { network { id } } news(first: 20) { edges { node { id } } } } } }
         news(first: 100) { edges { node { id title body mentions { name } } } } }"#;
     let before = server.data(q, json!({})).await;
-    let changed = server.reimport_seeds().await;
+    let changed = server.reimport_pages().await;
     assert_eq!(changed, 0, "a re-import reports no changes");
     assert_eq!(server.data(q, json!({})).await, before);
 }
 
 async fn filters_and_pages_walk_the_filtered_set_exactly_once(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.add_variants(23).await;
     let filter = json!({ "country": ["RS"] });
     let total = server
@@ -230,7 +236,7 @@ async fn filters_and_pages_walk_the_filtered_set_exactly_once(backend: Backend) 
 }
 
 async fn bad_input_gets_a_clear_error_code(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let forged = server
         .errors(r#"{ clusters(after: "Zm9yZ2Vk") { totalCount } }"#)
         .await;
@@ -253,7 +259,7 @@ async fn bad_input_gets_a_clear_error_code(backend: Backend) {
 }
 
 async fn a_page_of_clusters_costs_a_constant_number_of_statements(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.add_variants(30).await;
     // By founding date both pages start with MASIT and ICT NET, so every nesting level has
     // rows, and the same ones: the per-request cache cannot make the small page cheaper.
@@ -275,7 +281,7 @@ async fn a_page_of_clusters_costs_a_constant_number_of_statements(backend: Backe
 /// memberships with their networks in the same statement, so the programmes and networks
 /// cost no wave of their own.
 async fn a_profile_reads_programmes_and_networks_with_their_rows(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let q = r#"query($slug: String!) { cluster(slug: $slug) { name contacts { role }
         technologyFields { name } programmes { programme { name framework } }
         networks { network { name } } news(first: 5) { totalCount edges { node { title } } } } }"#;
@@ -304,7 +310,7 @@ async fn a_profile_reads_programmes_and_networks_with_their_rows(backend: Backen
 /// cursor) by a count of their own: every page reports the whole list, which a walk through
 /// the pages confirms, for networks with news and without.
 async fn a_news_page_counts_the_whole_list_on_every_page(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let networks = server
         .data(
             "{ networks(first: 100) { edges { node { slug } } } }",
@@ -343,7 +349,7 @@ async fn a_news_page_counts_the_whole_list_on_every_page(backend: Backend) {
 }
 
 async fn nodes_come_back_in_order_and_load_together(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let ids = |data: &Value, list: &str| -> Vec<Value> {
         data[list]["edges"]
             .as_array()
@@ -387,7 +393,7 @@ async fn nodes_come_back_in_order_and_load_together(backend: Backend) {
 /// Generated data goes through the importer like real pages: the counts come out as planned,
 /// a generated profile reads back nested, and loading the same seed again changes nothing.
 async fn generated_pages_load_reproducibly(backend: Backend) {
-    let server = TestServer::start(backend, false).await;
+    let server = TestServer::start(backend).await;
     let plan = generate::Plan {
         clusters: 60,
         news: 150,
@@ -436,7 +442,7 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
 }
 
 async fn networks_come_in_pages_by_name(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let q = "query($kind: String, $first: Int, $after: String, $last: Int) {
         networks(kind: $kind, first: $first, after: $after, last: $last) {
           totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
@@ -471,12 +477,12 @@ async fn networks_come_in_pages_by_name(backend: Backend) {
 }
 
 on_both_backends! {
-    masit_profile_from_the_sample_data_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, false);
-    masit_profile_from_the_seed_page_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, true);
-    ict_net_profile_from_the_sample_data_has_the_pages_facts => |b| ict_net_profile_has_the_pages_facts(b, false);
-    ict_net_profile_from_the_seed_page_has_the_pages_facts => |b| ict_net_profile_has_the_pages_facts(b, true);
-    sample_news_page_has_its_items_titles_and_suspect_dates => |b| the_news_page_has_its_items_titles_and_suspect_dates(b, false);
-    seed_news_page_has_its_items_titles_and_suspect_dates => |b| the_news_page_has_its_items_titles_and_suspect_dates(b, true);
+    masit_profile_from_the_sample_data_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::Sample);
+    masit_profile_from_the_seed_page_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::RealSeeds);
+    ict_net_profile_from_the_sample_data_has_the_pages_facts => |b| ict_net_profile_has_the_pages_facts(b, Pages::Sample);
+    ict_net_profile_from_the_seed_page_has_the_pages_facts => |b| ict_net_profile_has_the_pages_facts(b, Pages::RealSeeds);
+    sample_news_page_has_its_items_titles_and_suspect_dates => |b| the_news_page_has_its_items_titles_and_suspect_dates(b, Pages::Sample);
+    seed_news_page_has_its_items_titles_and_suspect_dates => |b| the_news_page_has_its_items_titles_and_suspect_dates(b, Pages::RealSeeds);
     importing_the_same_pages_twice_changes_nothing => super::importing_the_same_pages_twice_changes_nothing;
     filters_and_pages_walk_the_filtered_set_exactly_once => super::filters_and_pages_walk_the_filtered_set_exactly_once;
     bad_input_gets_a_clear_error_code => super::bad_input_gets_a_clear_error_code;

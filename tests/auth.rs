@@ -46,10 +46,9 @@ const IMPORT: &str = r#"mutation($pages: [PageInput!]!) {
     imported { name kind subject changed warnings { line message } }
     failed { name line message } } }"#;
 
-/// ICT NET's seed page as another cluster's, posted as the API takes pages.
+/// ICT NET's sample page as another cluster's, posted as the API takes pages.
 fn page() -> Value {
-    let text =
-        std::fs::read_to_string(support::seeds_dir().join("002_76670b967fdd0ebd.txt")).unwrap();
+    let text = support::sample(support::ICT_NET);
     json!([{
         "name": "ict-net-kragujevac.txt",
         "text": text,
@@ -66,7 +65,7 @@ fn code(body: &Value) -> &str {
 }
 
 async fn scopes_decide_who_may_import_pages(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let reader = create(&server, "dashboard", "read");
     let writer = create(&server, "cms", "write");
     let admin = create(&server, "operator", "admin");
@@ -135,21 +134,17 @@ async fn scopes_decide_who_may_import_pages(backend: Backend) {
     assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
 
     // Whole pages are larger than anyone else's variables may be: an admin posts all three
-    // seed pages at once (23 KB), a writer may not send as much.
-    let seeds: Vec<Value> = [
-        "000_9b2a9a9059d43034.txt",
-        "001_5dbd7d29da7e6b9e.txt",
-        "002_76670b967fdd0ebd.txt",
-    ]
-    .iter()
-    .map(|file| {
-        let text = std::fs::read_to_string(support::seeds_dir().join(file)).unwrap();
-        json!({ "name": file, "text": text, "slug": format!("seed-{}", &file[..3]),
-                    "clusterName": format!("Seed cluster {}", &file[..3]), "country": "MK",
+    // sample pages at once (23 KB), a writer may not send as much.
+    let pages: Vec<Value> = [support::MASIT, support::NEWS, support::ICT_NET]
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            json!({ "name": file, "text": support::sample(file), "slug": format!("page-{i}"),
+                    "clusterName": format!("Sample cluster {i}"), "country": "MK",
                     "source": format!("https://example.org/{file}") })
-    })
-    .collect();
-    let all = json!({ "pages": seeds });
+        })
+        .collect();
+    let all = json!({ "pages": pages });
     assert!(all.to_string().len() > 16 << 10);
     let (_, body) = server.post_as(Some(&writer), IMPORT, all.clone()).await;
     assert_eq!(code(&body), "VARIABLES_TOO_LARGE", "{body}");
@@ -203,7 +198,7 @@ async fn reads_can_be_made_to_need_a_token(backend: Backend) {
         rate_limit: 0,
         ..Settings::default()
     };
-    let server = TestServer::start_with(backend, true, settings).await;
+    let server = TestServer::start_with(backend, settings).await;
     let reader = create(&server, "dashboard", "read");
     let query = "{ cluster(slug: \"masit\") { slug } }";
     let (status, body) = server.post_as(None, query, json!({})).await;

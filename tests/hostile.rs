@@ -115,7 +115,7 @@ async fn assert_healthy(server: &TestServer) {
 }
 
 async fn server() -> TestServer {
-    TestServer::start(Backend::Sqlite, false).await
+    TestServer::start(Backend::Sqlite).await
 }
 
 /// Settings with the rate limit off (the tests send bursts) and `edit` applied.
@@ -437,7 +437,6 @@ async fn a_search_of_ten_thousand_words_is_refused() {
 async fn exhausting_the_rate_limit_answers_429_with_retry_after() {
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         Settings {
             rate_limit: 1,
             rate_burst: 5,
@@ -480,7 +479,6 @@ async fn exhausting_the_rate_limit_answers_429_with_retry_after() {
 async fn x_forwarded_for_is_ignored_unless_trusted() {
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         Settings {
             rate_limit: 1,
             rate_burst: 3,
@@ -520,7 +518,6 @@ async fn each_live_token_has_a_rate_limit_of_its_own_and_guessed_ones_share_the_
     let logs = captured_logs();
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         Settings {
             rate_limit: 1,
             rate_burst: 3,
@@ -669,7 +666,6 @@ async fn the_allow_list_runs_its_operations_and_nothing_else() {
     let list = AllowList::parse(&Value::Object(entries).to_string()).unwrap();
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         settings(|s| s.allow_list = Some(Arc::new(list))),
     )
     .await;
@@ -717,7 +713,6 @@ async fn the_allow_list_runs_its_operations_and_nothing_else() {
 async fn introspection_and_graphiql_can_be_switched_off() {
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         settings(|s| {
             s.query.no_introspection = true;
             s.no_graphiql = true;
@@ -826,7 +821,7 @@ async fn batches_are_refused_unless_the_operator_turns_them_on() {
     post(&off, &two).await.refused(400, "BATCHING_DISABLED");
     assert_healthy(&off).await;
 
-    let on = TestServer::start_with(Backend::Sqlite, false, settings(|s| s.max_batch = 3)).await;
+    let on = TestServer::start_with(Backend::Sqlite, settings(|s| s.max_batch = 3)).await;
     let answer = post(&on, &two).await;
     assert_eq!(answer.status, 200);
     assert_eq!(
@@ -841,7 +836,6 @@ async fn batches_are_refused_unless_the_operator_turns_them_on() {
     // Each operation counts against the rate limit: a batch of 3 takes a burst of 3.
     let limited = TestServer::start_with(
         Backend::Sqlite,
-        false,
         Settings {
             max_batch: 3,
             rate_limit: 1,
@@ -878,7 +872,6 @@ async fn cors_grants_only_the_configured_origins() {
 
     let server = TestServer::start_with(
         Backend::Sqlite,
-        false,
         settings(|s| s.cors_origins = vec![HeaderValue::from_static("https://atlas.example")]),
     )
     .await;
@@ -909,7 +902,6 @@ async fn cors_grants_only_the_configured_origins() {
 async fn an_operation_past_the_timeout_is_stopped_with_timeout() {
     let server = TestServer::start_with(
         Backend::Sqlite,
-        true,
         settings(|s| s.timeout = Duration::from_millis(1)),
     )
     .await;
@@ -1011,7 +1003,7 @@ const INJECTIONS: &[&str] = &[
 ];
 
 async fn injected_text_is_only_ever_text(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let before = server
         .data("{ clusters { totalCount } news { totalCount } }", json!({}))
         .await;
@@ -1080,7 +1072,7 @@ async fn injected_text_is_only_ever_text(backend: Backend) {
 }
 
 async fn search_syntax_is_never_an_error(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     for text in [
         "name:",
         "strategy:(",
@@ -1111,7 +1103,7 @@ async fn search_syntax_is_never_an_error(backend: Backend) {
 }
 
 async fn invalid_cursors_and_ids_are_bad_user_input(backend: Backend) {
-    let server = TestServer::start(backend, false).await;
+    let server = TestServer::start(backend).await;
     use base64::Engine;
     let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(r#"{"o":"clusters:name:Asc","v":{"x":1},"i":"1; DROP TABLE cluster"}"#);
@@ -1162,7 +1154,7 @@ async fn invalid_cursors_and_ids_are_bad_user_input(backend: Backend) {
 }
 
 async fn negative_and_enormous_page_sizes_are_refused(backend: Backend) {
-    let server = TestServer::start(backend, false).await;
+    let server = TestServer::start(backend).await;
     for (document, field) in [
         ("{ clusters(first: -1) { totalCount } }", "first"),
         ("{ clusters(last: -2147483648) { totalCount } }", "last"),

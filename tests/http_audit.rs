@@ -6,7 +6,6 @@
 #[allow(dead_code, reason = "the helpers are shared with tests/api.rs")]
 mod support;
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
@@ -44,11 +43,10 @@ async fn every_graphql_over_http_audit_is_ok() {
             std::env::var("ATLAS_REQUIRE_AUDIT").as_deref() != Ok("1"),
             "{message} (ATLAS_REQUIRE_AUDIT=1 requires it)"
         );
-        // Past the test harness's capture, which would hide it in a passing test.
-        let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+        support::say_skipped(&format!("every_graphql_over_http_audit_is_ok: {message}"));
         return;
     }
-    let server = TestServer::start(Backend::Sqlite, false).await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let out = tokio::process::Command::new("node")
         .arg("audit.mjs")
         .arg(format!("{}/graphql", server.url))
@@ -77,7 +75,7 @@ async fn every_graphql_over_http_audit_is_ok() {
 /// The stock GET integration ignores `operationName`; ours picks the named operation.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_runs_the_operation_its_name_picks() {
-    let server = TestServer::start(Backend::Sqlite, false).await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let document = r#"query A { a: __typename } query B { cluster(slug: "masit") { name } }"#;
     let get = |name: &'static str| {
         reqwest::Client::new()

@@ -26,13 +26,9 @@ struct Bad {
     message: String,
 }
 
-fn seed(name: &str) -> String {
-    std::fs::read_to_string(support::seeds_dir().join(name)).unwrap()
-}
-
-/// ICT NET's seed profile: the base of the made-up ones.
+/// ICT NET's sample profile: the base of the made-up ones.
 fn ict_net() -> String {
-    seed("002_76670b967fdd0ebd.txt")
+    support::sample(support::ICT_NET)
 }
 
 /// The page with a technology field no seed has.
@@ -65,20 +61,14 @@ name = "Late Failure Cluster"
 country = "RS"
 "#;
 
-/// The seeds with their manifest, and one more good profile that shares its new term with
+/// The sample pages with their manifest, and one more good profile that shares its new term with
 /// the page that fails late ("quantum.txt" sorts after "late.txt": imported after it, it
 /// would trip over a term id the rolled-back page left in the run's cache).
 fn write_good_pages(dir: &Path) {
-    for name in [
-        "000_9b2a9a9059d43034.txt",
-        "001_5dbd7d29da7e6b9e.txt",
-        "002_76670b967fdd0ebd.txt",
-    ] {
-        std::fs::write(dir.join(name), seed(name)).unwrap();
+    for name in [support::MASIT, support::NEWS, support::ICT_NET] {
+        std::fs::write(dir.join(name), support::sample(name)).unwrap();
     }
-    let manifest =
-        std::fs::read_to_string(support::root().join("tests/fixtures/seeds-manifest.toml"))
-            .unwrap();
+    let manifest = std::fs::read_to_string(support::sample_dir().join("manifest.toml")).unwrap();
     std::fs::write(dir.join("manifest.toml"), manifest + EXTRA_MANIFEST).unwrap();
     std::fs::write(dir.join("quantum.txt"), with_new_term(&ict_net())).unwrap();
 }
@@ -86,7 +76,7 @@ fn write_good_pages(dir: &Path) {
 /// Malformed pages, in file-name order; with `late`, also the page the database refuses.
 fn bad_pages(late: bool) -> Vec<Bad> {
     let profile = ict_net();
-    let news = seed("001_5dbd7d29da7e6b9e.txt");
+    let news = support::sample(support::NEWS);
     let mut pages = vec![
         Bad {
             file: "binary.txt",
@@ -363,7 +353,7 @@ fn the_import_command_prints_each_bad_page_as_file_and_line_and_exits_non_zero()
 
 /// Pages that would overwrite a cluster or a network they do not describe.
 async fn pages_never_overwrite_what_they_do_not_describe(backend: Backend) {
-    // Arrange: the seeds, then ICT NET's page twice more: once under ICT NET's slug in the
+    // Arrange: the sample pages, then ICT NET's page twice more: once under ICT NET's slug in the
     // same run, once from another address in a later run; and a profile naming "BBS-ICT",
     // no known name of the BBS network but the letters of its slug.
     let dir = tempfile::tempdir().unwrap();
@@ -392,7 +382,7 @@ source = "https://www.clustercollaboration.eu/cluster-organisations/ict-net"
     assert!(
         failed[0].message.starts_with(&format!(
             "{} already wrote the cluster \"ict-net\" in this import",
-            dir.path().join("002_76670b967fdd0ebd.txt").display()
+            dir.path().join(support::ICT_NET).display()
         )),
         "{}",
         failed[0]

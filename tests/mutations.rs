@@ -57,7 +57,7 @@ fn profile() -> Value {
 }
 
 async fn clusters_are_created_updated_and_deleted_by_version(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
 
     let (_, body) = server
@@ -190,7 +190,7 @@ async fn clusters_are_created_updated_and_deleted_by_version(backend: Backend) {
 }
 
 async fn bad_input_is_refused_naming_the_field(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let writer = server.token("write").await;
     let long = "x".repeat(301);
     let cases = [
@@ -285,7 +285,7 @@ async fn bad_input_is_refused_naming_the_field(backend: Backend) {
 }
 
 async fn parts_of_a_cluster_move_its_version(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
     let version = |v: &Value| v["cluster"]["version"].as_i64().unwrap();
     let slug = json!({ "slug": "masit" });
@@ -416,7 +416,7 @@ async fn parts_of_a_cluster_move_its_version(backend: Backend) {
 }
 
 async fn networks_and_news_are_written_with_their_mentions(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
     let create = r#"mutation { createNetwork(input: {
         name: "Adriatic Digital Alliance", kind: "partnership",
@@ -537,7 +537,7 @@ async fn networks_and_news_are_written_with_their_mentions(backend: Backend) {
 }
 
 async fn concurrent_writers_of_one_version_see_one_win(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let writer = server.token("write").await;
     let v = server.data(PROFILE, json!({ "slug": "ict-net" })).await["cluster"]["version"]
         .as_i64()
@@ -568,7 +568,7 @@ async fn concurrent_writers_of_one_version_see_one_win(backend: Backend) {
 /// Mentions resolve against the names as they are at each write: the directory the writers
 /// keep is renewed by creations, renames and deletions, and not by a write that rolled back.
 async fn mentions_follow_the_names_as_they_change(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
     let publish = r#"mutation($input: NewsInput!) { publishNews(input: $input) {
         mentions { name cluster { slug } } } }"#;
@@ -641,7 +641,7 @@ async fn mentions_follow_the_names_as_they_change(backend: Backend) {
 /// A mutation sent over GET, even by a client allowed to write, is refused with 405 and
 /// `Allow: POST` before it runs: nothing is written.
 async fn mutations_over_get_are_refused_and_write_nothing(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let writer = server.token("write").await;
     for accept in ["application/graphql-response+json", "application/json"] {
         let response = reqwest::Client::new()

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
-//! Search over the seed pages, through the real server: relevance, typos, folding,
+//! Search over the sample pages (and the real seed pages where they are beside the project), through the real server: relevance, typos, folding,
 //! highlights, facets, lenient syntax, autocomplete; and the index agreeing with the store
 //! after import, re-import, deletion and a rebuild. On SQLite and (with `TEST_DATABASE_URL`)
 //! PostgreSQL.
@@ -10,7 +10,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Backend, TestServer};
+use support::{Backend, Pages, TestServer};
 
 const SEARCH: &str = r#"query($q: String!, $kinds: [SearchKind!], $filter: SearchFilter, $first: Int) {
   search(query: $q, kinds: $kinds, filter: $filter, first: $first) {
@@ -69,8 +69,10 @@ fn all_marked(hit: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+async fn the_pages_answer_what_people_ask(backend: Backend, pages: Pages) {
+    let Some(server) = TestServer::on(backend, pages).await else {
+        return;
+    };
     server.search.caught_up(&server.db).await.unwrap();
 
     // "matchmaking": the conference item first, the word marked in its title.
@@ -271,7 +273,7 @@ async fn the_seed_pages_answer_what_people_ask(backend: Backend) {
 }
 
 async fn syntax_mistakes_are_warnings_not_errors(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.search.caught_up(&server.db).await.unwrap();
     for (q, code) in [
         ("\"annual meeting", "UNCLOSED_QUOTE"),
@@ -313,7 +315,7 @@ async fn syntax_mistakes_are_warnings_not_errors(backend: Backend) {
 }
 
 async fn suggest_completes_names_places_and_terms(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.search.caught_up(&server.db).await.unwrap();
     let suggest = |prefix: &'static str| {
         let server = &server;
@@ -405,17 +407,17 @@ async fn assert_index_agrees_with_store(server: &TestServer, context: &str) {
 }
 
 async fn index_and_store_agree_after_import_reimport_deletion_and_rebuild(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     assert_index_agrees_with_store(&server, "after import").await;
 
-    assert_eq!(server.reimport_seeds().await, 0);
+    assert_eq!(server.reimport_pages().await, 0);
     assert_index_agrees_with_store(&server, "after re-import").await;
 
     // The news page without its KosICT item: the item goes from store and index.
     let before = search(&server, "KosICT", json!({})).await;
     assert_eq!(hits(&before).len(), 1);
     server
-        .reimport_seeds_edited(|page| {
+        .reimport_pages_edited(|page| {
             match (page.find("August 24, 2016"), page.find("August 08, 2016")) {
                 (Some(from), Some(to)) => format!("{}{}", &page[..from], &page[to..]),
                 _ => page.to_owned(),
@@ -498,7 +500,7 @@ fn shared_in_both(reason: &Value, mine: &Value, theirs: &Value) -> bool {
 }
 
 async fn similar_clusters_come_with_what_they_share(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     // Copies of ICT NET's page under other names: they share all of its profile.
     server.add_variants(3).await;
     server.search.caught_up(&server.db).await.unwrap();
@@ -652,13 +654,13 @@ async fn opened_caught_up(
 
 async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
     use cluster_atlas::store::{outbox, outbox_pruned};
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.search.caught_up(&server.db).await.unwrap();
     // A replica's index, left as it is now while the store moves on.
     let replica = tempfile::tempdir().unwrap();
     copy_dir(&server.index_dir(), replica.path());
     server
-        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .reimport_pages_edited(|page| page.replace("Budva", "Kotor"))
         .await;
     server.search.caught_up(&server.db).await.unwrap();
     assert_eq!(hits_in(&server.search, "Kotor").await, 2);
@@ -694,15 +696,15 @@ async fn an_index_behind_the_pruned_outbox_is_rebuilt(backend: Backend) {
 /// not trusted. Trusted, it took the store's new outbox entries for applied ones, and no
 /// new write became searchable.
 async fn an_index_ahead_of_its_store_is_rebuilt(backend: Backend) {
-    let edited = TestServer::start(backend, true).await;
+    let edited = TestServer::start(backend).await;
     edited
-        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .reimport_pages_edited(|page| page.replace("Budva", "Kotor"))
         .await;
     edited.search.caught_up(&edited.db).await.unwrap();
     let ahead = tempfile::tempdir().unwrap();
     copy_dir(&edited.index_dir(), ahead.path());
 
-    let fresh = TestServer::start(backend, true).await;
+    let fresh = TestServer::start(backend).await;
     let search = opened_caught_up(&fresh.db, ahead.path()).await;
     assert_eq!(hits_in(&search, "Budva").await, 2);
     assert_eq!(hits_in(&search, "Kotor").await, 0);
@@ -713,15 +715,15 @@ async fn an_index_ahead_of_its_store_is_rebuilt(backend: Backend) {
 /// entries up to its own for applied ones: the other store's texts were found, not ours.
 async fn an_index_from_another_store_is_rebuilt(backend: Backend) {
     use cluster_atlas::store::outbox;
-    let other = TestServer::start(backend, true).await;
+    let other = TestServer::start(backend).await;
     other
-        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .reimport_pages_edited(|page| page.replace("Budva", "Kotor"))
         .await;
     other.search.caught_up(&other.db).await.unwrap();
     let foreign = tempfile::tempdir().unwrap();
     copy_dir(&other.index_dir(), foreign.path());
 
-    let ours = TestServer::start(backend, true).await;
+    let ours = TestServer::start(backend).await;
     let theirs = outbox::last_id(&other.db).await.unwrap();
     // Later writes of something else, until this store's outbox is past the index's.
     let more = usize::try_from(theirs).unwrap();
@@ -742,11 +744,11 @@ async fn an_index_from_another_store_is_rebuilt(backend: Backend) {
 async fn an_index_of_writes_a_restore_undid_is_rebuilt(backend: Backend) {
     use cluster_atlas::store::outbox;
     use sea_orm::ConnectionTrait;
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     server.search.caught_up(&server.db).await.unwrap();
     let backup = outbox::last_id(&server.db).await.unwrap();
     server
-        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .reimport_pages_edited(|page| page.replace("Budva", "Kotor"))
         .await;
     server.search.caught_up(&server.db).await.unwrap();
     let applied = outbox::last_id(&server.db).await.unwrap();
@@ -766,7 +768,7 @@ async fn an_index_of_writes_a_restore_undid_is_rebuilt(backend: Backend) {
     };
     server.db.execute_unprepared(&rewind).await.unwrap();
     // Written to since: the pages as the backup had them, and more, past the index.
-    server.reimport_seeds_edited(str::to_owned).await;
+    server.reimport_pages_edited(str::to_owned).await;
     let now = outbox::last_id(&server.db).await.unwrap();
     assert!(now > backup && now <= applied, "the writes reuse the ids");
     let more = usize::try_from(applied - now + 1).unwrap();
@@ -782,11 +784,11 @@ async fn an_index_of_writes_a_restore_undid_is_rebuilt(backend: Backend) {
 /// `reindex` pointed at another database but at a running server's index folder: the
 /// server does not serve that store's index, it rebuilds from its own.
 async fn a_rebuild_from_another_store_is_not_served(backend: Backend) {
-    let other = TestServer::start(backend, true).await;
+    let other = TestServer::start(backend).await;
     other
-        .reimport_seeds_edited(|page| page.replace("Budva", "Kotor"))
+        .reimport_pages_edited(|page| page.replace("Budva", "Kotor"))
         .await;
-    let ours = TestServer::start(backend, true).await;
+    let ours = TestServer::start(backend).await;
     ours.search.caught_up(&ours.db).await.unwrap();
     cluster_atlas::search::rebuild(
         &other.db,
@@ -801,7 +803,8 @@ async fn a_rebuild_from_another_store_is_not_served(backend: Backend) {
 }
 
 on_both_backends! {
-    the_seed_pages_answer_what_people_ask => super::the_seed_pages_answer_what_people_ask;
+    the_sample_pages_answer_what_people_ask => |b| super::the_pages_answer_what_people_ask(b, Pages::Sample);
+    the_real_seed_pages_answer_what_people_ask => |b| super::the_pages_answer_what_people_ask(b, Pages::RealSeeds);
     syntax_mistakes_are_warnings_not_errors => super::syntax_mistakes_are_warnings_not_errors;
     suggest_completes_names_places_and_terms => super::suggest_completes_names_places_and_terms;
     index_and_store_agree_after_import_reimport_deletion_and_rebuild => super::index_and_store_agree_after_import_reimport_deletion_and_rebuild;

@@ -125,7 +125,7 @@ async fn subscribers(server: &TestServer, n: usize) {
 }
 
 async fn committed_writes_arrive_and_rolled_back_ones_never(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
     let mut socket = connect(&server).await;
     init(&mut socket, None).await;
@@ -212,7 +212,7 @@ async fn committed_writes_arrive_and_rolled_back_ones_never(backend: Backend) {
 }
 
 async fn queries_and_mutations_answer_once(backend: Backend) {
-    let server = TestServer::start(backend, true).await;
+    let server = TestServer::start(backend).await;
     let writer = server.token("write").await;
     let mut socket = connect(&server).await;
     init(&mut socket, Some(&writer)).await;
@@ -281,7 +281,7 @@ fn quick() -> Settings {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_protocols_close_codes() {
-    let server = TestServer::start_with(Backend::Sqlite, true, quick()).await;
+    let server = TestServer::start_with(Backend::Sqlite, quick()).await;
 
     let mut s = connect_with(&server, None).await;
     assert_eq!(closed_with(&mut s).await, 4406, "no subprotocol");
@@ -347,7 +347,7 @@ async fn reads_that_need_a_token_need_it_on_the_socket_too() {
         reads_need_token: true,
         ..quick()
     };
-    let server = TestServer::start_with(Backend::Sqlite, true, settings).await;
+    let server = TestServer::start_with(Backend::Sqlite, settings).await;
     let mut s = connect(&server).await;
     send(&mut s, json!({ "type": "connection_init" })).await;
     assert_eq!(closed_with(&mut s).await, 4403);
@@ -358,7 +358,7 @@ async fn reads_that_need_a_token_need_it_on_the_socket_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_alives_and_vanished_clients() {
-    let server = TestServer::start_with(Backend::Sqlite, true, quick()).await;
+    let server = TestServer::start_with(Backend::Sqlite, quick()).await;
 
     // A quiet client is pinged (WebSocket pings, which the client library answers) and
     // stays while it answers.

@@ -47,17 +47,65 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
-/// Said on the real stderr: the test harness swallows `eprintln!` of a passing test.
-pub fn skipped(name: &str) {
+/// Said past the test harness's capture, on standard output, so that every run shows it.
+pub fn say_skipped(line: &str) {
     use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {name} on PostgreSQL: TEST_DATABASE_URL is not set"
-    );
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "SKIPPED {line}");
+    let _ = out.flush();
 }
 
-pub fn seeds_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds")
+pub fn skipped(name: &str) {
+    say_skipped(&format!(
+        "{name} on PostgreSQL: TEST_DATABASE_URL is not set"
+    ));
+}
+
+/// The name of the running test, as the harness names its thread.
+pub fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_owned()
+}
+
+/// Where the real seed pages are: `ATLAS_SEED_PAGES`, by default `../shared/seeds` beside
+/// the project (the one place that says so).
+pub fn real_seeds_dir() -> PathBuf {
+    std::env::var_os("ATLAS_SEED_PAGES")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/seeds"))
+}
+
+/// The real seed pages' folder, or None, said as SKIPPED, where it is missing: a clone with
+/// nothing beside it runs every other test on the sample pages of `data/`.
+pub fn real_seeds() -> Option<PathBuf> {
+    let dir = real_seeds_dir();
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    say_skipped(&format!(
+        "{}: real seed pages not found at {} (set ATLAS_SEED_PAGES)",
+        test_name(),
+        dir.display()
+    ));
+    None
+}
+
+/// The bundled sample pages: the seeds' layouts and facts, in our own words.
+pub fn sample_dir() -> PathBuf {
+    root().join("data")
+}
+
+/// The sample profile of MASIT, of ICT NET, and the sample news page.
+pub const MASIT: &str = "masit.txt";
+pub const ICT_NET: &str = "ict-net.txt";
+pub const NEWS: &str = "bbs-news.txt";
+
+/// The text of one sample page.
+pub fn sample(file: &str) -> String {
+    std::fs::read_to_string(sample_dir().join(file)).expect("sample page readable")
 }
 
 pub fn root() -> PathBuf {
@@ -70,36 +118,48 @@ pub struct TestServer {
     statements: Arc<AtomicUsize>,
     pub search: Search,
     client: reqwest::Client,
+    /// The pages it was started with, which `reimport_pages` loads again.
+    pages: Pages,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     /// Declared last: dropped after the server has been told to stop.
     _store: TestStore,
 }
 
-/// The pages to load: the real seeds with the fixture manifest, or the bundled sample data.
-fn pages(seeds: bool) -> (Manifest, Vec<(PathBuf, String)>) {
-    let (dir, manifest_path) = if seeds {
-        (
-            seeds_dir(),
-            root().join("tests/fixtures/seeds-manifest.toml"),
-        )
-    } else {
-        (root().join("data"), root().join("data/manifest.toml"))
-    };
-    let mut manifest = Manifest::load(&manifest_path).expect("manifest");
-    for p in &mut manifest.pages {
-        p.file = dir.join(p.file.file_name().expect("file name"));
+/// Which pages a test server loads.
+#[derive(Clone, Copy, Debug)]
+pub enum Pages {
+    /// `data/` with its manifest: what the repository holds.
+    Sample,
+    /// The real seed pages (`real_seeds_dir`) with the fixture manifest.
+    RealSeeds,
+}
+
+impl Pages {
+    /// The manifest and texts of these pages, the manifest's files pointed at their folder.
+    fn load(self) -> (Manifest, Vec<(PathBuf, String)>) {
+        let (dir, manifest_path) = match self {
+            Self::Sample => (sample_dir(), sample_dir().join("manifest.toml")),
+            Self::RealSeeds => (
+                real_seeds_dir(),
+                root().join("tests/fixtures/seeds-manifest.toml"),
+            ),
+        };
+        let mut manifest = Manifest::load(&manifest_path).expect("manifest");
+        for p in &mut manifest.pages {
+            p.file = dir.join(p.file.file_name().expect("file name"));
+        }
+        let pages = manifest
+            .pages
+            .iter()
+            .map(|p| {
+                (
+                    p.file.clone(),
+                    std::fs::read_to_string(&p.file).expect("page readable"),
+                )
+            })
+            .collect();
+        (manifest, pages)
     }
-    let pages = manifest
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                p.file.clone(),
-                std::fs::read_to_string(&p.file).expect("page readable"),
-            )
-        })
-        .collect();
-    (manifest, pages)
 }
 
 /// A PostgreSQL database made for one test, dropped when the test ends (passed or not:
@@ -207,15 +267,36 @@ impl TestStore {
 impl TestServer {
     /// A server with the default settings, less the rate limit: a test sends its requests
     /// in a burst from one address (`start_with` for the limit).
-    pub async fn start(backend: Backend, seeds: bool) -> Self {
-        let settings = Settings {
-            rate_limit: 0,
-            ..Settings::default()
-        };
-        Self::start_with(backend, seeds, settings).await
+    pub async fn start(backend: Backend) -> Self {
+        Self::launch(backend, Pages::Sample, Self::quiet()).await
     }
 
-    pub async fn start_with(backend: Backend, seeds: bool, settings: Settings) -> Self {
+    /// A server on the sample pages with these settings.
+    pub async fn start_with(backend: Backend, settings: Settings) -> Self {
+        Self::launch(backend, Pages::Sample, settings).await
+    }
+
+    /// A server on the real seed pages, or None (said as SKIPPED) where they are missing.
+    pub async fn on_real_seeds(backend: Backend) -> Option<Self> {
+        Self::on(backend, Pages::RealSeeds).await
+    }
+
+    /// A server on these pages, or None (said as SKIPPED) where they are missing.
+    pub async fn on(backend: Backend, pages: Pages) -> Option<Self> {
+        if let Pages::RealSeeds = pages {
+            real_seeds()?;
+        }
+        Some(Self::launch(backend, pages, Self::quiet()).await)
+    }
+
+    fn quiet() -> Settings {
+        Settings {
+            rate_limit: 0,
+            ..Settings::default()
+        }
+    }
+
+    async fn launch(backend: Backend, pages: Pages, settings: Settings) -> Self {
         let store = TestStore::open(backend).await;
         let mut db = store.db.clone();
         let statements = Arc::new(AtomicUsize::new(0));
@@ -229,8 +310,8 @@ impl TestServer {
             }
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let (manifest, pages) = pages(seeds);
-        import::run(&db, &manifest, pages, &ProgressBar::hidden())
+        let (manifest, texts) = pages.load();
+        import::run(&db, &manifest, texts, &ProgressBar::hidden())
             .await
             .expect("pages import");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -256,6 +337,7 @@ impl TestServer {
             statements,
             search,
             client: reqwest::Client::new(),
+            pages,
             _shutdown: tx,
             _store: store,
         }
@@ -337,18 +419,18 @@ impl TestServer {
         self.statements.load(Ordering::SeqCst) - before
     }
 
-    /// Imports the seed pages again; the number of changed rows.
-    pub async fn reimport_seeds(&self) -> usize {
-        let (manifest, pages) = pages(true);
+    /// Imports the server's pages again; the number of changed rows.
+    pub async fn reimport_pages(&self) -> usize {
+        let (manifest, pages) = self.pages.load();
         let reports = import::run(&self.db, &manifest, pages, &ProgressBar::hidden())
             .await
             .expect("re-import");
         reports.iter().map(|r| r.changed).sum()
     }
 
-    /// Re-imports the seeds with each page's text passed through `edit`.
-    pub async fn reimport_seeds_edited(&self, edit: impl Fn(&str) -> String) {
-        let (manifest, pages) = pages(true);
+    /// Re-imports the server's pages with each page's text passed through `edit`.
+    pub async fn reimport_pages_edited(&self, edit: impl Fn(&str) -> String) {
+        let (manifest, pages) = self.pages.load();
         let pages = pages.into_iter().map(|(f, t)| (f, edit(&t))).collect();
         import::run(&self.db, &manifest, pages, &ProgressBar::hidden())
             .await
@@ -368,8 +450,7 @@ impl TestServer {
     /// Adds `n` variants of the ICT NET profile: other names and dates, some unknown dates
     /// and member counts, and ties, to exercise ordering.
     pub async fn add_variants(&self, n: usize) {
-        let page =
-            std::fs::read_to_string(seeds_dir().join("002_76670b967fdd0ebd.txt")).expect("seed");
+        let page = sample(ICT_NET);
         let mut manifest = Manifest::default();
         let mut texts = Vec::new();
         for i in 0..n {
