@@ -1,13 +1,28 @@
 //! Cluster Atlas: the directory of European industry clusters as a GraphQL API.
 //!
 //! Pages (cluster profiles, network news) come in through [`import`], which parses them and
-//! writes through [`store`] (SeaORM over SQLite or PostgreSQL). [`graphql`] serves the store
-//! as a schema with no web framework in it, which refuses operations past its limits; [`http`]
-//! mounts that schema on axum and owns the GraphQL-over-HTTP rules, error codes and the front
-//! door's settings (body, time and rate limits, persisted queries, CORS); [`app`] wires
-//! configuration, database and server. [`generate`] writes synthetic pages at scale and loads
-//! them through [`import`]. Dependencies run one way: `http -> graphql -> store`,
-//! `generate -> import -> store`.
+//! writes them through [`store`] (SeaORM over SQLite or PostgreSQL), one transaction a page;
+//! the API's own writes go through [`write`]. Both resolve names to known clusters and
+//! networks with [`resolve`]. [`search`] keeps a Tantivy index in step with the store by
+//! following its outbox. [`graphql`] serves store and index as a schema with no web framework
+//! in it; [`http`] mounts that schema on axum and owns the GraphQL-over-HTTP rules and the
+//! front door's limits; [`app`] wires configuration, database, index and server.
+//!
+//! The layers, each using only those below it (checked by `tests/layering.rs`):
+//!
+//! ```text
+//! app, cli                       wiring and the command line
+//! http                           axum: routes, negotiation, limits, error codes
+//! graphql                        schema, resolvers, loaders
+//! write   import  <- generate    the API's writes; the page importer; synthetic pages
+//! resolve                        entity resolution: names, mentions, natural keys
+//! search  auth                   the index (reads rows from store; store never sees it); tokens
+//! store                          entities and queries, the write transaction
+//! text  geo                      folding and countries, below everything
+//! ```
+//!
+//! [`error`] is the API's error: `write`, `graphql` and `http` return it, and it converts the
+//! lower layers' own errors (`search::Error`, `import::Error`, `DbErr`) with `#[from]`.
 
 pub mod app;
 pub mod auth;
@@ -18,6 +33,7 @@ pub mod geo;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod resolve;
 pub mod search;
 pub mod store;
 pub mod text;

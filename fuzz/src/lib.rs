@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use cluster_atlas::import::lines::{self, Line, NAME_MAX_CHARS};
-use cluster_atlas::import::mentions::{Directory, Target};
 use cluster_atlas::import::{self, Manifest, PageKind, Warnings, news, profile};
+use cluster_atlas::resolve::mentions::{Directory, Target};
 use cluster_atlas::search::{Request, Search};
 use cluster_atlas::text::slugify;
 

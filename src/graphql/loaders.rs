@@ -2,6 +2,9 @@
 //! per field, not one per parent.
 
 use std::collections::HashMap;
+use std::hash::Hash;
+
+use async_graphql::Context;
 
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
@@ -14,7 +17,7 @@ use crate::store::{
 };
 
 use super::batch::{Batcher, Fetch};
-use super::types::internal;
+use super::context::{Res, internal};
 
 /// The batcher every resolver loads through; one per request.
 pub type Loaders = Batcher<StoreLoader>;
@@ -291,5 +294,25 @@ impl Fetch<NewsCountOf> for StoreLoader {
             }
         }
         Ok(map)
+    }
+}
+
+pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
+    ctx.data::<Loaders>()
+}
+
+/// The row behind `key` as an API type; `None` when there is no key or no such row.
+pub async fn load<K, T>(
+    ctx: &Context<'_>,
+    key: Option<K>,
+    wrap: impl FnOnce(<StoreLoader as Fetch<K>>::Value) -> T,
+) -> Res<Option<T>>
+where
+    StoreLoader: Fetch<K>,
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+{
+    match key {
+        Some(key) => Ok(loader(ctx)?.load_one(key).await?.map(wrap)),
+        None => Ok(None),
     }
 }

@@ -2,6 +2,7 @@
 
 mod batch;
 mod connection;
+mod context;
 mod ids;
 mod limits;
 mod loaders;

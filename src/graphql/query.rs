@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
 
 use super::connection::{self, ValueKind};
+use super::context::*;
 use super::ids::GlobalId;
 use super::types::*;
 use crate::store::cluster::SortBy;
@@ -16,7 +17,7 @@ pub struct QueryRoot;
 
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
-    use super::loaders::{ClusterById, NetworkById, NewsById, ProgrammeById};
+    use super::loaders::{ClusterById, NetworkById, NewsById, ProgrammeById, load};
     let GlobalId { kind, id } = GlobalId::decode(&id).map_err(|e| e.extend())?;
     match kind {
         "Cluster" => load(ctx, Some(ClusterById(id)), |m| Node::Cluster(Cluster(m))).await,

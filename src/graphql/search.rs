@@ -10,6 +10,7 @@ use async_graphql::{
 };
 
 use super::connection::{DEFAULT_PAGE_SIZE, page_size};
+use super::context::*;
 use super::ids::{decode_cursor, encode_cursor};
 use super::types::*;
 use crate::Error;
@@ -178,7 +179,7 @@ impl SearchHit {
     /// The thing found, loaded with the other hits' (one statement per kind); null only if
     /// it was deleted since the index last caught up.
     async fn entity(&self, ctx: &Context<'_>) -> Res<Option<SearchEntity>> {
-        use super::loaders::{ClusterById, NewsById, ParticipationById, ServiceById};
+        use super::loaders::{ClusterById, NewsById, ParticipationById, ServiceById, load};
         let id = self.id;
         match self.kind {
             SearchKind::Cluster => {

@@ -3,8 +3,10 @@
 use async_graphql::{Context, Enum, ErrorExtensions, SimpleObject};
 
 use super::connection::page_size;
+use super::context::Res;
 use super::loaders::{ClusterById, CountriesOf, TermsOf};
-use super::types::{Cluster, Res, TaxonomyKind, load, loader};
+use super::loaders::{load, loader};
+use super::types::{Cluster, TaxonomyKind};
 use crate::Error;
 use crate::search::{self, Common, Search};
 use crate::store::{self, TermKind};

@@ -9,9 +9,10 @@ use async_graphql::{Context, ErrorExtensions, Subscription};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::context::{db, internal};
 use super::loaders::Loaders;
 use super::query::NewsFilter;
-use super::types::{Cluster, NewsItem, db, internal};
+use super::types::{Cluster, NewsItem};
 use crate::search::{Committed, Search};
 use crate::store::{self, outbox::Changed};
 

@@ -1,50 +1,18 @@
 //! API types: each wraps a store row and resolves its relations through the loaders.
 
 use async_graphql::ErrorExtensions;
-use std::hash::Hash;
 
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Object, SimpleObject};
 use chrono::NaiveDate;
 
-use super::batch::Fetch;
 use super::connection::{self, ValueKind};
+use super::context::{Res, db, internal};
 use super::ids::GlobalId;
 use super::loaders::*;
 use crate::store::news::Parent;
 use crate::store::window::{Direction, Key};
 use crate::store::{self, Scope, TermKind};
-
-pub type Res<T> = async_graphql::Result<T>;
-
-pub fn loader<'a>(ctx: &Context<'a>) -> Res<&'a Loaders> {
-    ctx.data::<Loaders>()
-}
-
-pub fn db<'a>(ctx: &Context<'a>) -> Res<&'a sea_orm::DatabaseConnection> {
-    ctx.data::<sea_orm::DatabaseConnection>()
-}
-
-/// A store failure as the client sees it: "internal error", the cause logged.
-pub fn internal(e: sea_orm::DbErr) -> async_graphql::Error {
-    crate::Error::Database(e).extend()
-}
-
-/// The row behind `key` as an API type; `None` when there is no key or no such row.
-pub async fn load<K, T>(
-    ctx: &Context<'_>,
-    key: Option<K>,
-    wrap: impl FnOnce(<StoreLoader as Fetch<K>>::Value) -> T,
-) -> Res<Option<T>>
-where
-    StoreLoader: Fetch<K>,
-    K: Clone + Eq + Hash + Send + Sync + 'static,
-{
-    match key {
-        Some(key) => Ok(loader(ctx)?.load_one(key).await?.map(wrap)),
-        None => Ok(None),
-    }
-}
 
 /// Anything with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]

@@ -2,10 +2,8 @@
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
 pub mod dates;
-pub(crate) mod known;
 pub mod lines;
 pub mod manifest;
-pub mod mentions;
 pub mod news;
 pub mod profile;
 pub mod programmes;
@@ -15,6 +13,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::resolve::known;
+use crate::store;
 
 pub use manifest::{Manifest, PageEntry};
 
@@ -191,7 +192,7 @@ pub async fn run(
     pages: Vec<(PathBuf, String)>,
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<PageReport>, RunError> {
-    let tx = crate::write::begin(db).await?;
+    let tx = store::tx::begin(db).await?;
     write::networks(&tx, manifest).await?;
     tx.commit().await?;
 
@@ -237,7 +238,7 @@ pub async fn run(
         progress.inc(1);
     }
 
-    let tx = crate::write::begin(db).await?;
+    let tx = store::tx::begin(db).await?;
     write::relink(&tx, &mut known).await?;
     tx.commit().await?;
     if failed.is_empty() {
@@ -289,7 +290,7 @@ async fn import_page(
     entry: &PageEntry,
 ) -> Result<Result<PageReport, PageError>, DbErr> {
     let mut warnings = Warnings::default();
-    let tx = crate::write::begin(db).await?;
+    let tx = store::tx::begin(db).await?;
     let (line, message) = match write_page(&tx, known, kind, file, text, entry, &mut warnings).await
     {
         Ok((subject, changed, items)) => {
@@ -319,7 +320,7 @@ async fn import_page(
 
 /// Parses the page and writes it through `tx`.
 async fn write_page(
-    tx: &crate::write::Tx,
+    tx: &store::tx::Tx,
     known: &mut known::Known,
     kind: PageKind,
     file: &Path,

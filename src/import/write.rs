@@ -5,14 +5,14 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use sea_orm::{ConnectionTrait, DbErr};
-use sha2::{Digest, Sha256};
 
 use super::Warnings;
-use super::known::Known;
 use super::manifest::{Manifest, PageEntry};
-use super::mentions::{Mention, Target};
 use super::news::NewsRow;
 use super::profile::Profile;
+use crate::resolve::keys::news_key;
+use crate::resolve::known::Known;
+use crate::resolve::mentions::{Mention, Target};
 use crate::store::outbox::Changed;
 use crate::store::{self, TermKind};
 use crate::text::{name_key, slugify};
@@ -410,20 +410,6 @@ pub async fn news_page(
         );
     }
     Ok((source, changed + removed, keep.len()))
-}
-
-/// The natural key of a news item: where it was published, its date as written and its
-/// text, folded so that whitespace and quote styles do not matter.
-pub fn news_key(source: &str, published_as: &str, body: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [source, "\n", published_as, "\n", &name_key(body)] {
-        h.update(part.as_bytes());
-    }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usize, DbErr> {

@@ -24,6 +24,7 @@ pub mod service_group;
 pub mod service_item;
 pub mod store_identity;
 pub mod term;
+pub mod tx;
 
 mod children;
 mod connect;

@@ -6,9 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::{begin, stale};
-use crate::import::mentions::{Directory, Target};
+use super::stale;
+use crate::resolve::mentions::{Directory, Target};
 use crate::store::outbox::Changed;
+use crate::store::tx::begin;
 use crate::store::versioned::{Versioned, delete, overwrite};
 use crate::store::{self, Parent, Scope, TermKind};
 use crate::text::{name_key, slugify};

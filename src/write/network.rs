@@ -2,8 +2,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use super::{begin, stale};
+use super::stale;
 use crate::store::outbox::Changed;
+use crate::store::tx::begin;
 use crate::store::versioned::{Versioned, delete, overwrite};
 use crate::store::{self};
 use crate::text::slugify;

@@ -3,11 +3,12 @@
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
-use super::{begin, stale};
-use crate::import::known::Known;
-use crate::import::mentions::Mention;
-use crate::import::write::news_key;
+use super::stale;
+use crate::resolve::keys::news_key;
+use crate::resolve::known::Known;
+use crate::resolve::mentions::Mention;
 use crate::store::outbox::Changed;
+use crate::store::tx::begin;
 use crate::store::versioned::{Versioned, delete, overwrite};
 use crate::store::{self, Parent};
 use crate::{Error, Result};

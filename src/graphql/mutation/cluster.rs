@@ -9,8 +9,9 @@ use super::input::{clearable, clearable_text, each, given_text, id_of, slug};
 use super::{Deleted, admit, wrote};
 use crate::auth::Scope;
 use crate::graphql::GlobalId;
+use crate::graphql::context::{Res, db};
 use crate::graphql::types::{
-    Cluster, ExcellenceLabel, ProgrammeParticipation, ReachScope, Res, Service, TaxonomyKind, db,
+    Cluster, ExcellenceLabel, ProgrammeParticipation, ReachScope, Service, TaxonomyKind,
 };
 use crate::store::{self, TermKind};
 use crate::write::check::{self, LINE, PROSE};

@@ -8,7 +8,7 @@ use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, SimpleO
 use super::{admit, wrote};
 use crate::Error;
 use crate::auth::Scope;
-use crate::graphql::types::{Res, db};
+use crate::graphql::context::{Res, db};
 use crate::import::{self, Manifest, PageEntry, RunError};
 
 /// Pages one `importPages` takes at most.

@@ -4,7 +4,7 @@
 use async_graphql::{ErrorExtensions, ID, MaybeUndefined};
 
 use crate::graphql::GlobalId;
-use crate::graphql::types::Res;
+use crate::graphql::context::Res;
 use crate::write::check;
 
 /// A field that may be cleared: absent, `null`, or a value `check` accepts.

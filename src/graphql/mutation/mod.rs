@@ -11,7 +11,7 @@ mod news;
 
 use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
 
-use super::types::Res;
+use super::context::Res;
 use crate::auth::{Caller, Scope};
 use crate::search::Search;
 

@@ -1,0 +1,19 @@
+//! Natural keys: what makes two records one thing, whoever writes them.
+
+use sha2::{Digest, Sha256};
+
+use crate::text::name_key;
+
+/// The natural key of a news item: where it was published, its date as written and its
+/// text, folded so that whitespace and quote styles do not matter.
+pub fn news_key(source: &str, published_as: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [source, "\n", published_as, "\n", &name_key(body)] {
+        h.update(part.as_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
