@@ -96,11 +96,16 @@ pub struct Issued {
     pub digest: String,
 }
 
-pub fn issue() -> anyhow::Result<Issued> {
+/// The OS gave no randomness to make a token from.
+#[derive(Debug, thiserror::Error)]
+#[error("no randomness from the OS: {0}")]
+pub struct NoRandomness(String);
+
+pub fn issue() -> Result<Issued, NoRandomness> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng
         .try_fill_bytes(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("no randomness from the OS: {e}"))?;
+        .map_err(|e| NoRandomness(e.to_string()))?;
     let secret = format!(
         "{PREFIX}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -1,7 +1,8 @@
-//! The crate's error: client mistakes carry a stable code and their own message; internal
-//! failures show the client "internal error" and keep the cause for the log.
-
-use async_graphql::ErrorExtensions;
+//! The API's error: client mistakes carry a stable code and their own message; internal
+//! failures show the client "internal error" and keep their cause, whole, for the log.
+//!
+//! Resolvers return it with `?`: async-graphql keeps it as the error's source, and
+//! `graphql::errors` gives every error of a response its code there, in one place.
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -29,8 +30,11 @@ pub enum Error {
     Forbidden(String),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
-    #[error("internal: {0}")]
-    Internal(String),
+    #[error("search: {0}")]
+    Search(#[from] crate::search::Error),
+    /// Something this code promises itself did not hold: a bug, not the client's doing.
+    #[error("broken invariant: {0}")]
+    Invariant(&'static str),
 }
 
 impl Error {
@@ -56,41 +60,43 @@ impl Error {
             Self::Conflict { .. } => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
-            Self::Database(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+            Self::Database(_) | Self::Search(_) | Self::Invariant(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// Whether the cause is ours, not the client's: its text stays in the log.
+    pub fn is_internal(&self) -> bool {
+        self.code() == "INTERNAL_SERVER_ERROR"
+    }
+
+    /// The field of the input it is about, where it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The stored version a `Conflict` met.
+    pub fn current_version(&self) -> Option<i32> {
+        match self {
+            Self::Conflict { current, .. } => Some(*current),
+            _ => None,
         }
     }
 }
 
-/// The GraphQL error a client sees; internal causes are logged here, once, and hidden.
-/// (`?` would use async-graphql's blanket `From<Display>` and leak the text, so resolvers
-/// convert with `.extend()`.)
-impl ErrorExtensions for Error {
-    fn extend(&self) -> async_graphql::Error {
-        let e = self;
-        let code = e.code();
-        let public = match e {
-            Error::Database(_) | Error::Internal(_) => {
-                tracing::error!(error = %e, "request failed");
-                "internal error".to_owned()
-            }
-            other => other.to_string(),
-        };
-        let field = match e {
-            Error::InvalidInput { field, .. } => field.clone(),
-            _ => None,
-        };
-        let current = match e {
-            Error::Conflict { current, .. } => Some(*current),
-            _ => None,
-        };
-        async_graphql::Error::new(public).extend_with(|_, ext| {
-            ext.set("code", code);
-            if let Some(f) = &field {
-                ext.set("field", f.as_str());
-            }
-            if let Some(v) = current {
-                ext.set("currentVersion", v);
-            }
-        })
+/// The error and its causes, outermost first: what the log gets.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let next = c.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cause = c.source();
     }
+    text
 }

@@ -22,7 +22,10 @@
 //! ```
 //!
 //! [`error`] is the API's error: `write`, `graphql` and `http` return it, and it converts the
-//! lower layers' own errors (`search::Error`, `import::Error`, `DbErr`) with `#[from]`.
+//! lower layers' own errors (`search::Error`, `DbErr`) with `#[from]`; `graphql::errors`
+//! gives every response error its code in one place. The importer's errors (`RunError`,
+//! `PageError`, `ManifestError`) and `generate::Error` are their own; `anyhow` is only in
+//! `main.rs`, `cli` and `app`.
 
 pub mod app;
 pub mod auth;

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use cluster_atlas::http::{AllowList, Settings};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use support::{Backend, TestServer};
@@ -987,6 +988,46 @@ async fn credentials_in_headers_never_reach_the_logs() {
     assert!(
         text.contains("authorization: Sensitive") || text.contains("\"authorization\": Sensitive"),
         "{text}"
+    );
+}
+
+/// A store that fails in the middle of a request: the client sees a code and "internal
+/// error", the operator's log the cause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_failing_mid_request_shows_only_a_code_and_logs_the_cause() {
+    // Arrange: the contacts' table gone under a running server.
+    let logs = captured_logs();
+    let server = server().await;
+    server
+        .db
+        .execute_unprepared("DROP TABLE contact")
+        .await
+        .unwrap();
+
+    // Act
+    let answer = query(
+        &server,
+        r#"{ cluster(slug: "masit") { name contacts { role } } }"#,
+    )
+    .await;
+
+    // Assert: the cluster's own row still came; its contacts failed, opaquely.
+    assert_eq!(
+        answer.body["data"]["cluster"]["name"],
+        "MASIT - ICT chamber of commerce"
+    );
+    let errors = answer.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{}", answer.body);
+    assert_eq!(errors[0]["message"], "internal error");
+    assert_eq!(errors[0]["extensions"]["code"], "INTERNAL_SERVER_ERROR");
+    let body = answer.body.to_string().to_lowercase();
+    for leak in ["select", "contact\"", "no such table", "sqlite", ".db"] {
+        assert!(!body.contains(leak), "{leak:?} reached the client: {body}");
+    }
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        text.contains("request failed") && text.contains("no such table: contact"),
+        "the cause is not in the log: {text}"
     );
 }
 

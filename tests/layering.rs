@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 const MAY_USE: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("geo", &["text"]),
-    ("error", &["search", "import"]),
+    ("error", &["search"]),
     ("store", &["text"]),
     ("resolve", &["store", "text"]),
     ("search", &["store", "text", "geo"]),

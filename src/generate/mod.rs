@@ -18,7 +18,7 @@ use crate::import::manifest::NetworkEntry;
 use crate::import::{Manifest, PageEntry};
 use crate::text::slugify;
 
-pub use output::{Loaded, load, write};
+pub use output::{Error, Loaded, load, write};
 
 /// How much to generate.
 #[derive(Clone, Copy, Debug)]

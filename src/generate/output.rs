@@ -1,17 +1,40 @@
 //! Where generated pages go: through the importer into the store, chunk by chunk so that
 //! memory stays flat at any scale, or as page files and a manifest for `import`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use indicatif::ProgressBar;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::{Page, Plan};
 use crate::import::{self, Manifest};
 
 /// Profiles per import call; news pages go a tenth as many at a time (a hundred items each).
 const CHUNK: usize = 1_000;
+
+/// Why generated pages did not reach the store or their folder.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("importing generated pages: {0}")]
+    Import(#[from] import::RunError),
+    #[error("analyzing the store: {0}")]
+    Analyze(#[from] DbErr),
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("writing the manifest: {0}")]
+    Manifest(#[from] toml::ser::Error),
+}
+
+/// The I/O error of `path`.
+fn at(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
 
 /// What a load did.
 #[derive(Debug, Default)]
@@ -27,7 +50,7 @@ pub async fn load(
     db: &DatabaseConnection,
     plan: &Plan,
     bar: &ProgressBar,
-) -> anyhow::Result<Loaded> {
+) -> Result<Loaded, Error> {
     bar.set_length((plan.clusters + plan.news_pages()) as u64);
     let mut loaded = Loaded::default();
     let mut manifest = plan.base_manifest();
@@ -54,7 +77,7 @@ async fn import_chunk(
     manifest: &mut Manifest,
     pages: impl Iterator<Item = Page>,
     loaded: &mut Loaded,
-) -> anyhow::Result<()> {
+) -> Result<(), Error> {
     let mut texts = Vec::new();
     for page in pages {
         texts.push((page.entry.file.clone(), page.text));
@@ -73,8 +96,8 @@ async fn import_chunk(
 }
 
 /// Writes the plan's pages and their `manifest.toml` into `dir`.
-pub fn write(dir: &Path, plan: &Plan, bar: &ProgressBar) -> anyhow::Result<usize> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+pub fn write(dir: &Path, plan: &Plan, bar: &ProgressBar) -> Result<usize, Error> {
+    std::fs::create_dir_all(dir).map_err(at(dir))?;
     bar.set_length((plan.clusters + plan.news_pages()) as u64);
     let mut manifest = plan.base_manifest();
     let pages = (0..plan.clusters)
@@ -82,7 +105,7 @@ pub fn write(dir: &Path, plan: &Plan, bar: &ProgressBar) -> anyhow::Result<usize
         .chain((0..plan.news_pages()).map(|i| plan.news_page(i)));
     for page in pages {
         let path = dir.join(&page.entry.file);
-        std::fs::write(&path, page.text).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, page.text).map_err(at(&path))?;
         manifest.pages.push(page.entry);
         bar.inc(1);
     }
@@ -92,8 +115,8 @@ pub fn write(dir: &Path, plan: &Plan, bar: &ProgressBar) -> anyhow::Result<usize
         plan.clusters,
         plan.news,
         plan.seed,
-        toml::to_string(&manifest).context("writing the manifest")?
+        toml::to_string(&manifest)?
     );
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, text).map_err(at(&path))?;
     Ok(manifest.pages.len())
 }

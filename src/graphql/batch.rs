@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-use async_graphql::ErrorExtensions;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::oneshot;
@@ -160,9 +159,7 @@ impl<F: Send + 'static> Batcher<F> {
         let rx = {
             let mut state = lock(&self.state);
             let Some(queue) = state.queue::<K>() else {
-                return Err(
-                    crate::Error::Internal("batch queue of the wrong type".into()).extend(),
-                );
+                return Err(crate::Error::Invariant("batch queue of the wrong type").into());
             };
             if let Some(v) = queue.answered.get(&key) {
                 return Ok(v.clone());
@@ -172,7 +169,7 @@ impl<F: Send + 'static> Batcher<F> {
             rx
         };
         rx.await
-            .unwrap_or_else(|_| Err(crate::Error::Internal("batch dropped".into()).extend()))
+            .unwrap_or_else(|_| Err(crate::Error::Invariant("batch dropped").into()))
     }
 
     /// The values of `keys` that exist, in key order, all in the same wave.

@@ -1,7 +1,7 @@
 //! What every resolver takes from its context: the result type, the store, and how a store
 //! failure reaches the client.
 
-use async_graphql::{Context, ErrorExtensions};
+use async_graphql::Context;
 
 pub type Res<T> = async_graphql::Result<T>;
 
@@ -11,5 +11,5 @@ pub fn db<'a>(ctx: &Context<'a>) -> Res<&'a sea_orm::DatabaseConnection> {
 
 /// A store failure as the client sees it: "internal error", the cause logged.
 pub fn internal(e: sea_orm::DbErr) -> async_graphql::Error {
-    crate::Error::Database(e).extend()
+    crate::Error::Database(e).into()
 }

@@ -3,6 +3,7 @@
 mod batch;
 mod connection;
 mod context;
+mod errors;
 mod ids;
 mod limits;
 mod loaders;
@@ -35,6 +36,7 @@ pub fn schema(
     limits: &Limits,
 ) -> AtlasSchema {
     let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
+        .extension(errors::Publish)
         .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
         .limit_recursive_depth(shape::MAX_NESTING)
         .limit_directives(20)

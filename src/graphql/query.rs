@@ -1,6 +1,5 @@
 //! The query root: directory lookups, filtered lists and taxonomy facets.
 
-use async_graphql::ErrorExtensions;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::NaiveDate;
@@ -18,7 +17,7 @@ pub struct QueryRoot;
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
     use super::loaders::{ClusterById, NetworkById, NewsById, ProgrammeById, load};
-    let GlobalId { kind, id } = GlobalId::decode(&id).map_err(|e| e.extend())?;
+    let GlobalId { kind, id } = GlobalId::decode(&id)?;
     match kind {
         "Cluster" => load(ctx, Some(ClusterById(id)), |m| Node::Cluster(Cluster(m))).await,
         "Network" => load(ctx, Some(NetworkById(id)), |m| Node::Network(Network(m))).await,
@@ -203,8 +202,7 @@ impl QueryRoot {
         let direction: Direction = direction.into();
         let tag = format!("clusters:{name}:{direction:?}");
         let window =
-            connection::window(&tag, kind, first, after.as_deref(), last, before.as_deref())
-                .map_err(|e| e.extend())?;
+            connection::window(&tag, kind, first, after.as_deref(), last, before.as_deref())?;
         let filter: store::cluster::Filter = filter.unwrap_or_default().into();
         let page = store::cluster::page(db(ctx)?, &filter, sort, direction, &window)
             .await
@@ -252,8 +250,7 @@ impl QueryRoot {
             after.as_deref(),
             last,
             before.as_deref(),
-        )
-        .map_err(|e| e.extend())?;
+        )?;
         let kind = kind.map(|k| k.to_ascii_uppercase());
         let page = store::network::page(db(ctx)?, kind.as_deref(), &window)
             .await
@@ -304,8 +301,7 @@ impl QueryRoot {
             after.as_deref(),
             last,
             before.as_deref(),
-        )
-        .map_err(|e| e.extend())?;
+        )?;
         let filter = store::news::Filter::from(filter.unwrap_or_default());
         let page = store::news::page(db(ctx)?, &filter, direction, &window)
             .await

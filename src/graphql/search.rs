@@ -5,9 +5,7 @@
 use std::sync::Mutex;
 
 use async_graphql::connection::PageInfo;
-use async_graphql::{
-    ComplexObject, Context, Enum, ErrorExtensions, InputObject, SimpleObject, Union,
-};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, SimpleObject, Union};
 
 use super::connection::{DEFAULT_PAGE_SIZE, page_size};
 use super::context::*;
@@ -279,7 +277,7 @@ fn search_of<'a>(ctx: &Context<'a>) -> Res<&'a Search> {
 
 fn offset_of(after: Option<&str>) -> Res<usize> {
     let Some(cursor) = after else { return Ok(0) };
-    let payload = decode_cursor("after", cursor).map_err(|e| e.extend())?;
+    let payload = decode_cursor("after", cursor)?;
     payload
         .get("s")
         .and_then(serde_json::Value::as_u64)
@@ -287,7 +285,7 @@ fn offset_of(after: Option<&str>) -> Res<usize> {
         .map(|n| n + 1)
         .ok_or_else(|| {
             Error::invalid_field("after", format!("cursor {cursor:?} is not a search cursor"))
-                .extend()
+                .into()
         })
 }
 
@@ -299,7 +297,7 @@ pub async fn search(
     first: Option<i32>,
     after: Option<String>,
 ) -> Res<SearchConnection> {
-    let limit = page_size("first", first.unwrap_or(DEFAULT_PAGE_SIZE)).map_err(|e| e.extend())?;
+    let limit = page_size("first", first.unwrap_or(DEFAULT_PAGE_SIZE))?;
     let offset = offset_of(after.as_deref())?;
     let filter = filter.unwrap_or_default();
     let Some(kinds) = kinds_wanted(kinds, filter.kinds.as_deref()) else {
@@ -322,7 +320,7 @@ pub async fn search(
     let results = search_of(ctx)?
         .search(request)
         .await
-        .map_err(|e| Error::Internal(format!("search: {e:#}")).extend())?;
+        .map_err(Error::Search)?;
     if let Ok(w) = ctx.data::<std::sync::Arc<Warnings>>()
         && let Ok(mut list) = w.0.lock()
     {
@@ -435,11 +433,11 @@ pub async fn suggest(
     prefix: String,
     first: Option<i32>,
 ) -> Res<Vec<Suggestion>> {
-    let first = page_size("first", first.unwrap_or(10)).map_err(|e| e.extend())?;
+    let first = page_size("first", first.unwrap_or(10))?;
     let found = search_of(ctx)?
         .suggest(prefix, usize::try_from(first).unwrap_or(0))
         .await
-        .map_err(|e| Error::Internal(format!("suggest: {e:#}")).extend())?;
+        .map_err(Error::Search)?;
     Ok(found
         .into_iter()
         .map(|s| Suggestion {

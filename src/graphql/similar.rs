@@ -1,6 +1,6 @@
 //! `Cluster.similar`: partner matchmaking from the search index, the reasons included.
 
-use async_graphql::{Context, Enum, ErrorExtensions, SimpleObject};
+use async_graphql::{Context, Enum, SimpleObject};
 
 use super::connection::page_size;
 use super::context::Res;
@@ -53,7 +53,7 @@ pub async fn of(
     cluster: &store::cluster::Model,
     first: i32,
 ) -> Res<Vec<SimilarCluster>> {
-    let first = page_size("first", first).map_err(|e| e.extend())?;
+    let first = page_size("first", first)?;
     let loaders = loader(ctx)?;
     let (terms, targets) = futures::try_join!(
         loaders.load_one(TermsOf(cluster.id)),
@@ -83,7 +83,7 @@ pub async fn of(
         .data::<Search>()?
         .similar(profile, usize::try_from(first).unwrap_or(0))
         .await
-        .map_err(|e| Error::Internal(format!("similar: {e:#}")).extend())?;
+        .map_err(Error::Search)?;
     let clusters = futures::future::try_join_all(
         found
             .iter()

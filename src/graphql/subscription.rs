@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use async_graphql::{Context, ErrorExtensions, Subscription};
+use async_graphql::{Context, Subscription};
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -85,7 +85,7 @@ impl SubscriptionRoot {
         let row = store::cluster::find_by_slug(&db, &slug)
             .await
             .map_err(internal)?
-            .ok_or_else(|| crate::Error::NotFound(format!("cluster {slug:?}")).extend())?;
+            .ok_or_else(|| crate::Error::NotFound(format!("cluster {slug:?}")))?;
         let (id, mut version) = (row.id, row.version);
         Ok(async_stream::stream! {
             while let Some(commit) = next(&mut commits).await {

@@ -1,7 +1,5 @@
 //! API types: each wraps a store row and resolves its relations through the loaders.
 
-use async_graphql::ErrorExtensions;
-
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Object, SimpleObject};
 use chrono::NaiveDate;
@@ -234,14 +232,13 @@ pub async fn news_mentioning(
     after: Option<String>,
 ) -> Res<Connection<String, NewsItem, NewsTotal>> {
     const TAG: &str = "mentions:desc";
-    let window = connection::window(TAG, ValueKind::Date, first, after.as_deref(), None, None)
-        .map_err(|e| e.extend())?;
+    let window = connection::window(TAG, ValueKind::Date, first, after.as_deref(), None, None)?;
     let after_key = match &window.after {
         Some(Key {
             value: sea_orm::Value::ChronoDate(Some(d)),
             id,
         }) => Some((**d, *id)),
-        Some(_) => return Err(crate::Error::invalid_field("after", "cursor is damaged").extend()),
+        Some(_) => return Err(crate::Error::invalid_field("after", "cursor is damaged").into()),
         None => None,
     };
     let (rows, of) = loader(ctx)?

@@ -48,14 +48,33 @@ pub struct PageEntry {
     pub publisher: Option<String>,
 }
 
+/// A manifest that cannot be read or is not valid TOML of the manifest's shape.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("reading manifest {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("manifest {} is not valid: {source}", path.display())]
+    Invalid {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+}
+
 impl Manifest {
     /// Reads `path`; its page entries are made relative to the manifest's folder.
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        use anyhow::Context;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading manifest {}", path.display()))?;
-        let mut manifest: Manifest = toml::from_str(&text)
-            .with_context(|| format!("manifest {} is not valid", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut manifest: Manifest =
+            toml::from_str(&text).map_err(|source| ManifestError::Invalid {
+                path: path.to_owned(),
+                source: Box::new(source),
+            })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         for page in &mut manifest.pages {
             page.file = dir.join(&page.file);

@@ -17,7 +17,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use crate::resolve::known;
 use crate::store;
 
-pub use manifest::{Manifest, PageEntry};
+pub use manifest::{Manifest, ManifestError, PageEntry};
 
 /// What a page made the importer doubt or skip, by line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,7 +121,10 @@ pub fn read_page(file: &Path) -> Result<String, PageError> {
 }
 
 /// The manifests that apply to `paths`: an explicit one, else `manifest.toml` beside each page.
-pub fn manifests_for(paths: &[PathBuf], explicit: Option<&Path>) -> anyhow::Result<Manifest> {
+pub fn manifests_for(
+    paths: &[PathBuf],
+    explicit: Option<&Path>,
+) -> Result<Manifest, ManifestError> {
     let mut manifest = Manifest::default();
     if let Some(path) = explicit {
         return Manifest::load(path);

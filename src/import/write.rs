@@ -17,11 +17,14 @@ use crate::store::outbox::Changed;
 use crate::store::{self, TermKind};
 use crate::text::{name_key, slugify};
 
-#[derive(Debug)]
+/// Why a page was not written, with the line it is about.
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The page lacks something nothing else supplies.
+    #[error("line {line}: {message}")]
     Page { line: usize, message: String },
     /// The store refused a row; `line` is where the page states it (1: the page as a whole).
+    #[error("line {line}: the store refused a row: {source}")]
     Db { line: usize, source: DbErr },
 }
 

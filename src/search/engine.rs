@@ -6,6 +6,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::Generation;
+use super::error::Result;
 use super::facets;
 use super::highlight::Highlighter;
 use super::query::{self, Restrict};
@@ -66,11 +67,7 @@ pub struct Facet {
     pub count: u64,
 }
 
-pub fn search(
-    fields: &Fields,
-    generation: &Generation,
-    request: &Request,
-) -> anyhow::Result<Results> {
+pub fn search(fields: &Fields, generation: &Generation, request: &Request) -> Result<Results> {
     let parsed = syntax::parse(&request.query);
     let mut warnings = parsed.warnings.clone();
     let restrict = Restrict {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
 use super::analysis;
+use super::error::Result;
 use super::schema::{Fields, SCHEMA_VERSION};
 
 const CURRENT: &str = "CURRENT";
@@ -143,7 +144,7 @@ impl Home {
     }
 
     /// A new, empty generation beside the current one.
-    pub fn create(&self, fields: &Fields) -> anyhow::Result<(String, Index)> {
+    pub fn create(&self, fields: &Fields) -> Result<(String, Index)> {
         std::fs::create_dir_all(&self.dir)?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
         let name = format!("gen-{stamp}-{}", std::process::id());

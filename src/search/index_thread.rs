@@ -9,6 +9,7 @@
 //! session of 2026-11-27): reads under writes were no steadier over ten runs, and on a
 //! saturated machine a write took 1,045 ms to become searchable.
 
+use super::error::{Error, Result};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
@@ -41,16 +42,14 @@ impl IndexThread {
     pub async fn run<R: Send + 'static>(
         &self,
         job: impl FnOnce() -> R + Send + 'static,
-    ) -> anyhow::Result<R> {
+    ) -> Result<R> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         self.jobs
             .send(Box::new(move || {
                 let _ = answer.send(job());
             }))
-            .map_err(|_| anyhow::anyhow!("the index thread has stopped"))?;
-        answered
-            .await
-            .map_err(|_| anyhow::anyhow!("an index job failed (it panicked)"))
+            .map_err(|_| Error::ThreadStopped)?;
+        answered.await.map_err(|_| Error::JobPanicked)
     }
 }
 

@@ -13,6 +13,7 @@ use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::documents::{self, Derived};
+use super::error::Result;
 use super::home::{Home, Payload, Witness};
 use super::schema::Fields;
 use super::{Generation, Shared};
@@ -106,7 +107,7 @@ pub async fn build(
     home: &Home,
     fields: &Fields,
     progress: &indicatif::ProgressBar,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let started = Instant::now();
     let store = store::store_identity::token(db).await?;
     // Entries of the last minute may belong to transactions still open: replay them too.
@@ -242,7 +243,7 @@ async fn read_all(
     stretches: &[Stretch],
     sender: &tokio::sync::mpsc::Sender<Derived>,
     progress: &indicatif::ProgressBar,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     for &Stretch {
         entity,
         mut after,
@@ -402,11 +403,7 @@ pub async fn run(db: DatabaseConnection, shared: Arc<Shared>) {
 /// Deletes the outbox entries this index applied more than [`OUTBOX_RETENTION`] ago, and
 /// rebuilds the index if another process pruned entries it never applied (it lagged behind
 /// for longer than the retention).
-async fn prune(
-    db: &DatabaseConnection,
-    shared: &Shared,
-    position: &Position,
-) -> anyhow::Result<()> {
+async fn prune(db: &DatabaseConnection, shared: &Shared, position: &Position) -> Result<()> {
     let applied = position.settled();
     let gone = store::outbox_pruned::prune(db, OUTBOX_RETENTION, applied).await?;
     if gone > 0 {
@@ -469,7 +466,7 @@ async fn switched(
 /// What a commit that applied the outbox of `store` up to `applied` records, with the newest
 /// entry it applied as the store holds it now (one indexed read; `search::unusable` checks
 /// it against the store at the next start).
-async fn payload(db: &DatabaseConnection, store: &str, applied: i32) -> anyhow::Result<String> {
+async fn payload(db: &DatabaseConnection, store: &str, applied: i32) -> Result<String> {
     let witness = store::outbox::newest_in(db, 0, applied).await?;
     let payload = Payload::at(store, applied, witness.as_ref().map(Witness::of));
     Ok(serde_json::to_string(&payload)?)
@@ -482,7 +479,7 @@ async fn step(
     shared: &Shared,
     generation: &Arc<Generation>,
     committed: &mut Position,
-) -> anyhow::Result<usize> {
+) -> Result<usize> {
     let started = Instant::now();
     let mut position = committed.clone();
     // Every change noticed so far committed before this read: it is in what the read finds.

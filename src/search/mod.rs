@@ -13,6 +13,7 @@ pub mod analysis;
 mod bonus;
 mod documents;
 pub mod engine;
+mod error;
 mod facets;
 mod highlight;
 mod home;
@@ -42,6 +43,7 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
 use tokio::sync::{Notify, broadcast};
 
 pub use engine::{Facet, Highlight, Hit, Request, Results};
+pub use error::{Error, Result};
 pub use indexer::Committed;
 pub use schema::{Kind, facet};
 pub use similar::{Common, Profile, Reason, Similar};
@@ -63,7 +65,7 @@ pub struct Generation {
 impl Generation {
     /// Opens the current generation; on the index thread, so that the writer's threads run
     /// at its priority.
-    async fn open(thread: &IndexThread, home: &Home) -> anyhow::Result<Self> {
+    async fn open(thread: &IndexThread, home: &Home) -> Result<Self> {
         let home = home.clone();
         thread.run(move || Self::open_here(&home)).await?
     }
@@ -75,17 +77,18 @@ impl Generation {
             .refresh(self.reader.searcher().segment_readers())
     }
 
-    fn open_here(home: &Home) -> anyhow::Result<Self> {
-        let (name, index, payload) = home.open_current().map_err(|e| anyhow::anyhow!("{e}"))?;
+    fn open_here(home: &Home) -> Result<Self> {
+        let (name, index, payload) = home.open_current().map_err(|why| Error::Unusable {
+            dir: home.dir().to_owned(),
+            why,
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = indexer::live_writer(&index).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write the search index in {} ({e}); each server needs its own ATLAS_INDEX_DIR",
-                home.dir().display()
-            )
+        let writer = indexer::live_writer(&index).map_err(|source| Error::Locked {
+            dir: home.dir().to_owned(),
+            source,
         })?;
         let segments = Arc::new(segments::Segments::default());
         segments.refresh(reader.searcher().segment_readers())?;
@@ -141,7 +144,7 @@ pub struct Search {
 impl Search {
     /// Opens the index in `dir`, first building it from the store when it is missing or was
     /// built by another version, and starts the task that keeps it in step with the store.
-    pub async fn start(db: &DatabaseConnection, dir: impl Into<PathBuf>) -> anyhow::Result<Self> {
+    pub async fn start(db: &DatabaseConnection, dir: impl Into<PathBuf>) -> Result<Self> {
         let home = Home::new(dir);
         let fields = Fields::new();
         let store = crate::store::store_identity::token(db).await?;
@@ -197,7 +200,7 @@ impl Search {
     }
 
     /// Runs a search off the async threads.
-    pub async fn search(&self, request: Request) -> anyhow::Result<Results> {
+    pub async fn search(&self, request: Request) -> Result<Results> {
         let shared = self.shared.clone();
         tokio::task::spawn_blocking(move || {
             engine::search(&shared.fields, &shared.generation(), &request)
@@ -206,7 +209,7 @@ impl Search {
     }
 
     /// Completes a prefix to names, places and terms.
-    pub async fn suggest(&self, prefix: String, first: usize) -> anyhow::Result<Vec<Suggestion>> {
+    pub async fn suggest(&self, prefix: String, first: usize) -> Result<Vec<Suggestion>> {
         let shared = self.shared.clone();
         tokio::task::spawn_blocking(move || {
             suggest::suggest(&shared.fields, &shared.generation(), &prefix, first)
@@ -215,7 +218,7 @@ impl Search {
     }
 
     /// The clusters that share the most with `profile`'s, with what they share.
-    pub async fn similar(&self, profile: Profile, first: usize) -> anyhow::Result<Vec<Similar>> {
+    pub async fn similar(&self, profile: Profile, first: usize) -> Result<Vec<Similar>> {
         let shared = self.shared.clone();
         tokio::task::spawn_blocking(move || {
             similar::similar(&shared.fields, &shared.generation(), &profile, first)
@@ -225,7 +228,7 @@ impl Search {
 
     /// Waits until every change committed to the store before this call is searchable, in
     /// the generation `reindex` last published.
-    pub async fn caught_up(&self, db: &DatabaseConnection) -> anyhow::Result<()> {
+    pub async fn caught_up(&self, db: &DatabaseConnection) -> Result<()> {
         let target = crate::store::outbox::last_id(db).await?;
         loop {
             let published = self.shared.home.current();
@@ -247,11 +250,7 @@ impl Search {
 /// wrote, or an entry it applied now reads otherwise (the store was restored from an older
 /// backup, and maybe written to since, reusing ids: it would take the store's new entries
 /// for ones it applied).
-async fn unusable(
-    db: &DatabaseConnection,
-    home: &Home,
-    store: &str,
-) -> anyhow::Result<Option<String>> {
+async fn unusable(db: &DatabaseConnection, home: &Home, store: &str) -> Result<Option<String>> {
     let payload = match home.open_current() {
         Err(why) => return Ok(Some(why.to_string())),
         Ok((_, _, payload)) => payload,
@@ -299,6 +298,6 @@ pub async fn rebuild(
     db: &DatabaseConnection,
     dir: impl Into<PathBuf>,
     progress: &indicatif::ProgressBar,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     indexer::build(db, &Home::new(dir), &Fields::new(), progress).await
 }

@@ -17,6 +17,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINA
 use super::Generation;
 use super::analysis;
 use super::documents;
+use super::error::Result;
 use super::schema::{Fields, Kind, facet};
 use crate::store::TermKind;
 use crate::store::outbox::Changed;
@@ -91,7 +92,7 @@ pub fn similar(
     generation: &Generation,
     profile: &Profile,
     first: usize,
-) -> anyhow::Result<Vec<Similar>> {
+) -> Result<Vec<Similar>> {
     let searcher = generation.reader.searcher();
     let features = features(fields, &searcher, profile)?;
     let total = attainable(&features);

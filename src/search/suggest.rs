@@ -10,6 +10,7 @@ use tantivy::{Order, TantivyDocument, Term};
 
 use super::Generation;
 use super::analysis;
+use super::error::Result;
 use super::schema::{Fields, Kind};
 
 /// The longest prefix indexed per word (see `analysis::PREFIX`).
@@ -57,7 +58,7 @@ pub fn suggest(
     generation: &Generation,
     prefix: &str,
     first: usize,
-) -> anyhow::Result<Vec<Suggestion>> {
+) -> Result<Vec<Suggestion>> {
     let words: Vec<String> = prefix
         .split_whitespace()
         .filter_map(|w| Some(analysis::fold(w)?.chars().take(MAX_PREFIX_CHARS).collect()))

@@ -1,8 +1,6 @@
 //! Cluster writes: the profile, its services, programme participations and memberships.
 
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, SimpleObject,
-};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, each, given_text, id_of, slug};
@@ -284,10 +282,10 @@ async fn service_payload(
 ) -> Res<ServicePayload> {
     let mut with = store::service_group::with_items(db(ctx)?, vec![group])
         .await
-        .map_err(|e| Error::from(e).extend())?;
+        .map_err(Error::from)?;
     let (group, items) = with
         .pop()
-        .ok_or_else(|| Error::Internal("service vanished".into()).extend())?;
+        .ok_or_else(|| Error::Invariant("service vanished"))?;
     Ok(ServicePayload {
         cluster: Cluster(row),
         service: Service::of(group, items),
@@ -295,11 +293,11 @@ async fn service_payload(
 }
 
 fn bad(path: &str, message: String) -> async_graphql::Error {
-    Error::invalid_field(path, message).extend()
+    Error::invalid_field(path, message).into()
 }
 
 fn ext<T>(r: crate::Result<T>) -> Res<T> {
-    r.map_err(|e| e.extend())
+    Ok(r?)
 }
 
 /// Checks every field of `input`, naming the first that fails.

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
 use super::{admit, wrote};
 use crate::Error;
@@ -100,7 +100,7 @@ impl ImportMutation {
                 "pages",
                 format!("give 1 to {MAX_PAGES} pages, not {}", pages.len()),
             )
-            .extend());
+            .into());
         }
         let mut names = BTreeSet::new();
         for (i, p) in pages.iter().enumerate() {
@@ -109,7 +109,7 @@ impl ImportMutation {
                     &format!("pages.{i}.name"),
                     "each page needs a name of its own",
                 )
-                .extend());
+                .into());
             }
         }
         let mut manifest = Manifest::default();
@@ -139,7 +139,7 @@ impl ImportMutation {
         let (imported, failed) = match outcome {
             Ok(reports) => (reports, Vec::new()),
             Err(RunError::Pages { imported, failed }) => (imported, failed),
-            Err(RunError::Db(e)) => return Err(Error::Database(e).extend()),
+            Err(RunError::Db(e)) => return Err(Error::Database(e).into()),
         };
         let name = |f: &PathBuf| f.to_string_lossy().into_owned();
         Ok(ImportPagesPayload {

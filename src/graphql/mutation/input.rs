@@ -1,7 +1,7 @@
 //! From GraphQL input to checked values: absent fields stay absent, `null` clears, and
 //! every refusal names its field's path.
 
-use async_graphql::{ErrorExtensions, ID, MaybeUndefined};
+use async_graphql::{ID, MaybeUndefined};
 
 use crate::graphql::GlobalId;
 use crate::graphql::context::Res;
@@ -16,9 +16,7 @@ pub fn clearable<T, U>(
     match value {
         MaybeUndefined::Undefined => Ok(None),
         MaybeUndefined::Null => Ok(Some(None)),
-        MaybeUndefined::Value(v) => check(path, v)
-            .map(|u| Some(Some(u)))
-            .map_err(|e| e.extend()),
+        MaybeUndefined::Value(v) => Ok(Some(Some(check(path, v)?))),
     }
 }
 
@@ -33,10 +31,7 @@ pub fn clearable_text(
 
 /// Required text, when given.
 pub fn given_text(path: &str, value: Option<String>, max: usize) -> Res<Option<String>> {
-    value
-        .map(|v| check::text(path, &v, max))
-        .transpose()
-        .map_err(|e| e.extend())
+    Ok(value.map(|v| check::text(path, &v, max)).transpose()?)
 }
 
 /// A list of checked entries, each at `path.i`.
@@ -48,7 +43,7 @@ pub fn each<T, U>(
     let Some(values) = values else {
         return Ok(None);
     };
-    check::list(path, &values).map_err(|e| e.extend())?;
+    check::list(path, &values)?;
     values
         .into_iter()
         .enumerate()
@@ -65,11 +60,11 @@ pub fn id_of(field: &str, kind: &str, id: &ID) -> Res<i32> {
             field,
             format!("{field} {:?} is not the id of a {kind}", id.as_str()),
         )
-        .extend()),
+        .into()),
     }
 }
 
 /// Checks a slug argument or input field.
 pub fn slug(path: &str, value: &str) -> Res<String> {
-    check::slug(path, value).map_err(|e| e.extend())
+    Ok(check::slug(path, value)?)
 }

@@ -9,7 +9,7 @@ mod input;
 mod network;
 mod news;
 
-use async_graphql::{Context, ErrorExtensions, ID, MergedObject, SimpleObject};
+use async_graphql::{Context, ID, MergedObject, SimpleObject};
 
 use super::context::Res;
 use crate::auth::{Caller, Scope};
@@ -35,7 +35,7 @@ pub struct Deleted {
 async fn admit(ctx: &Context<'_>, scope: Scope) -> Res<()> {
     let anonymous = Caller::default();
     let caller = ctx.data_opt::<Caller>().unwrap_or(&anonymous);
-    caller.require(scope).map_err(|e| e.extend())?;
+    caller.require(scope)?;
     ctx.data::<Search>()?.keep_up().await;
     Ok(())
 }
@@ -43,7 +43,7 @@ async fn admit(ctx: &Context<'_>, scope: Scope) -> Res<()> {
 /// The outcome of a write, as GraphQL reports it. One that committed wakes the indexer, so
 /// its outbox entries are applied now rather than at the next poll.
 fn wrote<T>(ctx: &Context<'_>, outcome: crate::Result<T>) -> Res<T> {
-    let done = outcome.map_err(|e| e.extend())?;
+    let done = outcome?;
     ctx.data::<Search>()?.changed();
     Ok(done)
 }

@@ -1,6 +1,6 @@
 //! Network writes.
 
-use async_graphql::{Context, ErrorExtensions, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object};
 
 use super::input::{clearable, clearable_text, each, given_text, slug};
 use super::{Deleted, admit, wrote};
@@ -75,7 +75,7 @@ fn checked(input: NetworkInput) -> Res<Edit> {
                 "input.kind",
                 format!("input.kind {k:?} is neither NETWORK nor PARTNERSHIP"),
             )
-            .extend());
+            .into());
         }
     };
     Ok(Edit {
@@ -87,7 +87,7 @@ fn checked(input: NetworkInput) -> Res<Edit> {
             check::url(p, &v)
         })?,
         aliases: each("input.aliases", input.aliases, |p, a| {
-            check::text(p, &a, LINE).map_err(|e| e.extend())
+            Ok(check::text(p, &a, LINE)?)
         })?
         .unwrap_or_default(),
     })

@@ -1,6 +1,6 @@
 //! News writes; the clusters and networks an item names are resolved as on import.
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, MaybeUndefined, Object};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, given_text, id_of};
@@ -73,15 +73,13 @@ fn checked(input: NewsInput) -> Res<Edit> {
         published_on: input
             .published_on
             .map(|d| check::date("input.publishedOn", d, latest))
-            .transpose()
-            .map_err(|e| e.extend())?,
+            .transpose()?,
         publisher: clearable("input.publisher", input.publisher, |p, v: String| {
             check::slug(p, &v)
         })?,
         source_url: input
             .source_url
             .map(|u| check::url("input.sourceUrl", &u))
-            .transpose()
-            .map_err(|e| e.extend())?,
+            .transpose()?,
     })
 }
