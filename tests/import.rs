@@ -476,7 +476,66 @@ source = "https://www.clustercollaboration.eu/cluster-organisations/ict-net"
     );
 }
 
+/// MASIT's sample page cut in the middle of its services' details, as a crawler that
+/// stopped early saves it, with one fact above the cut changed.
+fn masit_cut_in_its_services() -> String {
+    let page = support::sample(support::MASIT);
+    let cut = page.find("Business opportunities:").unwrap();
+    page[..cut].replace("Saturday, 26 February, 2000", "Sunday, 27 February, 2000")
+}
+
+/// A page cut short imports what it reaches and erases nothing it does not.
+async fn a_cut_page_never_erases_what_it_does_not_reach(backend: Backend) {
+    // Arrange: the sample pages, then MASIT's page cut short in a folder of its own.
+    let store = TestStore::open(backend).await;
+    let whole = tempfile::tempdir().unwrap();
+    write_good_pages(whole.path());
+    std::fs::remove_file(whole.path().join("quantum.txt")).unwrap();
+    let _ = import_folder(&store.db, whole.path()).await;
+    let before = row_counts(&store.db).await;
+    let cut = tempfile::tempdir().unwrap();
+    std::fs::write(cut.path().join(support::MASIT), masit_cut_in_its_services()).unwrap();
+    let manifest = std::fs::read_to_string(support::sample_dir().join("manifest.toml")).unwrap();
+    std::fs::write(cut.path().join("manifest.toml"), manifest).unwrap();
+
+    // Act
+    let reports = import_folder(&store.db, cut.path()).await.unwrap();
+
+    // Assert: the date above the cut changed; every row below it is as it was.
+    let masit = cluster_atlas::store::cluster::find_by_slug(&store.db, "masit")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(masit.established.unwrap().to_string(), "2000-02-27");
+    let mut after = row_counts(&store.db).await;
+    assert_eq!(
+        after.remove("outbox"),
+        before.get("outbox").map(|n| n + 1),
+        "the change announced"
+    );
+    let mut before = before;
+    before.remove("outbox");
+    assert_eq!(after, before);
+    let warnings: Vec<&str> = reports[0]
+        .warnings
+        .items
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("a page cut short?") && w.contains("keep their stored values")),
+        "{warnings:?}"
+    );
+    assert!(
+        before["service_item"] > 10 && before["participation"] == 4,
+        "{before:?}"
+    );
+}
+
 on_both_backends! {
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
     pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;
+    a_cut_page_never_erases_what_it_does_not_reach => super::a_cut_page_never_erases_what_it_does_not_reach;
 }

@@ -2,6 +2,7 @@
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
 pub mod dates;
+mod kept;
 pub mod lines;
 pub mod manifest;
 pub mod news;

@@ -43,6 +43,9 @@ pub struct Profile {
     pub cooperation_activities: Vec<(Scope, String)>,
     pub collaborates_with: Option<String>,
     pub programmes: Vec<ProgrammeRow>,
+    /// The fields of a page cut short that it never reached, and the one it was cut in:
+    /// they keep what the store holds. Empty for a whole page.
+    pub unstated: Vec<Field>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -59,8 +62,9 @@ pub struct ServiceGroupRow {
     pub items: Vec<String>,
 }
 
+/// A field of the profile, as its label names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
+pub enum Field {
     Established,
     Staff,
     ExcellenceLabel,
@@ -81,8 +85,9 @@ enum Field {
     Programmes,
 }
 
+/// One of the composition's counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Count {
+pub enum Count {
     Total,
     Sme,
     Large,
@@ -216,6 +221,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
     let mut scope: Option<Scope> = None;
     let mut values: Vec<&Line<'_>> = Vec::new();
     let mut seen_body = false;
+    let mut reached: Vec<(Field, usize)> = Vec::new();
 
     for line in lines {
         if is_chrome(&line.text) {
@@ -235,6 +241,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
                 scope = heading_scope;
             }
             if trimmed == "Cluster Strategy" {
+                reached.push((Field::Strategy, line.number));
                 current = Some((Field::Strategy, line.number));
             }
             continue;
@@ -252,6 +259,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
                     }
                     other => other,
                 };
+                reached.push((field, line.number));
                 current = Some((field, line.number));
                 continue;
             }
@@ -286,6 +294,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
         }
     }
     flush(&mut profile, current.take(), &mut values, warnings);
+    profile.unstated = unstated(&reached, warnings);
 
     profile.name = title_lines
         .first()
@@ -304,6 +313,51 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
         );
     }
     profile
+}
+
+/// Every field a profile may state, the scoped ones once per scope.
+fn every_field() -> impl Iterator<Item = Field> {
+    let scopes = [Scope::International, Scope::European];
+    let mut fields: Vec<Field> = Vec::new();
+    for &(_, field) in LABELS {
+        let expanded: Vec<Field> = match field {
+            Field::Countries(None) => scopes.map(|s| Field::Countries(Some(s))).to_vec(),
+            Field::Activities(None) => scopes.map(|s| Field::Activities(Some(s))).to_vec(),
+            other => vec![other],
+        };
+        for f in expanded {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    fields.push(Field::Strategy);
+    fields.into_iter()
+}
+
+/// What a page cut short leaves unsaid. Every whole profile ends with the support
+/// programmes' label, filled or not; a page without it was cut, and the field it was cut in
+/// may hold only part of its values. Those fields and the ones never reached keep what the
+/// store holds, so that a cut copy never erases what it does not show.
+fn unstated(reached: &[(Field, usize)], warnings: &mut Warnings) -> Vec<Field> {
+    let Some(&(cut, line)) = reached.last() else {
+        return Vec::new();
+    };
+    if reached.iter().any(|(f, _)| *f == Field::Programmes) {
+        return Vec::new();
+    }
+    let mut fields: Vec<Field> = every_field()
+        .filter(|f| !reached.iter().any(|(r, _)| r == f))
+        .collect();
+    fields.push(cut);
+    warnings.push(
+        line,
+        format!(
+            "the page ends in this field: a page cut short? This field and the {} it does not reach keep their stored values",
+            fields.len() - 1
+        ),
+    );
+    fields
 }
 
 fn scope_or_warn(scope: Option<Scope>, line: &Line<'_>, warnings: &mut Warnings) -> Scope {
@@ -706,10 +760,47 @@ mod tests {
     use super::*;
     use crate::import::lines::split;
 
-    fn parse_text(page: &str) -> (Profile, Warnings) {
+    /// Parses `page` as it stands: cut short unless it ends with the last label.
+    fn parse_cut(page: &str) -> (Profile, Warnings) {
         let mut w = Warnings::default();
         let p = parse(&split(page), &mut w);
         (p, w)
+    }
+
+    /// Parses a fragment as a whole page: the profile's last label, empty, after it.
+    fn parse_text(page: &str) -> (Profile, Warnings) {
+        let whole = format!("{}\n{LAST_LABEL}", page.trim_end_matches('\n'));
+        parse_cut(&whole)
+    }
+
+    const LAST_LABEL: &str = "Participation in Funded Support Programmes:\u{a0}\n";
+
+    #[test]
+    fn a_whole_page_states_every_field_even_those_it_leaves_empty() {
+        let (p, w) = parse_cut(&format!(
+            "General Information\nLanguages spoken:\u{a0}\n{LAST_LABEL}"
+        ));
+        assert!(p.unstated.is_empty());
+        assert!(w.items.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn a_page_cut_short_leaves_its_last_field_and_those_it_never_reached_unstated() {
+        let (p, w) = parse_cut(
+            "General Information\nLanguages spoken:\u{a0}\nEnglish\nSectoral Industries:\u{a0}\nBusiness Serv",
+        );
+        let sector = Field::Term(TermKind::Sector);
+        assert!(p.unstated.contains(&sector), "the field it was cut in");
+        assert!(p.unstated.contains(&Field::Programmes));
+        assert!(
+            p.unstated
+                .contains(&Field::Countries(Some(Scope::European)))
+        );
+        assert!(!p.unstated.contains(&Field::Term(TermKind::Language)));
+        let Some(cut) = w.items.iter().find(|w| w.message.contains("cut short")) else {
+            panic!("no cut warning: {w:?}");
+        };
+        assert_eq!(cut.line, 4, "at the label of the field it was cut in");
     }
 
     #[test]

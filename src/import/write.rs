@@ -1,19 +1,21 @@
 //! Writes parsed pages through the store, by natural key, so a second import of the same
 //! page changes nothing.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::Warnings;
+use super::kept::Kept;
 use super::manifest::{Manifest, PageEntry};
 use super::news::NewsRow;
-use super::profile::Profile;
+use super::profile::{Field, Profile};
 use crate::resolve::keys::news_key;
 use crate::resolve::known::Known;
 use crate::resolve::mentions::{Mention, Target};
 use crate::store::outbox::Changed;
+use crate::store::versioned::Versioned;
 use crate::store::{self, TermKind};
 use crate::text::{name_key, slugify};
 
@@ -139,41 +141,45 @@ pub async fn profile(
         });
     }
     let objectives = (!p.objectives.is_empty()).then(|| p.objectives.join("\n"));
-    let (cluster, mut changed) = store::cluster::upsert(
-        db,
-        store::cluster::Fields {
-            slug: slug.clone(),
-            name: name.clone(),
-            country_code,
-            region: p.region.clone(),
-            established: p.established,
-            staff_count: p.staff_count,
-            excellence_label: p.excellence_label.clone(),
-            escp_membership: p.escp_membership.clone(),
-            members: [
-                p.members_total,
-                p.members_sme,
-                p.members_large,
-                p.members_research,
-                p.members_other,
-            ],
-            scale_up_facilities: p.scale_up_facilities.clone(),
-            major_players: p.major_players.clone(),
-            strategy: p.strategy.clone(),
-            objectives,
-            formalised_strategy: p.formalised_strategy,
-            internationalisation_strategy: p.internationalisation_strategy,
-            collaborates_with: p.collaborates_with.clone(),
-            // A page imported without its manifest keeps the address an earlier import gave.
-            source_url: entry
-                .source
-                .clone()
-                .or_else(|| stored.as_ref().and_then(|s| s.source_url.clone())),
-        },
-        stored,
-    )
-    .await
-    .map(|(parent, c)| (parent, usize::from(c)))?;
+    // What a page cut short does not state stays as stored (none for a new cluster).
+    let kept = Kept {
+        fields: if stored.is_some() { &p.unstated } else { &[] },
+    };
+    let mut fields = store::cluster::Fields {
+        slug: slug.clone(),
+        name: name.clone(),
+        country_code,
+        region: p.region.clone(),
+        established: p.established,
+        staff_count: p.staff_count,
+        excellence_label: p.excellence_label.clone(),
+        escp_membership: p.escp_membership.clone(),
+        members: [
+            p.members_total,
+            p.members_sme,
+            p.members_large,
+            p.members_research,
+            p.members_other,
+        ],
+        scale_up_facilities: p.scale_up_facilities.clone(),
+        major_players: p.major_players.clone(),
+        strategy: p.strategy.clone(),
+        objectives,
+        formalised_strategy: p.formalised_strategy,
+        internationalisation_strategy: p.internationalisation_strategy,
+        collaborates_with: p.collaborates_with.clone(),
+        // A page imported without its manifest keeps the address an earlier import gave.
+        source_url: entry
+            .source
+            .clone()
+            .or_else(|| stored.as_ref().and_then(|s| s.source_url.clone())),
+    };
+    if let Some(s) = &stored {
+        kept.scalars(&mut fields, &<store::cluster::Fields as Versioned>::of(s));
+    }
+    let (cluster, mut changed) = store::cluster::upsert(db, fields, stored)
+        .await
+        .map(|(parent, c)| (parent, usize::from(c)))?;
 
     for alias in store::cluster_alias::replace(db, cluster, &entry.aliases).await? {
         warnings.push(
@@ -193,33 +199,42 @@ pub async fn profile(
             )
         })
         .collect();
-    changed += usize::from(store::contact::replace(db, cluster, contacts).await?);
+    if !kept.has(Field::Team) {
+        changed += usize::from(store::contact::replace(db, cluster, contacts).await?);
+    }
 
-    let mut term_ids = BTreeSet::new();
+    let mut term_ids = kept.terms(db, cluster.id).await?;
     for (kind, value) in &p.terms {
-        term_ids.insert(known.term(db, *kind, value).await?);
+        if !kept.keeps_terms_of(*kind) {
+            term_ids.insert(known.term(db, *kind, value).await?);
+        }
     }
     changed += usize::from(store::cluster_term::set(db, cluster, &term_ids).await?);
 
-    let countries: BTreeSet<(String, String)> = p
-        .cooperation_countries
-        .iter()
-        .map(|(s, c)| (s.as_str().to_owned(), (*c).to_owned()))
-        .collect();
+    let mut countries = kept.countries(db, cluster.id).await?;
+    for (scope, code) in &p.cooperation_countries {
+        if !kept.has(Field::Countries(Some(*scope))) {
+            countries.insert((scope.as_str().to_owned(), (*code).to_owned()));
+        }
+    }
     changed += usize::from(store::cooperation_country::set(db, cluster, &countries).await?);
-    let mut activities = BTreeSet::new();
+    let mut activities = kept.activities(db, cluster.id).await?;
     for (scope, value) in &p.cooperation_activities {
-        let term = known.term(db, TermKind::ActivityType, value).await?;
-        activities.insert((scope.as_str().to_owned(), term));
+        if !kept.has(Field::Activities(Some(*scope))) {
+            let term = known.term(db, TermKind::ActivityType, value).await?;
+            activities.insert((scope.as_str().to_owned(), term));
+        }
     }
     changed += usize::from(store::cooperation_activity::set(db, cluster, &activities).await?);
 
-    let groups = p
-        .services
-        .iter()
-        .map(|g| (g.heading.clone(), g.items.clone()))
-        .collect();
-    changed += usize::from(store::service_group::replace(db, cluster, groups).await?);
+    if !kept.has(Field::ServiceDetails) {
+        let groups = p
+            .services
+            .iter()
+            .map(|g| (g.heading.clone(), g.items.clone()))
+            .collect();
+        changed += usize::from(store::service_group::replace(db, cluster, groups).await?);
+    }
 
     let mut participations = Vec::new();
     for row in &p.programmes {
@@ -237,7 +252,9 @@ pub async fn profile(
         .at(row.line)?;
         participations.push((id, row.scope.as_str().to_owned(), row.as_written.clone()));
     }
-    changed += usize::from(store::participation::replace(db, cluster, participations).await?);
+    if !kept.has(Field::Programmes) {
+        changed += usize::from(store::participation::replace(db, cluster, participations).await?);
+    }
 
     let dir = known.networks(db).await?;
     let stated: Vec<(usize, &String, Option<i32>)> = p
@@ -258,8 +275,8 @@ pub async fn profile(
             _ => None,
         })
         .collect();
-    let mut memberships = Vec::new();
-    for (line, written, id) in stated {
+    let mut memberships = kept.memberships(db, cluster.id).await?;
+    for (line, written, id) in stated.into_iter().filter(|_| !kept.has(Field::Networks)) {
         let slug = slugify(written);
         let network_id = match id {
             Some(id) => id,
@@ -309,7 +326,10 @@ pub async fn profile(
         };
         memberships.push((network_id, "MEMBERSHIP_FIELD".to_owned(), written.clone()));
     }
-    for (id, name) in collaborating {
+    for (id, name) in collaborating
+        .into_iter()
+        .filter(|_| !kept.has(Field::Collaborates))
+    {
         memberships.push((id, "COLLABORATION_FIELD".to_owned(), name));
     }
     changed += usize::from(store::membership::replace(db, cluster, memberships).await?);
