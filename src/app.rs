@@ -75,9 +75,10 @@ pub async fn import_files(
     bar.finish_and_clear();
     for r in &reports {
         println!(
-            "{} ({}, {}): {} items, {} changes",
+            "{} ({} {}, {}): {} items, {} changes",
             r.file.display(),
             r.kind,
+            r.layout.code(),
             r.subject,
             r.items,
             r.changed
@@ -86,6 +87,7 @@ pub async fn import_files(
             println!("  warning {}:{}: {}", r.file.display(), w.line, w.message);
         }
     }
+    println!("{}", import::Summary::of(&reports, &failed));
     if failed.is_empty() {
         return Ok(());
     }

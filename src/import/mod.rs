@@ -2,7 +2,9 @@
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
 pub mod dates;
+pub mod envelope;
 mod kept;
+pub mod layout;
 pub mod lines;
 pub mod manifest;
 pub mod news;
@@ -10,6 +12,7 @@ pub mod profile;
 pub mod programmes;
 pub(crate) mod write;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +21,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use crate::resolve::known;
 use crate::store;
 
+pub use layout::Layout;
 pub use manifest::{Manifest, ManifestError, PageEntry};
 
 /// What a page made the importer doubt or skip, by line.
@@ -53,6 +57,7 @@ pub enum PageKind {
 pub struct PageReport {
     pub file: PathBuf,
     pub kind: PageKind,
+    pub layout: Layout,
     /// Slug of the cluster, or source address of the news page.
     pub subject: String,
     /// Rows inserted or updated; 0 on a re-import of the same page.
@@ -68,6 +73,8 @@ pub struct PageError {
     pub file: PathBuf,
     pub line: usize,
     pub message: String,
+    /// The page's layout, when it had one.
+    pub layout: Option<Layout>,
 }
 
 impl fmt::Display for PageKind {
@@ -81,31 +88,74 @@ impl fmt::Display for PageKind {
 
 /// Tells what a page is, or the line and message saying why it is no page we can read.
 pub fn detect(page: &str) -> Result<PageKind, (usize, String)> {
+    kind_of(layout_of(page)?)
+}
+
+/// The page's layout (see [`layout`]), or why it has none.
+pub fn layout_of(page: &str) -> Result<Layout, (usize, String)> {
     if let Some(fault) = lines::first_control(page) {
         return Err(fault);
     }
-    let lines = lines::split(page);
-    let Some(first) = lines.iter().find(|l| !l.is_blank()) else {
-        return Err((1, "empty page".into()));
-    };
-    let labels = profile::label_lines(&lines);
-    match labels.as_slice() {
-        [_, _, _, ..] => Ok(PageKind::Profile),
-        // A profile shows all its labels, filled or not: one or two mean a page cut short,
-        // which must not pass for a news page because it holds a date.
-        [at, ..] => Err((
-            *at,
-            format!(
-                "only {} of a profile's labels: a profile cut short?",
-                labels.len()
-            ),
+    layout::detect(&lines::split(page))
+}
+
+/// The kind of page the importer reads a layout as; the others are refused, saying why.
+fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
+    match layout {
+        Layout::LegacyProfile => Ok(PageKind::Profile),
+        Layout::NewsList => Ok(PageKind::News),
+        other if other.carries_data() => Err((
+            1,
+            format!("{other}: the importer does not read this layout yet"),
         )),
-        [] if news::looks_like_news(&lines) => Ok(PageKind::News),
-        [] => Err((
-            first.number,
-            "neither a cluster profile (no known labels) nor a news page (no line is a date)"
-                .into(),
-        )),
+        other => Err((1, format!("{other}: no directory data to import"))),
+    }
+}
+
+/// How many pages of each layout a run imported, refused for their layout, or failed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub imported: BTreeMap<Layout, usize>,
+    pub refused: BTreeMap<Layout, usize>,
+    /// Pages of a layout the importer reads that could not be imported, and pages of no
+    /// layout at all.
+    pub failed: usize,
+}
+
+impl Summary {
+    pub fn of(imported: &[PageReport], failed: &[PageError]) -> Self {
+        let mut summary = Self::default();
+        for r in imported {
+            *summary.imported.entry(r.layout).or_default() += 1;
+        }
+        for e in failed {
+            match e.layout.filter(|l| kind_of(*l).is_err()) {
+                Some(layout) => *summary.refused.entry(layout).or_default() += 1,
+                None => summary.failed += 1,
+            }
+        }
+        summary
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let counts = |m: &BTreeMap<Layout, usize>| {
+            let total: usize = m.values().sum();
+            let each: Vec<String> = m.iter().map(|(l, n)| format!("{} {n}", l.code())).collect();
+            if each.is_empty() {
+                "0".to_owned()
+            } else {
+                format!("{total} ({})", each.join(", "))
+            }
+        };
+        write!(
+            f,
+            "imported {}; refused {}; failed {}",
+            counts(&self.imported),
+            counts(&self.refused),
+            self.failed
+        )
     }
 }
 
@@ -116,6 +166,7 @@ pub fn read_page(file: &Path) -> Result<String, PageError> {
         file: file.to_path_buf(),
         line,
         message,
+        layout: None,
     };
     let bytes = std::fs::read(file).map_err(|e| fail(1, format!("cannot read: {e}")))?;
     lines::decode(bytes).map_err(|(line, message)| fail(line, message))
@@ -203,12 +254,15 @@ pub async fn run(
     let mut failed = Vec::new();
     let mut classified = Vec::with_capacity(pages.len());
     for (file, text) in pages {
-        match detect(&text) {
-            Ok(kind) => classified.push((kind, file, text)),
+        let (text, source) = envelope::open(&text);
+        let layout = layout_of(&text);
+        match layout.clone().and_then(kind_of) {
+            Ok(kind) => classified.push((kind, layout.ok(), file, text, source)),
             Err((line, message)) => failed.push(PageError {
                 file,
                 line,
                 message,
+                layout: layout.ok(),
             }),
         }
     }
@@ -218,7 +272,7 @@ pub async fn run(
     let mut known = known::Known::default();
     let mut reports = Vec::with_capacity(classified.len());
     progress.set_length(classified.len() as u64);
-    for (kind, file, text) in classified {
+    for (kind, layout, file, text, source) in classified {
         let entry = entries
             .get(&file)
             .copied()
@@ -229,7 +283,14 @@ pub async fn run(
             })
             .cloned()
             .unwrap_or_default();
-        match import_page(db, &mut known, kind, &file, &text, &entry).await? {
+        let page = Page {
+            kind,
+            layout: layout.unwrap_or(Layout::Other),
+            file: &file,
+            text: &text,
+            source,
+        };
+        match import_page(db, &mut known, &page, &entry).await? {
             Ok(r) => {
                 known.page_committed();
                 reports.push(r);
@@ -282,26 +343,35 @@ pub async fn run_files(
     Err(RunError::Pages { imported, failed })
 }
 
+/// One page on its way into the store.
+struct Page<'a> {
+    kind: PageKind,
+    layout: Layout,
+    file: &'a Path,
+    text: &'a str,
+    /// What the page's envelope says of its source.
+    source: Option<envelope::Source>,
+}
+
 /// Imports one page in its own transaction: all of it or nothing. The inner error is the
 /// page's failure, its transaction rolled back; the outer one is a database that cannot go
 /// on (no connection, or a failed commit or rollback), which stops the run.
 async fn import_page(
     db: &DatabaseConnection,
     known: &mut known::Known,
-    kind: PageKind,
-    file: &Path,
-    text: &str,
+    page: &Page<'_>,
     entry: &PageEntry,
 ) -> Result<Result<PageReport, PageError>, DbErr> {
     let mut warnings = Warnings::default();
+    let entry = with_source(entry, page.source.as_ref(), &mut warnings);
     let tx = store::tx::begin(db).await?;
-    let (line, message) = match write_page(&tx, known, kind, file, text, entry, &mut warnings).await
-    {
+    let (line, message) = match write_page(&tx, known, page, &entry, &mut warnings).await {
         Ok((subject, changed, items)) => {
             tx.commit().await?;
             return Ok(Ok(PageReport {
-                file: file.to_path_buf(),
-                kind,
+                file: page.file.to_path_buf(),
+                kind: page.kind,
+                layout: page.layout,
                 subject,
                 changed,
                 items,
@@ -316,27 +386,54 @@ async fn import_page(
     };
     tx.rollback().await?;
     Ok(Err(PageError {
-        file: file.to_path_buf(),
+        file: page.file.to_path_buf(),
         line,
         message,
+        layout: Some(page.layout),
     }))
+}
+
+/// The manifest's entry with the source the page's envelope names: the page's own word
+/// wins over the manifest's, which is said when they differ. Either is normalised, so that
+/// one page from two hosts is one source.
+fn with_source(
+    entry: &PageEntry,
+    source: Option<&envelope::Source>,
+    warnings: &mut Warnings,
+) -> PageEntry {
+    let mut entry = entry.clone();
+    let Some(source) = source else {
+        entry.source = entry.source.as_deref().map(envelope::normalise);
+        return entry;
+    };
+    if let Some(listed) = entry.source.as_deref()
+        && envelope::normalise(listed) != source.address
+    {
+        warnings.push(
+            1,
+            format!(
+                "the manifest gives the source {listed:?}, the page {:?}; the page wins",
+                source.seen
+            ),
+        );
+    }
+    entry.source = Some(source.address.clone());
+    entry
 }
 
 /// Parses the page and writes it through `tx`.
 async fn write_page(
     tx: &store::tx::Tx,
     known: &mut known::Known,
-    kind: PageKind,
-    file: &Path,
-    text: &str,
+    page: &Page<'_>,
     entry: &PageEntry,
     warnings: &mut Warnings,
 ) -> Result<write::Outcome, write::Error> {
-    let lines = lines::split(text);
-    match kind {
+    let lines = lines::split(page.text);
+    match page.kind {
         PageKind::Profile => {
             let parsed = profile::parse(&lines, warnings);
-            write::profile(tx, known, parsed, file, entry, warnings).await
+            write::profile(tx, known, parsed, page.file, entry, warnings).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, warnings)

@@ -7,6 +7,7 @@ use std::path::Path;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::Warnings;
+use super::envelope::normalise;
 use super::kept::Kept;
 use super::manifest::{Manifest, PageEntry};
 use super::news::NewsRow;
@@ -131,7 +132,7 @@ pub async fn profile(
     if let Some((theirs, ours)) = stored
         .as_ref()
         .and_then(|s| s.source_url.as_deref().zip(entry.source.as_deref()))
-        .filter(|(theirs, ours)| theirs != ours)
+        .filter(|(theirs, ours)| normalise(theirs) != normalise(ours))
     {
         return Err(Error::Page {
             line: 1,

@@ -93,6 +93,24 @@ pub fn real_seeds() -> Option<PathBuf> {
     None
 }
 
+/// The platform's real pages (`ATLAS_PLATFORM_PAGES`, by default `../shared/pages` beside
+/// the project), or None, said as SKIPPED, where that folder is missing.
+pub fn real_platform_pages() -> Option<PathBuf> {
+    let dir = std::env::var_os("ATLAS_PLATFORM_PAGES")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/pages"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    say_skipped(&format!(
+        "{}: the platform's real pages not found at {} (set ATLAS_PLATFORM_PAGES)",
+        test_name(),
+        dir.display()
+    ));
+    None
+}
+
 /// The bundled sample pages: the seeds' layouts and facts, in our own words.
 pub fn sample_dir() -> PathBuf {
     root().join("data")
