@@ -476,7 +476,43 @@ async fn networks_come_in_pages_by_name(backend: Backend) {
     assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
+async fn a_current_layout_profile_is_served_with_its_own_facts(backend: Backend) {
+    // Arrange: a current-layout page (in our own words) beside the sample pages.
+    let server = TestServer::start(backend).await;
+    let file = support::root().join("tests/fixtures/pages/alpine-current.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    cluster_atlas::import::run(
+        &server.db,
+        &cluster_atlas::import::Manifest::default(),
+        vec![(file, text)],
+        &ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+
+    // Act
+    let data = server
+        .data(
+            r#"{ cluster(slug: "alpine-widgets-cluster") { name nativeName contactPerson completeness
+                staffCount staffRange { min max } upskillingServices country { code } region
+                composition { total sme startups civilSociety largeCompanies } } }"#,
+            json!({}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        data["cluster"],
+        json!({ "name": "Alpine Widgets Cluster", "nativeName": "Alpen Widget Cluster",
+                "contactPerson": "Maria Huber", "completeness": 85, "staffCount": null,
+                "staffRange": { "min": 6, "max": 10 }, "upskillingServices": ["Mentoring", "Staff mobility"],
+                "country": { "code": "AT" }, "region": "Tyrol",
+                "composition": { "total": 120, "sme": 100, "startups": 7, "civilSociety": 2, "largeCompanies": 4 } })
+    );
+}
+
 on_both_backends! {
+    a_current_layout_profile_is_served_with_its_own_facts => super::a_current_layout_profile_is_served_with_its_own_facts;
     masit_profile_from_the_sample_data_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::Sample);
     masit_profile_from_the_seed_page_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::RealSeeds);
     ict_net_profile_from_the_sample_data_has_the_pages_facts => |b| ict_net_profile_has_the_pages_facts(b, Pages::Sample);

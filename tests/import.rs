@@ -617,9 +617,175 @@ async fn one_page_from_two_hosts_is_one_source(backend: Backend) {
     );
 }
 
+/// Imports one page of `tests/fixtures/pages/` alone, with no manifest: what it says of
+/// itself is all there is.
+async fn import_fixture(db: &DatabaseConnection, file: &str) -> PageReport {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(support::root().join("tests/fixtures/pages").join(file));
+    std::fs::write(dir.path().join(file), text.unwrap()).unwrap();
+    let mut reports = import_folder(db, dir.path()).await.unwrap();
+    reports.remove(0)
+}
+
+fn said(report: &PageReport, words: &str) -> bool {
+    report
+        .warnings
+        .items
+        .iter()
+        .any(|w| w.message.contains(words))
+}
+
+/// An organisation with a page in each layout is one cluster; the current layout wins
+/// where they disagree, every disagreement is said, and what only the old page states stays.
+async fn one_organisation_in_two_layouts_is_one_cluster(backend: Backend) {
+    // Arrange: the old-layout page first (95 members, services, no country).
+    let store = TestStore::open(backend).await;
+    let old = import_fixture(&store.db, "alpine-old.txt").await;
+    assert_eq!(old.layout, import::Layout::LegacyProfile);
+    let services = row_counts(&store.db).await["service_item"];
+    let cluster = || async {
+        cluster_atlas::store::cluster::find_by_slug(&store.db, "alpine-widgets-cluster")
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(cluster().await.members_total, Some(95));
+
+    // Act: the current-layout page, from another path and host.
+    let current = import_fixture(&store.db, "alpine-current.txt").await;
+
+    // Assert: one cluster, the current layout's figures, the old page's services kept.
+    assert_eq!(current.layout, import::Layout::CurrentProfile);
+    assert_eq!(current.subject, "alpine-widgets-cluster");
+    let c = cluster().await;
+    assert_eq!(
+        (c.members_total, c.members_startups, c.completeness),
+        (Some(120), Some(7), Some(85))
+    );
+    assert_eq!(c.country_code.as_deref(), Some("AT"));
+    assert_eq!((c.staff_min, c.staff_max), (Some(6), Some(10)));
+    assert_eq!(c.native_name.as_deref(), Some("Alpen Widget Cluster"));
+    assert!(
+        said(&current, "replaces the old-layout page's \"95\""),
+        "{:?}",
+        current.warnings
+    );
+    assert_eq!(row_counts(&store.db).await["service_item"], services);
+
+    // Act: the old page once more.
+    let again = import_fixture(&store.db, "alpine-old.txt").await;
+
+    // Assert: the current layout's values stay, and the old page is told so.
+    let c = cluster().await;
+    assert_eq!((c.members_total, c.completeness), (Some(120), Some(85)));
+    assert_eq!(c.country_code.as_deref(), Some("AT"));
+    assert_eq!(
+        c.source_url.as_deref(),
+        Some("https://clustercollaboration.eu/content/alpine-widgets-cluster")
+    );
+    assert!(
+        said(&again, "is kept over this old-layout page's \"95\""),
+        "{:?}",
+        again.warnings
+    );
+}
+
+/// The real current-layout profiles land with the facts their README row lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_current_layout_profiles_land_with_their_facts() {
+    let Some(pages) = support::real_platform_pages() else {
+        return;
+    };
+    let store = TestStore::open(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "005_profile_ict-cluster.txt",
+        "011_profile_pole-vehicule-du-futur.txt",
+    ] {
+        std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
+    }
+    let reports = import_folder(&store.db, dir.path()).await.unwrap();
+    assert_eq!(reports.len(), 2);
+    let get = |slug: &'static str| {
+        let db = store.db.clone();
+        async move {
+            cluster_atlas::store::cluster::find_by_slug(&db, slug)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let ict = get("ict-cluster").await;
+    assert_eq!(
+        (
+            ict.name.as_str(),
+            ict.native_name.as_deref(),
+            ict.country_code.as_deref()
+        ),
+        ("ICT Cluster", Some("IKT Klaster"), Some("BG"))
+    );
+    assert_eq!(ict.region.as_deref(), Some("South-West (Bulgaria)"));
+    assert_eq!(ict.contact_person.as_deref(), Some("Anna Naydenova"));
+    assert_eq!(
+        (ict.completeness, ict.staff_min, ict.staff_max),
+        (Some(90), Some(1), Some(5))
+    );
+    assert_eq!(ict.established.unwrap().to_string(), "2005-01-31");
+    assert_eq!(
+        ict.upskilling.as_deref(),
+        Some("Competence development\nStaff mobility\nMentoring")
+    );
+    assert_eq!(
+        (
+            ict.members_total,
+            ict.members_sme,
+            ict.members_startups,
+            ict.members_research
+        ),
+        (Some(293), Some(280), Some(5), Some(6))
+    );
+    assert_eq!(
+        (ict.members_civil_society, ict.members_other),
+        (Some(5), Some(2))
+    );
+    assert!(
+        !ict.strategy.unwrap().contains("Webinar"),
+        "the teaser is not the profile's"
+    );
+    let pvf = get("pole-vehicule-du-futur").await;
+    assert_eq!(pvf.name, "Pôle Véhicule du Futur");
+    assert_eq!(pvf.country_code.as_deref(), Some("FR"));
+    assert_eq!(pvf.region.as_deref(), Some("Burgundy-Franche-Comté"));
+    assert_eq!(pvf.contact_person.as_deref(), Some("Thomas RÖHR"));
+    assert_eq!(
+        (pvf.completeness, pvf.staff_min, pvf.staff_max),
+        (Some(100), Some(11), Some(20))
+    );
+    assert_eq!(pvf.upskilling.as_deref(), Some("Vocational training"));
+    assert_eq!(
+        [
+            pvf.members_total,
+            pvf.members_sme,
+            pvf.members_startups,
+            pvf.members_large,
+            pvf.members_research,
+            pvf.members_other
+        ],
+        [
+            Some(435),
+            Some(222),
+            Some(42),
+            Some(160),
+            Some(22),
+            Some(31)
+        ]
+    );
+}
+
 on_both_backends! {
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
     pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;
     a_cut_page_never_erases_what_it_does_not_reach => super::a_cut_page_never_erases_what_it_does_not_reach;
     one_page_from_two_hosts_is_one_source => super::one_page_from_two_hosts_is_one_source;
+    one_organisation_in_two_layouts_is_one_cluster => super::one_organisation_in_two_layouts_is_one_cluster;
 }

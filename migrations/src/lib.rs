@@ -9,6 +9,7 @@ mod m0003_outbox_pruning;
 mod m0004_api_token;
 mod m0005_name_stamp;
 mod m0006_store_identity;
+mod m0007_current_profile;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_api_token::Migration),
             Box::new(m0005_name_stamp::Migration),
             Box::new(m0006_store_identity::Migration),
+            Box::new(m0007_current_profile::Migration),
         ]
     }
 }

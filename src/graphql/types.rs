@@ -156,6 +156,19 @@ pub struct Composition {
     pub research_organisations: Option<i32>,
     /// Number of other ecosystem actors.
     pub other_actors: Option<i32>,
+    /// Number of start-ups among the SME members (current profile layout).
+    pub startups: Option<i32>,
+    /// Number of civil society members (current profile layout).
+    pub civil_society: Option<i32>,
+}
+
+/// The management team's staff as a range, as the current profile layout states it.
+#[derive(SimpleObject, Clone)]
+pub struct StaffRange {
+    /// At least this many people.
+    pub min: i32,
+    /// At most this many people; null for an open range such as "50+".
+    pub max: Option<i32>,
 }
 
 /// Countries and activities of one cooperation scope.
@@ -332,9 +345,36 @@ impl Cluster {
     async fn established(&self) -> Option<NaiveDate> {
         self.0.established
     }
-    /// Staff in the management team.
+    /// Staff in the management team, as the old profile layout counts it.
     async fn staff_count(&self) -> Option<i32> {
         self.0.staff_count
+    }
+    /// Staff in the management team as a range ("1-5"), as the current layout states it.
+    async fn staff_range(&self) -> Option<StaffRange> {
+        Some(StaffRange {
+            min: self.0.staff_min?,
+            max: self.0.staff_max,
+        })
+    }
+    /// The name in the cluster's own language, where the profile gives it.
+    async fn native_name(&self) -> Option<&str> {
+        self.0.native_name.as_deref()
+    }
+    /// The contact person the current profile layout names.
+    async fn contact_person(&self) -> Option<&str> {
+        self.0.contact_person.as_deref()
+    }
+    /// How complete the platform says the profile is, in percent.
+    async fn completeness(&self) -> Option<i32> {
+        self.0.completeness
+    }
+    /// Support services for upskilling and reskilling the members' workforce.
+    async fn upskilling_services(&self) -> Vec<&str> {
+        self.0
+            .upskilling
+            .as_deref()
+            .map(|u| u.lines().collect())
+            .unwrap_or_default()
     }
     /// Cluster Excellence Label, if any.
     async fn excellence_label(&self) -> Option<ExcellenceLabel> {
@@ -355,6 +395,8 @@ impl Cluster {
             large_companies: self.0.members_large,
             research_organisations: self.0.members_research,
             other_actors: self.0.members_other,
+            startups: self.0.members_startups,
+            civil_society: self.0.members_civil_society,
         }
     }
     /// Entrepreneurship and scale-up support facilities in the ecosystem.

@@ -10,11 +10,62 @@ use super::profile::{Count, Field};
 use crate::store::{self, Scope, TermKind};
 
 /// The fields to keep; none for a whole page or a cluster not stored yet.
-pub struct Kept<'a> {
-    pub fields: &'a [Field],
+pub struct Kept {
+    pub fields: Vec<Field>,
 }
 
-impl Kept<'_> {
+/// What both layouts state: where an old-layout page and a current-layout page of one
+/// cluster disagree, the current one wins.
+const SHARED: [Field; 10] = [
+    Field::Established,
+    Field::Staff,
+    Field::Count(Count::Total),
+    Field::Count(Count::Sme),
+    Field::Count(Count::Large),
+    Field::Count(Count::Research),
+    Field::Count(Count::Other),
+    Field::Strategy,
+    Field::Formalised,
+    Field::Internationalisation,
+];
+
+impl Kept {
+    /// Settles a page of the other layout than the one that wrote the stored cluster: a
+    /// current-layout page replaces what the old one said, an old-layout page keeps what
+    /// the current one said. Either way every disagreement is a warning, never dropped
+    /// silently.
+    pub fn settle_layouts(
+        &mut self,
+        current_layout: bool,
+        page: &store::cluster::Fields,
+        stored: &store::cluster::Fields,
+        warnings: &mut super::Warnings,
+    ) {
+        for field in SHARED {
+            if self.has(field) {
+                continue;
+            }
+            let (new, old) = (value_of(field, page), value_of(field, stored));
+            if new == old || old.is_none() {
+                continue;
+            }
+            let what = name_of(field);
+            let (new, old) = (shown(new), shown(old));
+            if current_layout {
+                warnings.push(
+                    1,
+                    format!("{what} {new} replaces the old-layout page's {old}"),
+                );
+            } else {
+                self.fields.push(field);
+                warnings.push(
+                    1,
+                    format!("{what}: the current-layout page's {old} is kept over this old-layout page's {new}"),
+                );
+            }
+        }
+    }
+
     pub fn has(&self, field: Field) -> bool {
         self.fields.contains(&field)
     }
@@ -32,7 +83,7 @@ impl Kept<'_> {
 
     /// Copies the kept plain fields of the stored cluster over the page's.
     pub fn scalars(&self, page: &mut store::cluster::Fields, stored: &store::cluster::Fields) {
-        for &field in self.fields {
+        for &field in &self.fields {
             match field {
                 Field::Established => page.established = stored.established,
                 // The region sits under the staff label: one field on the page.
@@ -61,6 +112,7 @@ impl Kept<'_> {
                     page.internationalisation_strategy = stored.internationalisation_strategy;
                 }
                 Field::Collaborates => page.collaborates_with.clone_from(&stored.collaborates_with),
+                Field::Current => page.current.clone_from(&stored.current),
                 // Lists: kept by the functions below, or not replaced at all.
                 Field::Networks
                 | Field::Team
@@ -159,6 +211,40 @@ impl Kept<'_> {
 
     fn keeps_scope(&self, field: fn(Option<Scope>) -> Field, scope: &str) -> bool {
         Scope::parse(scope).is_some_and(|s| self.has(field(Some(s))))
+    }
+}
+
+/// A value as a warning quotes it.
+fn shown(value: Option<String>) -> String {
+    value.map_or_else(|| "unknown".to_owned(), |v| format!("{v:?}"))
+}
+
+/// A shared field's value, as text to compare and to report.
+fn value_of(field: Field, f: &store::cluster::Fields) -> Option<String> {
+    match field {
+        Field::Established => f.established.map(|d| d.to_string()),
+        Field::Staff => f.region.clone(),
+        Field::Count(c) => f.members[count_index(c)].map(|n| n.to_string()),
+        Field::Strategy => f.strategy.clone(),
+        Field::Formalised => f.formalised_strategy.map(|b| b.to_string()),
+        Field::Internationalisation => f.internationalisation_strategy.map(|b| b.to_string()),
+        _ => None,
+    }
+}
+
+fn name_of(field: Field) -> &'static str {
+    match field {
+        Field::Established => "the founding date",
+        Field::Staff => "the region",
+        Field::Count(Count::Total) => "the member count",
+        Field::Count(Count::Sme) => "the SME count",
+        Field::Count(Count::Large) => "the large-company count",
+        Field::Count(Count::Research) => "the research-organisation count",
+        Field::Count(Count::Other) => "the other-actors count",
+        Field::Strategy => "the strategy",
+        Field::Formalised => "the formalised-strategy flag",
+        Field::Internationalisation => "the internationalisation flag",
+        _ => "a field",
     }
 }
 

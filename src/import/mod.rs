@@ -1,6 +1,7 @@
 //! The page importer: reads pages in the seeds' text layout, tells profile from news page,
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
+pub mod current_profile;
 pub mod dates;
 pub mod envelope;
 mod kept;
@@ -102,7 +103,7 @@ pub fn layout_of(page: &str) -> Result<Layout, (usize, String)> {
 /// The kind of page the importer reads a layout as; the others are refused, saying why.
 fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
     match layout {
-        Layout::LegacyProfile => Ok(PageKind::Profile),
+        Layout::LegacyProfile | Layout::CurrentProfile => Ok(PageKind::Profile),
         Layout::NewsList => Ok(PageKind::News),
         other if other.carries_data() => Err((
             1,
@@ -432,7 +433,10 @@ async fn write_page(
     let lines = lines::split(page.text);
     match page.kind {
         PageKind::Profile => {
-            let parsed = profile::parse(&lines, warnings);
+            let parsed = match page.layout {
+                Layout::CurrentProfile => current_profile::parse(&lines, warnings),
+                _ => profile::parse(&lines, warnings),
+            };
             write::profile(tx, known, parsed, page.file, entry, warnings).await
         }
         PageKind::News => {

@@ -46,6 +46,12 @@ pub struct Profile {
     /// The fields of a page cut short that it never reached, and the one it was cut in:
     /// they keep what the store holds. Empty for a whole page.
     pub unstated: Vec<Field>,
+    /// The country the page itself names (the current layout's `Country: Region`).
+    pub country: Option<&'static str>,
+    /// What only the current layout states.
+    pub current: crate::store::cluster::Current,
+    /// Read from the current layout (L2), which wins over the old one.
+    pub current_layout: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -83,6 +89,9 @@ pub enum Field {
     Activities(Option<Scope>),
     Collaborates,
     Programmes,
+    /// The current layout's own facts (`store::cluster::Current`), which old-layout pages
+    /// never state.
+    Current,
 }
 
 /// One of the composition's counts.
@@ -295,6 +304,8 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
     }
     flush(&mut profile, current.take(), &mut values, warnings);
     profile.unstated = unstated(&reached, warnings);
+    // This layout never states what only the current one does.
+    profile.unstated.push(Field::Current);
 
     profile.name = title_lines
         .first()
@@ -316,7 +327,7 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
 }
 
 /// Every field a profile may state, the scoped ones once per scope.
-fn every_field() -> impl Iterator<Item = Field> {
+pub(crate) fn every_field() -> impl Iterator<Item = Field> {
     let scopes = [Scope::International, Scope::European];
     let mut fields: Vec<Field> = Vec::new();
     for &(_, field) in LABELS {
@@ -537,6 +548,8 @@ fn flush(
         }
         Field::Collaborates => profile.collaborates_with = joined(&taken),
         Field::Programmes => profile.programmes = programmes::parse(&taken, warnings),
+        // No label of this layout: the current layout's parser fills it.
+        Field::Current => {}
     }
 }
 
@@ -780,7 +793,11 @@ mod tests {
         let (p, w) = parse_cut(&format!(
             "General Information\nLanguages spoken:\u{a0}\n{LAST_LABEL}"
         ));
-        assert!(p.unstated.is_empty());
+        assert_eq!(
+            p.unstated,
+            [Field::Current],
+            "all but the current layout's own"
+        );
         assert!(w.items.is_empty(), "{w:?}");
     }
 

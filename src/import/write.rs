@@ -101,7 +101,7 @@ pub async fn profile(
         }
     };
     let slug = entry.slug.clone().unwrap_or_else(|| slugify(&name));
-    let country_code = match &entry.country {
+    let country_code = match entry.country.as_deref().or(p.country) {
         Some(code) => match crate::geo::by_code(code) {
             Some(c) => Some(c.code.to_owned()),
             None => {
@@ -129,10 +129,15 @@ pub async fn profile(
         });
     }
     let stored = store::cluster::find_by_slug(db, &slug).await?;
+    // One organisation has a page in each layout, at different paths: the same name is
+    // the same cluster there.
+    let other_layout = stored.as_ref().is_some_and(|s| {
+        s.completeness.is_some() != p.current_layout && s.name_key == name_key(&name)
+    });
     if let Some((theirs, ours)) = stored
         .as_ref()
         .and_then(|s| s.source_url.as_deref().zip(entry.source.as_deref()))
-        .filter(|(theirs, ours)| normalise(theirs) != normalise(ours))
+        .filter(|(theirs, ours)| normalise(theirs) != normalise(ours) && !other_layout)
     {
         return Err(Error::Page {
             line: 1,
@@ -143,8 +148,12 @@ pub async fn profile(
     }
     let objectives = (!p.objectives.is_empty()).then(|| p.objectives.join("\n"));
     // What a page cut short does not state stays as stored (none for a new cluster).
-    let kept = Kept {
-        fields: if stored.is_some() { &p.unstated } else { &[] },
+    let mut kept = Kept {
+        fields: if stored.is_some() {
+            p.unstated.clone()
+        } else {
+            Vec::new()
+        },
     };
     let mut fields = store::cluster::Fields {
         slug: slug.clone(),
@@ -174,9 +183,22 @@ pub async fn profile(
             .source
             .clone()
             .or_else(|| stored.as_ref().and_then(|s| s.source_url.clone())),
+        current: p.current.clone(),
     };
     if let Some(s) = &stored {
-        kept.scalars(&mut fields, &<store::cluster::Fields as Versioned>::of(s));
+        let before = <store::cluster::Fields as Versioned>::of(s);
+        if other_layout {
+            kept.settle_layouts(p.current_layout, &fields, &before, warnings);
+            // The current layout's address is the cluster's source.
+            if !p.current_layout {
+                fields.source_url.clone_from(&before.source_url);
+            }
+        }
+        kept.scalars(&mut fields, &before);
+        // A page that names no country (the old layout never does) keeps the known one.
+        if fields.country_code.is_none() {
+            fields.country_code.clone_from(&before.country_code);
+        }
     }
     let (cluster, mut changed) = store::cluster::upsert(db, fields, stored)
         .await

@@ -39,6 +39,19 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub collaborates_with: Option<String>,
     pub source_url: Option<String>,
+    /// The name in the cluster's own language (current profile layout).
+    pub native_name: Option<String>,
+    pub contact_person: Option<String>,
+    /// The management team's staff as the current layout states it: a range (`1-5`).
+    pub staff_min: Option<i32>,
+    pub staff_max: Option<i32>,
+    /// How complete the profile is, in percent, as the platform shows it.
+    pub completeness: Option<i32>,
+    pub members_startups: Option<i32>,
+    pub members_civil_society: Option<i32>,
+    /// Services for upskilling and reskilling the members' workforce, one a line.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub upskilling: Option<String>,
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
@@ -323,6 +336,21 @@ pub struct Fields {
     pub internationalisation_strategy: Option<bool>,
     pub collaborates_with: Option<String>,
     pub source_url: Option<String>,
+    pub current: Current,
+}
+
+/// What only the current profile layout states.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Current {
+    pub native_name: Option<String>,
+    pub contact_person: Option<String>,
+    /// (min, max) staff of the management team; no max for an open range ("50+").
+    pub staff_range: Option<(i32, Option<i32>)>,
+    pub completeness: Option<i32>,
+    pub members_startups: Option<i32>,
+    pub members_civil_society: Option<i32>,
+    /// One service a line.
+    pub upskilling: Option<String>,
 }
 
 impl super::versioned::Versioned for Fields {
@@ -353,6 +381,15 @@ impl super::versioned::Versioned for Fields {
             internationalisation_strategy: m.internationalisation_strategy,
             collaborates_with: m.collaborates_with.clone(),
             source_url: m.source_url.clone(),
+            current: Current {
+                native_name: m.native_name.clone(),
+                contact_person: m.contact_person.clone(),
+                staff_range: m.staff_min.map(|min| (min, m.staff_max)),
+                completeness: m.completeness,
+                members_startups: m.members_startups,
+                members_civil_society: m.members_civil_society,
+                upskilling: m.upskilling.clone(),
+            },
         }
     }
 
@@ -381,6 +418,15 @@ impl super::versioned::Versioned for Fields {
         a.internationalisation_strategy = Set(self.internationalisation_strategy);
         a.collaborates_with = Set(self.collaborates_with);
         a.source_url = Set(self.source_url);
+        let current = self.current;
+        a.native_name = Set(current.native_name);
+        a.contact_person = Set(current.contact_person);
+        a.staff_min = Set(current.staff_range.map(|(min, _)| min));
+        a.staff_max = Set(current.staff_range.and_then(|(_, max)| max));
+        a.completeness = Set(current.completeness);
+        a.members_startups = Set(current.members_startups);
+        a.members_civil_society = Set(current.members_civil_society);
+        a.upskilling = Set(current.upskilling);
     }
 
     fn at(id: i32, version: i32) -> sea_orm::Condition {

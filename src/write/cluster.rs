@@ -387,6 +387,7 @@ fn blank() -> store::cluster::Fields {
         internationalisation_strategy: None,
         collaborates_with: None,
         source_url: None,
+        current: store::cluster::Current::default(),
     }
 }
 
