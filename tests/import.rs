@@ -782,6 +782,52 @@ async fn the_real_current_layout_profiles_land_with_their_facts() {
     );
 }
 
+/// The real old-layout page with the labels the seeds lack lands with its README facts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_old_layout_variant_lands_with_its_facts() {
+    let Some(pages) = support::real_platform_pages() else {
+        return;
+    };
+    let store = TestStore::open(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = "007_profile_green-synergy-cluster.txt";
+    std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
+    let reports = import_folder(&store.db, dir.path()).await.unwrap();
+    assert_eq!(reports[0].subject, "green-synergy-cluster");
+    let c = cluster_atlas::store::cluster::find_by_slug(&store.db, "green-synergy-cluster")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.name, "Green Synergy Cluster");
+    assert_eq!(c.established.unwrap().to_string(), "2011-09-13");
+    assert_eq!(
+        c.region.as_deref(),
+        Some("Южен централен (Yuzhen tsentralen)")
+    );
+    assert_eq!(c.staff_count, None);
+    assert_eq!(c.excellence_label.as_deref(), Some("BRONZE"));
+    assert_eq!(
+        c.other_labels.as_deref(),
+        Some("European Strategic Cluster Partnership - Going International (ESCP-4i) Label")
+    );
+    assert_eq!(c.escp_membership, None);
+    assert!(
+        c.major_players
+            .unwrap()
+            .starts_with("Energy Agency of Plovdiv (Research Organisation)\nInstall Engineering")
+    );
+    let roles: Vec<String> = cluster_atlas::store::contact::for_clusters(&store.db, &[c.id])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.role)
+        .collect();
+    assert_eq!(
+        roles,
+        ["Project Manager", "Cluster Manager", "Project Manager"]
+    );
+}
+
 on_both_backends! {
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
     pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;

@@ -1,7 +1,9 @@
 //! What the platform's current profile layout (2021 on) states beyond the old one: the name
 //! in the cluster's own language, the contact person, the management team's staff as a
 //! range (`1-5`), the profile's completeness, its services for upskilling the members'
-//! workforce (one a line), and two more composition counts.
+//! workforce (one a line), and two more composition counts; and what later versions of the
+//! old layout added: other labels (one a line), areas of specialisation (one a line) and the
+//! start-ups among the SME members.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -19,6 +21,8 @@ enum Cluster {
     MembersStartups,
     MembersCivilSociety,
     Upskilling,
+    OtherLabels,
+    Specialisation,
 }
 
 /// The new columns, each nullable: unknown until a page states it.
@@ -32,6 +36,8 @@ fn columns() -> Vec<ColumnDef> {
         integer_null(Cluster::MembersStartups),
         integer_null(Cluster::MembersCivilSociety),
         text_null(Cluster::Upskilling),
+        text_null(Cluster::OtherLabels),
+        text_null(Cluster::Specialisation),
     ]
 }
 
@@ -62,6 +68,8 @@ impl MigrationTrait for Migration {
             Cluster::MembersStartups,
             Cluster::MembersCivilSociety,
             Cluster::Upskilling,
+            Cluster::OtherLabels,
+            Cluster::Specialisation,
         ] {
             manager
                 .alter_table(

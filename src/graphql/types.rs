@@ -203,6 +203,11 @@ impl Service {
     }
 }
 
+/// The lines of a one-a-line column; none for null.
+fn lines_of(text: Option<&str>) -> Vec<&str> {
+    text.map(|t| t.lines().collect()).unwrap_or_default()
+}
+
 /// A cluster organisation and everything its profile states.
 #[derive(Clone)]
 pub struct Cluster(pub store::cluster::Model);
@@ -370,11 +375,7 @@ impl Cluster {
     }
     /// Support services for upskilling and reskilling the members' workforce.
     async fn upskilling_services(&self) -> Vec<&str> {
-        self.0
-            .upskilling
-            .as_deref()
-            .map(|u| u.lines().collect())
-            .unwrap_or_default()
+        lines_of(self.0.upskilling.as_deref())
     }
     /// Cluster Excellence Label, if any.
     async fn excellence_label(&self) -> Option<ExcellenceLabel> {
@@ -382,6 +383,14 @@ impl Cluster {
             .excellence_label
             .as_deref()
             .and_then(ExcellenceLabel::parse)
+    }
+    /// Labels other than the Cluster Excellence Label, as written (e.g. an ESCP-4i label).
+    async fn other_labels(&self) -> Vec<&str> {
+        lines_of(self.0.other_labels.as_deref())
+    }
+    /// Areas of specialisation the taxonomies do not cover, as written.
+    async fn specialisation(&self) -> Vec<&str> {
+        lines_of(self.0.specialisation.as_deref())
     }
     /// Membership of European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3), as written.
     async fn escp_membership(&self) -> Option<&str> {

@@ -30,6 +30,7 @@ const STATED: &[Field] = &[
     Field::Strategy,
     Field::Count(Count::Total),
     Field::Count(Count::Sme),
+    Field::Count(Count::Startups),
     Field::Count(Count::Large),
     Field::Count(Count::Research),
     Field::Count(Count::Other),
@@ -50,7 +51,6 @@ static COMPLETED: LazyLock<Regex> = LazyLock::new(|| {
 /// A composition count's label, and where its number goes.
 enum Counted {
     Old(Count),
-    Startups,
     CivilSociety,
 }
 
@@ -60,7 +60,9 @@ fn counted(label: &str) -> Option<Counted> {
         "Large Companies" => Counted::Old(Count::Large),
         "Research Organisations, Universities, Technology Centers" => Counted::Old(Count::Research),
         "Other Ecosystem Actors" => Counted::Old(Count::Other),
-        "Number of start-ups among SME's" | "Number of start-ups among SMEs" => Counted::Startups,
+        "Number of start-ups among SME's" | "Number of start-ups among SMEs" => {
+            Counted::Old(Count::Startups)
+        }
         "Number of civil society members" => Counted::CivilSociety,
         _ => return None,
     })
@@ -298,10 +300,10 @@ fn set_count(profile: &mut Profile, which: Counted, number: i32) {
     match which {
         Counted::Old(Count::Total) => profile.members_total = n,
         Counted::Old(Count::Sme) => profile.members_sme = n,
+        Counted::Old(Count::Startups) => profile.members_startups = n,
         Counted::Old(Count::Large) => profile.members_large = n,
         Counted::Old(Count::Research) => profile.members_research = n,
         Counted::Old(Count::Other) => profile.members_other = n,
-        Counted::Startups => profile.current.members_startups = n,
         Counted::CivilSociety => profile.current.members_civil_society = n,
     }
 }
@@ -392,7 +394,7 @@ mod tests {
             (Some(120), Some(100), Some(4), Some(3), Some(11))
         );
         assert_eq!(
-            (p.current.members_startups, p.current.members_civil_society),
+            (p.members_startups, p.current.members_civil_society),
             (Some(7), Some(2))
         );
         assert_eq!(

@@ -16,11 +16,12 @@ pub struct Kept {
 
 /// What both layouts state: where an old-layout page and a current-layout page of one
 /// cluster disagree, the current one wins.
-const SHARED: [Field; 10] = [
+const SHARED: [Field; 11] = [
     Field::Established,
     Field::Staff,
     Field::Count(Count::Total),
     Field::Count(Count::Sme),
+    Field::Count(Count::Startups),
     Field::Count(Count::Large),
     Field::Count(Count::Research),
     Field::Count(Count::Other),
@@ -95,10 +96,13 @@ impl Kept {
                     page.excellence_label.clone_from(&stored.excellence_label)
                 }
                 Field::Escp => page.escp_membership.clone_from(&stored.escp_membership),
+                Field::Count(Count::Startups) => page.members_startups = stored.members_startups,
                 Field::Count(count) => {
                     let i = count_index(count);
                     page.members[i] = stored.members[i];
                 }
+                Field::OtherLabels => page.other_labels.clone_from(&stored.other_labels),
+                Field::Specialisation => page.specialisation.clone_from(&stored.specialisation),
                 Field::ScaleUp => page
                     .scale_up_facilities
                     .clone_from(&stored.scale_up_facilities),
@@ -224,6 +228,7 @@ fn value_of(field: Field, f: &store::cluster::Fields) -> Option<String> {
     match field {
         Field::Established => f.established.map(|d| d.to_string()),
         Field::Staff => f.region.clone(),
+        Field::Count(Count::Startups) => f.members_startups.map(|n| n.to_string()),
         Field::Count(c) => f.members[count_index(c)].map(|n| n.to_string()),
         Field::Strategy => f.strategy.clone(),
         Field::Formalised => f.formalised_strategy.map(|b| b.to_string()),
@@ -238,6 +243,7 @@ fn name_of(field: Field) -> &'static str {
         Field::Staff => "the region",
         Field::Count(Count::Total) => "the member count",
         Field::Count(Count::Sme) => "the SME count",
+        Field::Count(Count::Startups) => "the start-up count",
         Field::Count(Count::Large) => "the large-company count",
         Field::Count(Count::Research) => "the research-organisation count",
         Field::Count(Count::Other) => "the other-actors count",
@@ -251,6 +257,8 @@ fn name_of(field: Field) -> &'static str {
 fn count_index(count: Count) -> usize {
     match count {
         Count::Total => 0,
+        // Kept beside the array, not in it.
+        Count::Startups => usize::MAX,
         Count::Sme => 1,
         Count::Large => 2,
         Count::Research => 3,

@@ -32,6 +32,9 @@ pub struct Profile {
     pub members_large: Option<i32>,
     pub members_research: Option<i32>,
     pub members_other: Option<i32>,
+    pub members_startups: Option<i32>,
+    pub other_labels: Vec<String>,
+    pub specialisation: Vec<String>,
     pub scale_up_facilities: Option<String>,
     pub major_players: Option<String>,
     pub strategy: Option<String>,
@@ -75,6 +78,7 @@ pub enum Field {
     Staff,
     ExcellenceLabel,
     Escp,
+    OtherLabels,
     Networks,
     Team,
     Term(TermKind),
@@ -89,6 +93,7 @@ pub enum Field {
     Activities(Option<Scope>),
     Collaborates,
     Programmes,
+    Specialisation,
     /// The current layout's own facts (`store::cluster::Current`), which old-layout pages
     /// never state.
     Current,
@@ -99,6 +104,7 @@ pub enum Field {
 pub enum Count {
     Total,
     Sme,
+    Startups,
     Large,
     Research,
     Other,
@@ -115,8 +121,13 @@ const LABELS: &[(&str, Field)] = &[
         Field::Staff,
     ),
     ("Cluster Excellence Label:", Field::ExcellenceLabel),
+    ("Other Label:", Field::OtherLabels),
     (
         "Membership to European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3):",
+        Field::Escp,
+    ),
+    (
+        "Membership to European Strategic Cluster Partnerships (ESCP-4i, ESCP-S3 or ESCP-4x):",
         Field::Escp,
     ),
     (
@@ -132,8 +143,16 @@ const LABELS: &[(&str, Field)] = &[
         "Emerging industries:",
         Field::Term(TermKind::EmergingIndustry),
     ),
+    (
+        "Areas of specialisation of the cluster not covered above:",
+        Field::Specialisation,
+    ),
     ("Total number of members:", Field::Count(Count::Total)),
     ("Number of SME members:", Field::Count(Count::Sme)),
+    (
+        "Number of start-ups among SME members:",
+        Field::Count(Count::Startups),
+    ),
     (
         "Number of larger company members:",
         Field::Count(Count::Large),
@@ -512,14 +531,30 @@ fn flush(
             let slot = match which {
                 Count::Total => &mut profile.members_total,
                 Count::Sme => &mut profile.members_sme,
+                Count::Startups => &mut profile.members_startups,
                 Count::Large => &mut profile.members_large,
                 Count::Research => &mut profile.members_research,
                 Count::Other => &mut profile.members_other,
             };
             *slot = value;
         }
-        Field::ScaleUp => profile.scale_up_facilities = joined(&taken),
-        Field::MajorPlayers => profile.major_players = joined(&taken),
+        Field::ScaleUp => profile.scale_up_facilities = facilities(&taken),
+        Field::MajorPlayers => profile.major_players = major_players(&taken),
+        Field::OtherLabels => {
+            profile.other_labels = names(&taken, "label", warnings)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect();
+        }
+        Field::Specialisation => {
+            profile.specialisation = taken
+                .iter()
+                .flat_map(|l| l.text.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
         Field::Strategy => {
             let (text, bullets) = prose(&taken);
             profile.strategy = text;
@@ -551,6 +586,52 @@ fn flush(
         // No label of this layout: the current layout's parser fills it.
         Field::Current => {}
     }
+}
+
+/// The header the facility table's three columns leave glued into one line.
+const FACILITY_HEADER: &str = "Organisation/Facility NameOrganisation/Facility TypeWebsite";
+
+/// The scale-up facilities, one a line, without the table's glued header.
+fn facilities(values: &[&Line<'_>]) -> Option<String> {
+    let rows: Vec<&Line<'_>> = values
+        .iter()
+        .copied()
+        .filter(|l| l.text.trim() != FACILITY_HEADER)
+        .collect();
+    joined(&rows)
+}
+
+/// Organisation types the major players' list puts on a line of their own.
+const PLAYER_TYPES: &[&str] = &[
+    "Larger Company",
+    "Large Company",
+    "SME",
+    "Research Organisation",
+    "University",
+    "Technology Centre",
+    "Public Authority",
+    "Other",
+];
+
+/// The major players, one a line: a bare type line belongs to the name above it
+/// ("Energy Agency of Plovdiv (Research Organisation)"); a list of types alone stays one.
+fn major_players(values: &[&Line<'_>]) -> Option<String> {
+    let mut players: Vec<String> = Vec::new();
+    let mut typed_last = true;
+    for line in values.iter().filter(|l| !l.is_blank()) {
+        let t = line.text.trim();
+        match players.last_mut() {
+            Some(last) if PLAYER_TYPES.contains(&t) && !typed_last => {
+                last.push_str(&format!(" ({t})"));
+                typed_last = true;
+            }
+            _ => {
+                typed_last = PLAYER_TYPES.contains(&t);
+                players.push(t.to_owned());
+            }
+        }
+    }
+    (!players.is_empty()).then(|| players.join("\n"))
 }
 
 /// A count as written ("1,250"): `None` when the value is no number at all, an error when it
@@ -818,6 +899,38 @@ mod tests {
             panic!("no cut warning: {w:?}");
         };
         assert_eq!(cut.line, 4, "at the label of the field it was cut in");
+    }
+
+    #[test]
+    fn the_old_layouts_later_labels_each_reach_their_field() {
+        let (p, w) = parse_text(
+            "Cluster Excellence Label:\u{a0}\nBronze Label\nOther Label:\u{a0}\nISO 9001:2008\nMembership to European Strategic Cluster Partnerships (ESCP-4i, ESCP-S3 or ESCP-4x):\u{a0}\nESCP-4x\nAreas of specialisation of the cluster not covered above:\u{a0}\nSustainable buildings, Biomass energy resources\nNumber of start-ups among SME members:\u{a0}\n12\nEntrepreneurship and scale-up support facilities in the cluster's ecosystem (see \"Organisation type\"):\u{a0}\nOrganisation/Facility NameOrganisation/Facility TypeWebsite\nWidget Lab\nName and link of major players:\u{a0}\nEnergy Agency of Plovdiv\nResearch Organisation\nSofena Ltd.\n",
+        );
+        assert_eq!(p.excellence_label.as_deref(), Some("BRONZE"));
+        assert_eq!(p.other_labels, ["ISO 9001:2008"]);
+        assert_eq!(p.escp_membership.as_deref(), Some("ESCP-4x"));
+        assert_eq!(
+            p.specialisation,
+            ["Sustainable buildings", "Biomass energy resources"]
+        );
+        assert_eq!(p.members_startups, Some(12));
+        assert_eq!(p.scale_up_facilities.as_deref(), Some("Widget Lab"));
+        assert_eq!(
+            p.major_players.as_deref(),
+            Some("Energy Agency of Plovdiv (Research Organisation)\nSofena Ltd.")
+        );
+        assert!(w.items.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn major_players_of_bare_types_stay_as_they_are() {
+        let (p, _) = parse_text(
+            "Name and link of major players:\u{a0}\nLarger Company\nResearch Organisation\n",
+        );
+        assert_eq!(
+            p.major_players.as_deref(),
+            Some("Larger Company\nResearch Organisation")
+        );
     }
 
     #[test]

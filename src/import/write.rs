@@ -183,6 +183,9 @@ pub async fn profile(
             .source
             .clone()
             .or_else(|| stored.as_ref().and_then(|s| s.source_url.clone())),
+        members_startups: p.members_startups,
+        other_labels: (!p.other_labels.is_empty()).then(|| p.other_labels.join("\n")),
+        specialisation: (!p.specialisation.is_empty()).then(|| p.specialisation.join("\n")),
         current: p.current.clone(),
     };
     if let Some(s) = &stored {

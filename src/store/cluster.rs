@@ -52,6 +52,12 @@ pub struct Model {
     /// Services for upskilling and reskilling the members' workforce, one a line.
     #[sea_orm(column_type = "Text", nullable)]
     pub upskilling: Option<String>,
+    /// Labels other than the Cluster Excellence Label, one a line.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub other_labels: Option<String>,
+    /// Areas of specialisation the taxonomies do not cover, one a line.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub specialisation: Option<String>,
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
@@ -336,6 +342,11 @@ pub struct Fields {
     pub internationalisation_strategy: Option<bool>,
     pub collaborates_with: Option<String>,
     pub source_url: Option<String>,
+    pub members_startups: Option<i32>,
+    /// One a line.
+    pub other_labels: Option<String>,
+    /// One a line.
+    pub specialisation: Option<String>,
     pub current: Current,
 }
 
@@ -347,7 +358,6 @@ pub struct Current {
     /// (min, max) staff of the management team; no max for an open range ("50+").
     pub staff_range: Option<(i32, Option<i32>)>,
     pub completeness: Option<i32>,
-    pub members_startups: Option<i32>,
     pub members_civil_society: Option<i32>,
     /// One service a line.
     pub upskilling: Option<String>,
@@ -381,12 +391,14 @@ impl super::versioned::Versioned for Fields {
             internationalisation_strategy: m.internationalisation_strategy,
             collaborates_with: m.collaborates_with.clone(),
             source_url: m.source_url.clone(),
+            members_startups: m.members_startups,
+            other_labels: m.other_labels.clone(),
+            specialisation: m.specialisation.clone(),
             current: Current {
                 native_name: m.native_name.clone(),
                 contact_person: m.contact_person.clone(),
                 staff_range: m.staff_min.map(|min| (min, m.staff_max)),
                 completeness: m.completeness,
-                members_startups: m.members_startups,
                 members_civil_society: m.members_civil_society,
                 upskilling: m.upskilling.clone(),
             },
@@ -418,13 +430,15 @@ impl super::versioned::Versioned for Fields {
         a.internationalisation_strategy = Set(self.internationalisation_strategy);
         a.collaborates_with = Set(self.collaborates_with);
         a.source_url = Set(self.source_url);
+        a.members_startups = Set(self.members_startups);
+        a.other_labels = Set(self.other_labels);
+        a.specialisation = Set(self.specialisation);
         let current = self.current;
         a.native_name = Set(current.native_name);
         a.contact_person = Set(current.contact_person);
         a.staff_min = Set(current.staff_range.map(|(min, _)| min));
         a.staff_max = Set(current.staff_range.and_then(|(_, max)| max));
         a.completeness = Set(current.completeness);
-        a.members_startups = Set(current.members_startups);
         a.members_civil_society = Set(current.members_civil_society);
         a.upskilling = Set(current.upskilling);
     }

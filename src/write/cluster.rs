@@ -387,6 +387,9 @@ fn blank() -> store::cluster::Fields {
         internationalisation_strategy: None,
         collaborates_with: None,
         source_url: None,
+        members_startups: None,
+        other_labels: None,
+        specialisation: None,
         current: store::cluster::Current::default(),
     }
 }
