@@ -163,6 +163,8 @@ impl ClusterTotal {
     }
 }
 
+/// Reads: clusters, networks, programmes and news with their relations, nodes by global id,
+/// taxonomies, search and autocomplete.
 #[Object]
 #[expect(clippy::too_many_arguments, reason = "Relay connection arguments")]
 impl QueryRoot {
@@ -319,7 +321,11 @@ impl QueryRoot {
     }
 
     /// The terms of one taxonomy with the number of clusters that picked each, most used first.
-    async fn taxonomy(&self, ctx: &Context<'_>, kind: TaxonomyKind) -> Res<Vec<TermCount>> {
+    async fn taxonomy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The taxonomy to list.")] kind: TaxonomyKind,
+    ) -> Res<Vec<TermCount>> {
         let rows = store::term::facets(db(ctx)?, kind.into())
             .await
             .map_err(internal)?;
@@ -333,7 +339,11 @@ impl QueryRoot {
     }
 
     /// Any node by its global id; null when it does not exist.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global id, as any `id` field gives it.")] id: ID,
+    ) -> Res<Option<Node>> {
         load_node(ctx, id).await
     }
 
@@ -342,7 +352,11 @@ impl QueryRoot {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(max_items = 100))] ids: Vec<ID>,
+        #[graphql(
+            validator(max_items = 100),
+            desc = "Global ids; the answer keeps their order, with null for an unknown id."
+        )]
+        ids: Vec<ID>,
     ) -> Res<Vec<Option<Node>>> {
         // All at once, so they load in one wave.
         futures::future::try_join_all(ids.into_iter().map(|id| load_node(ctx, id))).await
@@ -361,11 +375,19 @@ impl QueryRoot {
     async fn search(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(max_length = 1000))] query: String,
-        kinds: Option<Vec<super::search::SearchKind>>,
-        filter: Option<super::search::SearchFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(
+            validator(max_length = 1000),
+            desc = "The search text: words, \"phrases\", -exclusions, OR, field:scopes (see docs/search.md)."
+        )]
+        query: String,
+        #[graphql(desc = "The kinds of hit to return; all kinds when absent.")] kinds: Option<
+            Vec<super::search::SearchKind>,
+        >,
+        #[graphql(desc = "Facet filters the hits must match.")] filter: Option<
+            super::search::SearchFilter,
+        >,
+        #[graphql(desc = "How many hits to return (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The cursor of the hit to continue after.")] after: Option<String>,
     ) -> Res<super::search::SearchConnection> {
         super::search::search(ctx, query, kinds, filter, first, after).await
     }
@@ -376,8 +398,9 @@ impl QueryRoot {
     async fn suggest(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(max_length = 200))] prefix: String,
-        first: Option<i32>,
+        #[graphql(validator(max_length = 200), desc = "What the user has typed so far.")]
+        prefix: String,
+        #[graphql(desc = "How many suggestions to return (at most 100).")] first: Option<i32>,
     ) -> Res<Vec<super::search::Suggestion>> {
         super::search::suggest(ctx, prefix, first).await
     }

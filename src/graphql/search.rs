@@ -18,9 +18,13 @@ use crate::store::TermKind;
 /// What a search hit is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum SearchKind {
+    /// A cluster profile.
     Cluster,
+    /// A group of a cluster's support services.
     Service,
+    /// A cluster's part in a funded programme.
     ProgrammeParticipation,
+    /// A news item.
     News,
 }
 
@@ -143,7 +147,9 @@ pub enum SearchEntity {
 /// string indices count).
 #[derive(SimpleObject, Clone)]
 pub struct MarkRange {
+    /// Where the matched word starts.
     pub start: i32,
+    /// Where it ends (exclusive).
     pub end: i32,
 }
 
@@ -166,7 +172,9 @@ pub struct SearchHighlight {
 pub struct SearchHit {
     /// Relevance: higher is better; only the order within one search means anything.
     pub score: f64,
+    /// What kind of entity the hit is.
     pub kind: SearchKind,
+    /// Where the hit matched, as fragments with the matched words marked.
     pub highlights: Vec<SearchHighlight>,
     #[graphql(skip)]
     pub id: i32,
@@ -208,9 +216,12 @@ impl SearchHit {
     }
 }
 
+/// A hit and its cursor.
 #[derive(SimpleObject, Clone)]
 pub struct SearchEdge {
+    /// Pass as `after` to continue after this hit.
     pub cursor: String,
+    /// The hit.
     pub node: SearchHit,
 }
 
@@ -220,17 +231,22 @@ pub struct SearchFacet {
     /// kind, country, sector, technologyField, s3Priority, emergingIndustry, serviceType,
     /// excellenceLabel, network, framework or year: the filter of the same name takes it.
     pub name: String,
+    /// The value, as the filter takes it.
     pub value: String,
+    /// Hits of the whole result set having it.
     pub count: i32,
 }
 
+/// A page of search hits, with totals and facet counts over the whole result set.
 #[derive(SimpleObject)]
 pub struct SearchConnection {
     /// Hits in the whole result set.
     pub total_count: i32,
     /// Counts over the whole result set, most frequent values first.
     pub facets: Vec<SearchFacet>,
+    /// The hits of this page, best first.
     pub edges: Vec<SearchEdge>,
+    /// Whether more hits follow, and the cursors of this page.
     pub page_info: PageInfo,
 }
 
@@ -238,15 +254,22 @@ pub struct SearchConnection {
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "crate::search::Suggests")]
 pub enum SuggestionKind {
+    /// A cluster, by any of its names.
     Cluster,
+    /// A network or partnership.
     Network,
+    /// A country or region.
     Place,
+    /// A taxonomy term.
     Term,
 }
 
+/// A completion of what the user typed.
 #[derive(SimpleObject, Clone)]
 pub struct Suggestion {
+    /// The completion, as shown.
     pub label: String,
+    /// What it names.
     pub kind: SuggestionKind,
     /// Clusters using it (members, for a network): the order of equal completions.
     pub weight: i32,

@@ -27,6 +27,7 @@ pub enum MatchReasonKind {
 /// One thing shared, and how much it counted.
 #[derive(SimpleObject, Clone)]
 pub struct MatchReason {
+    /// What kind of thing the two share.
     pub kind: MatchReasonKind,
     /// The taxonomy of a shared term; null for the other kinds.
     pub taxonomy: Option<TaxonomyKind>,
@@ -40,6 +41,7 @@ pub struct MatchReason {
 /// A possible partner.
 #[derive(SimpleObject, Clone)]
 pub struct SimilarCluster {
+    /// The other cluster.
     pub cluster: Cluster,
     /// The weight of what the two share, as a share of everything this cluster could
     /// share (0 to 1).

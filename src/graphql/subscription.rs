@@ -24,6 +24,7 @@ const REMEMBERED: usize = 10_000;
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
+/// Changes as they are committed, over graphql-transport-ws on `/graphql/ws`.
 #[Subscription]
 impl SubscriptionRoot {
     /// News items as they are published (stored for the first time), that pass `filter`;

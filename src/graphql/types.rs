@@ -47,8 +47,11 @@ impl Country {
 /// The Cluster Excellence Label level.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ExcellenceLabel {
+    /// The bronze label.
     Bronze,
+    /// The silver label.
     Silver,
+    /// The gold label.
     Gold,
 }
 
@@ -324,6 +327,7 @@ impl Cluster {
     }
 }
 
+/// A cluster organisation and everything its profile states.
 #[Object]
 impl Cluster {
     /// Opaque global id.
@@ -434,7 +438,11 @@ impl Cluster {
     async fn similar(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] first: i32,
+        #[graphql(
+            default = 5,
+            desc = "How many similar clusters to return (at most 100)."
+        )]
+        first: i32,
     ) -> Res<Vec<super::similar::SimilarCluster>> {
         super::similar::of(ctx, &self.0, first).await
     }
@@ -475,7 +483,13 @@ impl Cluster {
             .collect())
     }
     /// Terms picked, of one taxonomy or of all.
-    async fn terms(&self, ctx: &Context<'_>, kind: Option<TaxonomyKind>) -> Res<Vec<Term>> {
+    async fn terms(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the terms of this taxonomy; all of them when absent.")] kind: Option<
+            TaxonomyKind,
+        >,
+    ) -> Res<Vec<Term>> {
         self.terms_of(ctx, kind).await
     }
     /// Sectoral industries.
@@ -588,6 +602,7 @@ pub struct ProgrammeParticipation(
     pub Option<store::programme::Model>,
 );
 
+/// A cluster's part in a funded programme, as its profile states it.
 #[Object]
 impl ProgrammeParticipation {
     /// Global id, for `deleteParticipation`.
@@ -619,6 +634,7 @@ impl ProgrammeParticipation {
 #[derive(Clone)]
 pub struct Programme(pub store::programme::Model);
 
+/// A funded support programme clusters take part in (e.g. Horizon 2020, COSME).
 #[Object]
 impl Programme {
     /// Opaque global id.
@@ -662,17 +678,18 @@ impl Programme {
 #[derive(Clone)]
 pub struct Network(pub store::network::Model);
 
+/// A cluster network or partnership, with its members and the news it publishes.
 #[Object]
 impl Network {
     /// Opaque global id.
     async fn id(&self) -> ID {
         GlobalId::encode("Network", self.0.id)
     }
-    /// URL-safe key, e.g. "bbs-ict".
     /// Increases with every change; updates and deletes name the version they read.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// URL-safe key, e.g. "bbs-ict".
     async fn slug(&self) -> &str {
         &self.0.slug
     }
@@ -723,6 +740,7 @@ pub struct NetworkMembership(
     pub Option<store::network::Model>,
 );
 
+/// A cluster's membership of a network, and which profile field says so.
 #[Object]
 impl NetworkMembership {
     /// The profile field that states it: MEMBERSHIP_FIELD or COLLABORATION_FIELD.
@@ -783,17 +801,18 @@ impl NewsItem {
     }
 }
 
+/// A news item of a network's news page, with the organisations it names.
 #[Object]
 impl NewsItem {
     /// Opaque global id.
     async fn id(&self) -> ID {
         GlobalId::encode("NewsItem", self.0.id)
     }
-    /// Title; most items have none.
     /// Increases with every change; updates and deletes name the version they read.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// Title; most items have none.
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }

@@ -25,30 +25,45 @@ pub struct ClusterMutation;
 pub struct ClusterInput {
     /// Lower-case letters, digits and hyphens; derived from the name on create when left out.
     pub slug: Option<String>,
+    /// The cluster organisation's name; required on create.
     pub name: Option<String>,
     /// ISO 3166-1 alpha-2 code.
     pub country: MaybeUndefined<String>,
+    /// Region within the country.
     pub region: MaybeUndefined<String>,
     /// Not in the future.
     pub established: MaybeUndefined<NaiveDate>,
+    /// Staff in the management team.
     pub staff_count: MaybeUndefined<i32>,
+    /// Cluster Excellence Label.
     pub excellence_label: MaybeUndefined<ExcellenceLabel>,
+    /// Membership of European Strategic Cluster Partnerships, as written.
     pub escp_membership: MaybeUndefined<String>,
+    /// Member counts.
     pub composition: Option<CompositionInput>,
+    /// Entrepreneurship and scale-up support facilities in the ecosystem.
     pub scale_up_facilities: MaybeUndefined<String>,
+    /// Names and links of major players.
     pub major_players: MaybeUndefined<String>,
+    /// Strategy text: vision, mission, goals.
     pub strategy: MaybeUndefined<String>,
+    /// Strategic objectives, one an entry; the list given replaces the stored one.
     pub objectives: Option<Vec<String>>,
+    /// Whether the cluster has a formalised strategy.
     pub formalised_strategy: MaybeUndefined<bool>,
+    /// Whether its strategy addresses internationalisation.
     pub internationalisation_strategy: MaybeUndefined<bool>,
+    /// Which clusters it collaborates with, as free text.
     pub collaborates_with: MaybeUndefined<String>,
     /// An http or https address.
     pub source_url: MaybeUndefined<String>,
     /// Other names news use for the cluster.
     pub aliases: Option<Vec<String>>,
+    /// The management team; the list given replaces the stored one.
     pub contacts: Option<Vec<ContactInput>>,
     /// Taxonomy terms of every kind but ACTIVITY_TYPE (those go under `cooperation`).
     pub terms: Option<Vec<TermInput>>,
+    /// Cooperation targets per scope; the list given replaces the stored one.
     pub cooperation: Option<Vec<CooperationInput>>,
     /// Add terms no taxonomy has yet, instead of refusing them.
     #[graphql(default)]
@@ -58,33 +73,47 @@ pub struct ClusterInput {
 /// Member counts; each left out stays, `null` makes it unknown.
 #[derive(InputObject, Default)]
 pub struct CompositionInput {
+    /// Total number of members.
     pub total: MaybeUndefined<i32>,
+    /// Number of SME members.
     pub sme: MaybeUndefined<i32>,
+    /// Number of larger company members.
     pub large_companies: MaybeUndefined<i32>,
+    /// Number of research organisations, universities and technology centres.
     pub research_organisations: MaybeUndefined<i32>,
+    /// Number of other ecosystem actors.
     pub other_actors: MaybeUndefined<i32>,
 }
 
+/// A member of the management team.
 #[derive(InputObject)]
 pub struct ContactInput {
+    /// Role in the team, e.g. "Cluster Manager".
     pub role: String,
+    /// The person's name, where the profile gives it.
     pub name: Option<String>,
+    /// Phone number as written.
     pub phone: Option<String>,
+    /// E-mail address.
     pub email: Option<String>,
 }
 
 /// A taxonomy term, by its name (case and diacritics ignored).
 #[derive(InputObject)]
 pub struct TermInput {
+    /// The taxonomy the term belongs to.
     pub taxonomy: TaxonomyKind,
+    /// The term's name.
     pub name: String,
 }
 
 /// Target countries and activity types of one scope (INTERNATIONAL or EUROPEAN).
 #[derive(InputObject)]
 pub struct CooperationInput {
+    /// Outside Europe (international) or within it (European).
     pub scope: ReachScope,
     #[graphql(default)]
+    /// ISO 3166-1 alpha-2 codes of the main countries addressed.
     pub countries: Vec<String>,
     /// ACTIVITY_TYPE terms.
     #[graphql(default)]
@@ -94,6 +123,7 @@ pub struct CooperationInput {
 /// A group of support services.
 #[derive(InputObject, Default)]
 pub struct ServiceInput {
+    /// The group's heading; `null` for a group without one.
     pub heading: MaybeUndefined<String>,
     /// Replaces the group's items when given.
     pub items: Option<Vec<String>>,
@@ -102,34 +132,52 @@ pub struct ServiceInput {
 /// A cluster's part in a funded programme; the programme is found by name, or added.
 #[derive(InputObject)]
 pub struct ParticipationInput {
+    /// The programme's name, e.g. "Horizon 2020".
     pub programme: String,
+    /// The programme's full title.
     pub title: Option<String>,
+    /// The framework it belongs to, e.g. "FP7".
     pub framework: Option<String>,
     /// An http or https address.
     pub url: Option<String>,
+    /// What the cluster did in it.
     pub description: Option<String>,
     #[graphql(default_with = "ReachScope::European")]
+    /// European, or regional/national.
     pub scope: ReachScope,
     /// The row as a profile would write it; the programme's name when left out.
     pub as_written: Option<String>,
 }
 
+/// A written service group and its cluster at its new version.
 #[derive(SimpleObject)]
 pub struct ServicePayload {
+    /// The cluster, at the version the write moved it to.
     pub cluster: Cluster,
+    /// The service group as written.
     pub service: Service,
 }
 
+/// A written programme participation and its cluster at its new version.
 #[derive(SimpleObject)]
 pub struct ParticipationPayload {
+    /// The cluster, at the version the write moved it to.
     pub cluster: Cluster,
+    /// The participation as written.
     pub participation: ProgrammeParticipation,
 }
 
 #[Object]
 impl ClusterMutation {
     /// Creates a cluster (write).
-    async fn create_cluster(&self, ctx: &Context<'_>, input: ClusterInput) -> Res<Cluster> {
+    async fn create_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new cluster's profile; `name` is required, the slug is made from it unless given."
+        )]
+        input: ClusterInput,
+    ) -> Res<Cluster> {
         admit(ctx, Scope::Write).await?;
         let edit = checked(input)?;
         let row = wrote(ctx, write::cluster::create(db(ctx)?, edit).await)?;
@@ -141,8 +189,14 @@ impl ClusterMutation {
     async fn update_cluster(
         &self,
         ctx: &Context<'_>,
-        slug: String,
+        #[graphql(desc = "Slug of the cluster to change.")] slug: String,
+        #[graphql(
+            desc = "The version the cluster was read at: a newer stored one fails with CONFLICT."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change: an absent field stays as it is, `null` clears it."
+        )]
         input: ClusterInput,
     ) -> Res<Cluster> {
         admit(ctx, Scope::Write).await?;
@@ -156,7 +210,15 @@ impl ClusterMutation {
 
     /// Deletes the cluster `slug` with its services, participations and memberships
     /// (admin), if it is still at `version`.
-    async fn delete_cluster(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
+    async fn delete_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug of the cluster to delete.")] slug: String,
+        #[graphql(
+            desc = "The version the cluster was read at: a newer stored one fails with CONFLICT."
+        )]
+        version: i32,
+    ) -> Res<Deleted> {
         admit(ctx, Scope::Admin).await?;
         let id = wrote(ctx, write::cluster::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {
@@ -168,9 +230,12 @@ impl ClusterMutation {
     async fn add_service(
         &self,
         ctx: &Context<'_>,
-        cluster: String,
+        #[graphql(desc = "Slug of the cluster the service group joins.")] cluster: String,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
         version: i32,
-        input: ServiceInput,
+        #[graphql(desc = "The service group: its heading and items.")] input: ServiceInput,
     ) -> Res<ServicePayload> {
         admit(ctx, Scope::Write).await?;
         let edit = service(input)?;
@@ -185,9 +250,12 @@ impl ClusterMutation {
     async fn update_service(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "Global id of the service group.")] id: ID,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
         version: i32,
-        input: ServiceInput,
+        #[graphql(desc = "The fields of the group to change.")] input: ServiceInput,
     ) -> Res<ServicePayload> {
         admit(ctx, Scope::Write).await?;
         let id = id_of("id", "Service", &id)?;
@@ -200,7 +268,15 @@ impl ClusterMutation {
     }
 
     /// Deletes a group of support services (admin); `version` is its cluster's.
-    async fn delete_service(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
+    async fn delete_service(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the service group to delete.")] id: ID,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
+        version: i32,
+    ) -> Res<Cluster> {
         admit(ctx, Scope::Admin).await?;
         let id = id_of("id", "Service", &id)?;
         let row = wrote(
@@ -215,8 +291,12 @@ impl ClusterMutation {
     async fn set_participation(
         &self,
         ctx: &Context<'_>,
-        cluster: String,
+        #[graphql(desc = "Slug of the cluster taking part.")] cluster: String,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
         version: i32,
+        #[graphql(desc = "The programme and how the cluster takes part in it.")]
         input: ParticipationInput,
     ) -> Res<ParticipationPayload> {
         admit(ctx, Scope::Write).await?;
@@ -232,7 +312,15 @@ impl ClusterMutation {
     }
 
     /// Deletes a programme participation (admin); `version` is its cluster's.
-    async fn delete_participation(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Cluster> {
+    async fn delete_participation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the participation to delete.")] id: ID,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
+        version: i32,
+    ) -> Res<Cluster> {
         admit(ctx, Scope::Admin).await?;
         let id = id_of("id", "Participation", &id)?;
         let row = wrote(
@@ -246,9 +334,12 @@ impl ClusterMutation {
     async fn join_network(
         &self,
         ctx: &Context<'_>,
-        cluster: String,
+        #[graphql(desc = "Slug of the cluster joining.")] cluster: String,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
         version: i32,
-        network: String,
+        #[graphql(desc = "Slug of the network it joins.")] network: String,
     ) -> Res<Cluster> {
         admit(ctx, Scope::Write).await?;
         let row = wrote(
@@ -262,9 +353,12 @@ impl ClusterMutation {
     async fn leave_network(
         &self,
         ctx: &Context<'_>,
-        cluster: String,
+        #[graphql(desc = "Slug of the cluster leaving.")] cluster: String,
+        #[graphql(
+            desc = "The version of the cluster it belongs to, as read: a part's write moves its cluster to the next version."
+        )]
         version: i32,
-        network: String,
+        #[graphql(desc = "Slug of the network it leaves.")] network: String,
     ) -> Res<Cluster> {
         admit(ctx, Scope::Admin).await?;
         let row = wrote(

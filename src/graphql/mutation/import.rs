@@ -39,23 +39,31 @@ pub struct PageInput {
     pub publisher: Option<String>,
 }
 
+/// What an imported page was read as.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "crate::import::PageKind")]
 pub enum ImportedPageKind {
+    /// A cluster profile.
     Profile,
+    /// A network's news page.
     News,
 }
 
 /// Something the importer skipped or doubted, at a line of the page.
 #[derive(SimpleObject)]
 pub struct ImportWarning {
+    /// The line of the page, counted from 1.
     pub line: i32,
+    /// What was skipped or doubted, and why.
     pub message: String,
 }
 
+/// A page that was imported, with what the importer skipped or doubted.
 #[derive(SimpleObject)]
 pub struct ImportedPage {
+    /// The page's name as given.
     pub name: String,
+    /// What the page was read as.
     pub kind: ImportedPageKind,
     /// The cluster's slug, or the news page's source address.
     pub subject: String,
@@ -63,20 +71,27 @@ pub struct ImportedPage {
     pub changed: i32,
     /// News items on a news page.
     pub items: i32,
+    /// What was skipped or doubted, by line.
     pub warnings: Vec<ImportWarning>,
 }
 
 /// A page that could not be imported: nothing of it was written.
 #[derive(SimpleObject)]
 pub struct PageFailure {
+    /// The page's name as given.
     pub name: String,
+    /// The line that shows why, counted from 1.
     pub line: i32,
+    /// Why the page was refused.
     pub message: String,
 }
 
+/// What an import did, page by page.
 #[derive(SimpleObject)]
 pub struct ImportPagesPayload {
+    /// The pages imported, each in its own transaction.
     pub imported: Vec<ImportedPage>,
+    /// The pages refused; nothing of them was written.
     pub failed: Vec<PageFailure>,
 }
 
@@ -92,6 +107,7 @@ impl ImportMutation {
     async fn import_pages(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The pages, each with its text and what it does not say of itself.")]
         pages: Vec<PageInput>,
     ) -> Res<ImportPagesPayload> {
         admit(ctx, Scope::Admin).await?;

@@ -15,6 +15,7 @@ use super::context::Res;
 use crate::auth::{Caller, Scope};
 use crate::search::Search;
 
+/// Writes: clusters with their parts, networks, news items, and imports of pages. Each needs a token with the write scope (imports: admin) and names the version it read.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     import::ImportMutation,

@@ -20,9 +20,11 @@ pub struct NetworkMutation;
 pub struct NetworkInput {
     /// Lower-case letters, digits and hyphens; derived from the name on create when left out.
     pub slug: Option<String>,
+    /// The network's name; required on create.
     pub name: Option<String>,
     /// NETWORK (the default on create) or PARTNERSHIP.
     pub kind: Option<String>,
+    /// Its label, e.g. "ESCP-4i".
     pub label: MaybeUndefined<String>,
     /// An http or https address.
     pub website: MaybeUndefined<String>,
@@ -33,7 +35,14 @@ pub struct NetworkInput {
 #[Object]
 impl NetworkMutation {
     /// Creates a network (write).
-    async fn create_network(&self, ctx: &Context<'_>, input: NetworkInput) -> Res<Network> {
+    async fn create_network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new network; `name` is required, the slug is made from it unless given."
+        )]
+        input: NetworkInput,
+    ) -> Res<Network> {
         admit(ctx, Scope::Write).await?;
         let row = wrote(ctx, write::network::create(db(ctx)?, checked(input)?).await)?;
         Ok(Network(row))
@@ -43,8 +52,14 @@ impl NetworkMutation {
     async fn update_network(
         &self,
         ctx: &Context<'_>,
-        slug: String,
+        #[graphql(desc = "Slug of the network to change.")] slug: String,
+        #[graphql(
+            desc = "The version the network was read at: a newer stored one fails with CONFLICT."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change: an absent field stays as it is, `null` clears it."
+        )]
         input: NetworkInput,
     ) -> Res<Network> {
         admit(ctx, Scope::Write).await?;
@@ -57,7 +72,15 @@ impl NetworkMutation {
 
     /// Deletes the network `slug` and its memberships (admin), if it is still at `version`;
     /// its news stay, without a publisher.
-    async fn delete_network(&self, ctx: &Context<'_>, slug: String, version: i32) -> Res<Deleted> {
+    async fn delete_network(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Slug of the network to delete.")] slug: String,
+        #[graphql(
+            desc = "The version the network was read at: a newer stored one fails with CONFLICT."
+        )]
+        version: i32,
+    ) -> Res<Deleted> {
         admit(ctx, Scope::Admin).await?;
         let id = wrote(ctx, write::network::remove(db(ctx)?, &slug, version).await)?;
         Ok(Deleted {

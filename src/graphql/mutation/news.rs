@@ -19,7 +19,9 @@ pub struct NewsMutation;
 /// out stay as they are.
 #[derive(InputObject, Default)]
 pub struct NewsInput {
+    /// The item's title; most items have none.
     pub title: MaybeUndefined<String>,
+    /// The item's text; required to publish.
     pub body: Option<String>,
     /// At most a day ahead of today.
     pub published_on: Option<NaiveDate>,
@@ -33,7 +35,11 @@ pub struct NewsInput {
 #[Object]
 impl NewsMutation {
     /// Publishes a news item (write).
-    async fn publish_news(&self, ctx: &Context<'_>, input: NewsInput) -> Res<NewsItem> {
+    async fn publish_news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The news item: its body and date are required.")] input: NewsInput,
+    ) -> Res<NewsItem> {
         admit(ctx, Scope::Write).await?;
         let row = wrote(ctx, write::news::create(db(ctx)?, checked(input)?).await)?;
         Ok(NewsItem(row))
@@ -43,8 +49,14 @@ impl NewsMutation {
     async fn update_news(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "Global id of the news item to change.")] id: ID,
+        #[graphql(
+            desc = "The version the news item was read at: a newer stored one fails with CONFLICT."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change: an absent field stays as it is, `null` clears it."
+        )]
         input: NewsInput,
     ) -> Res<NewsItem> {
         admit(ctx, Scope::Write).await?;
@@ -57,7 +69,15 @@ impl NewsMutation {
     }
 
     /// Deletes a news item (admin), if it is still at `version`.
-    async fn delete_news(&self, ctx: &Context<'_>, id: ID, version: i32) -> Res<Deleted> {
+    async fn delete_news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the news item to delete.")] id: ID,
+        #[graphql(
+            desc = "The version the news item was read at: a newer stored one fails with CONFLICT."
+        )]
+        version: i32,
+    ) -> Res<Deleted> {
         admit(ctx, Scope::Admin).await?;
         let row = id_of("id", "NewsItem", &id)?;
         wrote(ctx, write::news::remove(db(ctx)?, row, version).await)?;
