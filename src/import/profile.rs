@@ -443,66 +443,9 @@ fn flush(
     };
     let taken = std::mem::take(values);
     match field {
-        Field::Established => {
-            if let Some((n, v)) = single(at, &taken, "establishment date", warnings) {
-                match dates::parse(&v) {
-                    Some(d) if !dates::four_digit_year(d.date) => warnings.push(
-                        n,
-                        format!("establishment date {v:?} has no four-digit year; skipped"),
-                    ),
-                    Some(d) => {
-                        if d.weekday_conflict {
-                            warnings.push(
-                                n,
-                                format!(
-                                    "{v:?}: the weekday does not match the date; the date is kept"
-                                ),
-                            );
-                        }
-                        profile.established = Some(d.date);
-                    }
-                    None => warnings.push(
-                        n,
-                        format!("establishment date {v:?} is not a date; skipped"),
-                    ),
-                }
-            }
-        }
-        Field::Staff => {
-            if let Some((n, v)) = single(at, &taken, "staff count", warnings) {
-                match parse_count(&v) {
-                    Some(Ok(count)) => profile.staff_count = Some(count),
-                    Some(Err(why)) => {
-                        warnings.push(n, format!("staff count {v:?} {why}; taken as unknown"));
-                    }
-                    // The platform renders the region under the staff-count label.
-                    None => {
-                        let region = v.strip_prefix("Region of ").unwrap_or(&v).trim();
-                        if let Some(region) = name_value(n, region, "region", warnings) {
-                            warnings.push(
-                                n,
-                                format!("{v:?} under the staff-count label taken as the region"),
-                            );
-                            profile.region = Some(region);
-                        }
-                    }
-                }
-            }
-        }
-        Field::ExcellenceLabel => {
-            if let Some((n, v)) = single(at, &taken, "excellence label", warnings) {
-                let level = v
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_ascii_uppercase();
-                if matches!(level.as_str(), "BRONZE" | "SILVER" | "GOLD") {
-                    profile.excellence_label = Some(level);
-                } else {
-                    warnings.push(n, format!("unknown excellence label {v:?}; skipped"));
-                }
-            }
-        }
+        Field::Established => profile.established = established(at, &taken, warnings),
+        Field::Staff => staff_or_region(profile, at, &taken, warnings),
+        Field::ExcellenceLabel => profile.excellence_label = excellence(at, &taken, warnings),
         Field::Escp => profile.escp_membership = joined(&taken),
         Field::Networks => profile.networks = names(&taken, "network", warnings),
         Field::Team => profile.contacts = contacts(&items(&taken), warnings),
@@ -512,22 +455,7 @@ fn flush(
                 .map(|(_, v)| (kind, v)),
         ),
         Field::Count(which) => {
-            let value = single(at, &taken, "member count", warnings).and_then(|(n, v)| {
-                match parse_count(&v) {
-                    Some(Ok(count)) => Some(count),
-                    Some(Err(why)) => {
-                        warnings.push(n, format!("member count {v:?} {why}; taken as unknown"));
-                        None
-                    }
-                    None => {
-                        warnings.push(
-                            n,
-                            format!("member count {v:?} is not a number; taken as unknown"),
-                        );
-                        None
-                    }
-                }
-            });
+            let value = member_count(at, &taken, warnings);
             let slot = match which {
                 Count::Total => &mut profile.members_total,
                 Count::Sme => &mut profile.members_sme,
@@ -585,6 +513,92 @@ fn flush(
         Field::Programmes => profile.programmes = programmes::parse(&taken, warnings),
         // No label of this layout: the current layout's parser fills it.
         Field::Current => {}
+    }
+}
+
+/// The founding date: one value, a date with a four-digit year.
+fn established(at: usize, taken: &[&Line<'_>], warnings: &mut Warnings) -> Option<NaiveDate> {
+    let (n, v) = single(at, taken, "establishment date", warnings)?;
+    match dates::parse(&v) {
+        Some(d) if !dates::four_digit_year(d.date) => {
+            warnings.push(
+                n,
+                format!("establishment date {v:?} has no four-digit year; skipped"),
+            );
+            None
+        }
+        Some(d) => {
+            if d.weekday_conflict {
+                warnings.push(
+                    n,
+                    format!("{v:?}: the weekday does not match the date; the date is kept"),
+                );
+            }
+            Some(d.date)
+        }
+        None => {
+            warnings.push(
+                n,
+                format!("establishment date {v:?} is not a date; skipped"),
+            );
+            None
+        }
+    }
+}
+
+/// The staff count, or the region the platform renders under the staff-count label.
+fn staff_or_region(profile: &mut Profile, at: usize, taken: &[&Line<'_>], warnings: &mut Warnings) {
+    let Some((n, v)) = single(at, taken, "staff count", warnings) else {
+        return;
+    };
+    match parse_count(&v) {
+        Some(Ok(count)) => profile.staff_count = Some(count),
+        Some(Err(why)) => warnings.push(n, format!("staff count {v:?} {why}; taken as unknown")),
+        None => {
+            let region = v.strip_prefix("Region of ").unwrap_or(&v).trim();
+            if let Some(region) = name_value(n, region, "region", warnings) {
+                warnings.push(
+                    n,
+                    format!("{v:?} under the staff-count label taken as the region"),
+                );
+                profile.region = Some(region);
+            }
+        }
+    }
+}
+
+/// BRONZE, SILVER or GOLD, from "Bronze Label".
+fn excellence(at: usize, taken: &[&Line<'_>], warnings: &mut Warnings) -> Option<String> {
+    let (n, v) = single(at, taken, "excellence label", warnings)?;
+    let level = v
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if matches!(level.as_str(), "BRONZE" | "SILVER" | "GOLD") {
+        Some(level)
+    } else {
+        warnings.push(n, format!("unknown excellence label {v:?}; skipped"));
+        None
+    }
+}
+
+/// A member count: a number, else unknown with a warning.
+fn member_count(at: usize, taken: &[&Line<'_>], warnings: &mut Warnings) -> Option<i32> {
+    let (n, v) = single(at, taken, "member count", warnings)?;
+    match parse_count(&v) {
+        Some(Ok(count)) => Some(count),
+        Some(Err(why)) => {
+            warnings.push(n, format!("member count {v:?} {why}; taken as unknown"));
+            None
+        }
+        None => {
+            warnings.push(
+                n,
+                format!("member count {v:?} is not a number; taken as unknown"),
+            );
+            None
+        }
     }
 }
 

@@ -1,0 +1,194 @@
+//! Writes parsed pages through the store, by natural key, so a second import of the same
+//! page changes nothing.
+
+mod profile;
+
+use std::collections::HashSet;
+
+use sea_orm::{ConnectionTrait, DbErr};
+
+use super::Warnings;
+use super::manifest::{Manifest, PageEntry};
+use super::news::NewsRow;
+use crate::resolve::keys::news_key;
+use crate::resolve::known::Known;
+use crate::resolve::mentions::{Mention, Target};
+use crate::store;
+use crate::store::outbox::Changed;
+
+pub use profile::profile;
+
+/// Why a page was not written, with the line it is about.
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The page lacks something nothing else supplies.
+    #[error("line {line}: {message}")]
+    Page { line: usize, message: String },
+    /// The store refused a row; `line` is where the page states it (1: the page as a whole).
+    #[error("line {line}: the store refused a row: {source}")]
+    Db { line: usize, source: DbErr },
+}
+
+impl From<DbErr> for Error {
+    fn from(source: DbErr) -> Self {
+        Self::Db { line: 1, source }
+    }
+}
+
+/// Places a store error at the line of the row being written.
+trait At<T> {
+    fn at(self, line: usize) -> Result<T, Error>;
+}
+
+impl<T> At<T> for Result<T, DbErr> {
+    fn at(self, line: usize) -> Result<T, Error> {
+        self.map_err(|source| Error::Db { line, source })
+    }
+}
+
+/// (subject, rows changed, items written)
+pub type Outcome = (String, usize, usize);
+
+pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
+    for n in &manifest.networks {
+        let (id, changed) = store::network::upsert(
+            db,
+            store::network::Fields {
+                slug: n.slug.clone(),
+                name: n.name.clone(),
+                kind: n.kind.to_ascii_uppercase(),
+                label: n.label.clone(),
+                website: n.website.clone(),
+            },
+            store::network::find_by_slug(db, &n.slug).await?,
+        )
+        .await?;
+        for alias in std::iter::once(&n.name).chain(&n.aliases) {
+            store::network_alias::add(db, id, alias).await?;
+        }
+        if changed {
+            store::outbox::record(db, Changed::Network, [id]).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn news_page(
+    db: &impl ConnectionTrait,
+    known: &mut Known,
+    rows: Vec<NewsRow>,
+    entry: &PageEntry,
+    warnings: &mut Warnings,
+) -> Result<Outcome, Error> {
+    let Some(source) = entry.source.clone() else {
+        return Err(Error::Page {
+            line: 1,
+            message: "news page without a source address: add it to the manifest".into(),
+        });
+    };
+    let publisher_id = match &entry.publisher {
+        Some(slug) => match store::network::find_by_slug(db, slug).await? {
+            Some(n) => Some(n.id),
+            None => {
+                return Err(Error::Page {
+                    line: 1,
+                    message: format!("manifest publisher {slug:?} is not a known network"),
+                });
+            }
+        },
+        None => {
+            warnings.push(1, "news page without a publisher in the manifest");
+            None
+        }
+    };
+    let dir = known.everyone(db).await?;
+    let mut keep = Vec::with_capacity(rows.len());
+    let mut touched = Vec::new();
+    let mut changed = 0;
+    let page_keys: Vec<String> = rows
+        .iter()
+        .map(|row| news_key(&source, &row.published_as, &row.body))
+        .collect();
+    let mut stored = store::news::by_keys(db, &page_keys).await?;
+    let mut keys = HashSet::new();
+    for (row, key) in rows.iter().zip(page_keys) {
+        if !keys.insert(key.clone()) {
+            warnings.push(
+                row.line,
+                "the same item appears twice on the page; the second is skipped",
+            );
+            continue;
+        }
+        let (item, written) = store::news::upsert(
+            db,
+            store::news::Fields {
+                key: key.clone(),
+                source_url: source.clone(),
+                publisher_id,
+                position: row.position,
+                title: row.title.clone(),
+                published_on: row.published_on,
+                published_as: row.published_as.clone(),
+                date_suspect: row.date_suspect,
+                body: row.body.clone(),
+            },
+            stored.remove(&key),
+        )
+        .await
+        .at(row.line)?;
+        keep.push(item.id);
+        let before = changed;
+        changed += usize::from(written);
+        let text = match &row.title {
+            Some(t) => format!("{t}\n\n{}", row.body),
+            None => row.body.clone(),
+        };
+        let mentions = dir
+            .mentions(&text)
+            .into_iter()
+            .map(Mention::into_row)
+            .collect();
+        changed += usize::from(
+            store::news_mention::replace(db, item, mentions)
+                .await
+                .at(row.line)?,
+        );
+        if changed > before {
+            touched.push(item.id);
+        }
+    }
+    let gone = store::news::delete_others(db, &source, &keep).await?;
+    let removed = gone.len();
+    store::outbox::record(db, Changed::News, touched.into_iter().chain(gone)).await?;
+    if removed > 0 {
+        warnings.push(
+            1,
+            format!("{removed} items no longer on the page were removed"),
+        );
+    }
+    Ok((source, changed + removed, keep.len()))
+}
+
+pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usize, DbErr> {
+    let dir = known.everyone(db).await?;
+    let mut linked = 0;
+    for m in store::news_mention::unresolved(db).await? {
+        let (cluster, network) = match dir.resolve(&m.name) {
+            Some(Target::Cluster(c)) => (Some(c), None),
+            Some(Target::Network(n)) => (None, Some(n)),
+            None => continue,
+        };
+        let siblings = store::news_mention::for_news(db, &[m.news_id]).await?;
+        if siblings.iter().any(|s| {
+            (s.cluster_id.is_some() && s.cluster_id == cluster)
+                || (s.network_id.is_some() && s.network_id == network)
+        }) {
+            continue;
+        }
+        store::news_mention::link(db, m.id, cluster, network).await?;
+        store::outbox::record(db, Changed::News, [m.news_id]).await?;
+        linked += 1;
+    }
+    Ok(linked)
+}
