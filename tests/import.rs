@@ -828,10 +828,98 @@ async fn the_real_old_layout_variant_lands_with_its_facts() {
     );
 }
 
+/// The real network pages land on their network with the facts their README rows list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_network_pages_land_with_their_facts() {
+    let Some(pages) = support::real_platform_pages() else {
+        return;
+    };
+    let store = TestStore::open(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "012_network_serbian-cluster-network.txt",
+        "015_network_france-clusters.txt",
+    ] {
+        std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
+    }
+    let reports = import_folder(&store.db, dir.path()).await.unwrap();
+    assert_eq!(reports.len(), 2);
+    let get = |slug: &'static str| {
+        let db = store.db.clone();
+        async move {
+            cluster_atlas::store::network::find_by_slug(&db, slug)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let serbian = get("serbian-cluster-network").await;
+    assert_eq!(serbian.name, "SERBIAN CLUSTER NETWORK");
+    assert_eq!(
+        serbian.website.as_deref(),
+        Some("https://www.clusterhouse.rs")
+    );
+    assert_eq!(serbian.email, None, "obfuscated on the page");
+    assert_eq!(serbian.coordinator.as_deref(), Some("The Cluster House"));
+    assert_eq!(serbian.member_organisations, Some(47));
+    assert!(
+        serbian
+            .description
+            .unwrap()
+            .contains("Balkan Cluster Day in Nis, March 25, 2016")
+    );
+    let france = get("france-clusters").await;
+    assert_eq!(france.name, "France Clusters");
+    assert_eq!(
+        (france.founded_year, france.member_organisations),
+        (Some(1997), Some(150))
+    );
+}
+
+/// A network's page fills in the network the manifest named, under its own slug.
+async fn a_network_page_fills_in_the_known_network(backend: Backend) {
+    // Arrange: the sample pages (the BBS network from the manifest), then its page.
+    let store = TestStore::open(backend).await;
+    let whole = tempfile::tempdir().unwrap();
+    write_good_pages(whole.path());
+    std::fs::remove_file(whole.path().join("quantum.txt")).unwrap();
+    let _ = import_folder(&store.db, whole.path()).await;
+    let page = "Home > Cluster Networks > BBS ICT Clusters Network\n\nBBS ICT Clusters Network\n\nwww.bbs-ict.example  office@bbs-ict.example\n\nThe Cluster Foundation is a coordinator of the network. Since 2011 it is a network of 12 cluster organisations.\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bbs.txt"), page).unwrap();
+
+    // Act
+    let reports = import_folder(&store.db, dir.path()).await.unwrap();
+
+    // Assert: the known network, its manifest name and slug kept, the page's facts added.
+    assert_eq!(reports[0].kind, import::PageKind::Network);
+    assert_eq!(reports[0].subject, "bbs-ict");
+    let n = cluster_atlas::store::network::find_by_slug(&store.db, "bbs-ict")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.name, "Balkan and Black Sea ICT Clusters Network");
+    assert_eq!(n.email.as_deref(), Some("office@bbs-ict.example"));
+    assert_eq!(n.coordinator.as_deref(), Some("The Cluster Foundation"));
+    assert_eq!(
+        (n.founded_year, n.member_organisations),
+        (Some(2011), Some(12))
+    );
+
+    // A later run with the manifest keeps what the page said.
+    let _ = import_folder(&store.db, whole.path()).await;
+    let again = cluster_atlas::store::network::find_by_slug(&store.db, "bbs-ict")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.coordinator.as_deref(), Some("The Cluster Foundation"));
+}
+
 on_both_backends! {
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
     pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;
     a_cut_page_never_erases_what_it_does_not_reach => super::a_cut_page_never_erases_what_it_does_not_reach;
     one_page_from_two_hosts_is_one_source => super::one_page_from_two_hosts_is_one_source;
     one_organisation_in_two_layouts_is_one_cluster => super::one_organisation_in_two_layouts_is_one_cluster;
+    a_network_page_fills_in_the_known_network => super::a_network_page_fills_in_the_known_network;
 }

@@ -6,27 +6,44 @@
 use std::path::Path;
 
 use cluster_atlas::import::lines::{self, Line, NAME_MAX_CHARS};
-use cluster_atlas::import::{self, Manifest, PageKind, Warnings, news, profile};
+use cluster_atlas::import::{
+    self, Layout, Manifest, Warnings, current_profile, envelope, network_page, news, profile,
+};
 use cluster_atlas::resolve::mentions::{Directory, Target};
 use cluster_atlas::search::{Request, Search};
 use cluster_atlas::text::slugify;
 
 /// A page file's bytes through everything the importer does before it meets the store:
-/// decoded, told profile from news page, parsed, and the names it yields made into slugs and
-/// resolved or scanned for mentions as the writer does with them.
+/// decoded, its envelope taken off, its layout told, parsed, and the names it yields made
+/// into slugs and resolved or scanned for mentions as the writer does with them.
 pub fn import_page(bytes: &[u8]) {
     let Ok(text) = lines::decode(bytes.to_vec()) else {
         return;
     };
-    let Ok(kind) = import::detect(&text) else {
+    let (text, _) = envelope::open(&text);
+    let Ok(layout) = import::layout_of(&text) else {
         return;
     };
+    if import::detect(&text).is_err() {
+        return;
+    }
     let lines = lines::split(&text);
     let mut warnings = Warnings::default();
     let directory = directory();
-    match kind {
-        PageKind::Profile => {
-            let p = profile::parse(&lines, &mut warnings);
+    match layout {
+        Layout::Network => {
+            let page = network_page::parse(&lines, &mut warnings);
+            if let Some(name) = &page.name {
+                check_name(name);
+                slugify(name);
+            }
+        }
+        Layout::LegacyProfile | Layout::CurrentProfile => {
+            let p = if layout == Layout::CurrentProfile {
+                current_profile::parse(&lines, &mut warnings)
+            } else {
+                profile::parse(&lines, &mut warnings)
+            };
             if let Some(name) = &p.name {
                 check_name(name);
             }
@@ -38,7 +55,7 @@ pub fn import_page(bytes: &[u8]) {
                 directory.mentions(text);
             }
         }
-        PageKind::News => {
+        _ => {
             let Ok(rows) = news::parse(&lines, &mut warnings) else {
                 return;
             };

@@ -10,6 +10,7 @@ mod m0004_api_token;
 mod m0005_name_stamp;
 mod m0006_store_identity;
 mod m0007_current_profile;
+mod m0008_network_pages;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_name_stamp::Migration),
             Box::new(m0006_store_identity::Migration),
             Box::new(m0007_current_profile::Migration),
+            Box::new(m0008_network_pages::Migration),
         ]
     }
 }

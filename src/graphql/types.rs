@@ -709,6 +709,26 @@ impl Network {
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
+    /// What the network's own page says of it, paragraphs separated by blank lines.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The organisation that coordinates it, as its page names it.
+    async fn coordinator(&self) -> Option<&str> {
+        self.0.coordinator.as_deref()
+    }
+    /// Contact e-mail address, where the page shows it (many hide theirs).
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// The year it started, as its page states it ("Since 1997").
+    async fn founded_year(&self) -> Option<i32> {
+        self.0.founded_year
+    }
+    /// Cluster organisations it gathers, as its page counts them (often a round figure).
+    async fn member_organisations(&self) -> Option<i32> {
+        self.0.member_organisations
+    }
     /// Member clusters.
     async fn members(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
         let rows = loader(ctx)?

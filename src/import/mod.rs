@@ -8,6 +8,7 @@ mod kept;
 pub mod layout;
 pub mod lines;
 pub mod manifest;
+pub mod network_page;
 pub mod news;
 pub mod profile;
 pub mod programmes;
@@ -51,6 +52,8 @@ impl Warnings {
 pub enum PageKind {
     Profile,
     News,
+    /// A cluster network's own page.
+    Network,
 }
 
 /// What happened to one page.
@@ -83,6 +86,7 @@ impl fmt::Display for PageKind {
         f.write_str(match self {
             Self::Profile => "profile",
             Self::News => "news",
+            Self::Network => "network",
         })
     }
 }
@@ -105,6 +109,7 @@ fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
     match layout {
         Layout::LegacyProfile | Layout::CurrentProfile => Ok(PageKind::Profile),
         Layout::NewsList => Ok(PageKind::News),
+        Layout::Network => Ok(PageKind::Network),
         other if other.carries_data() => Err((
             1,
             format!("{other}: the importer does not read this layout yet"),
@@ -267,7 +272,12 @@ pub async fn run(
             }),
         }
     }
-    classified.sort_by_key(|(kind, ..)| *kind != PageKind::Profile);
+    // Networks first, then profiles, then news: each links to what came before.
+    classified.sort_by_key(|(kind, ..)| match kind {
+        PageKind::Network => 0,
+        PageKind::Profile => 1,
+        PageKind::News => 2,
+    });
 
     let entries = manifest.index();
     let mut known = known::Known::default();
@@ -438,6 +448,10 @@ async fn write_page(
                 _ => profile::parse(&lines, warnings),
             };
             write::profile(tx, known, parsed, page.file, entry, warnings).await
+        }
+        PageKind::Network => {
+            let parsed = network_page::parse(&lines, warnings);
+            write::network_page(tx, known, parsed, entry).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, warnings)

@@ -13,6 +13,12 @@ pub struct Model {
     pub kind: String,
     pub label: Option<String>,
     pub website: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub description: Option<String>,
+    pub coordinator: Option<String>,
+    pub email: Option<String>,
+    pub founded_year: Option<i32>,
+    pub member_organisations: Option<i32>,
     pub version: i32,
 }
 
@@ -79,6 +85,30 @@ pub struct Fields {
     pub kind: String,
     pub label: Option<String>,
     pub website: Option<String>,
+    pub about: About,
+}
+
+/// What the network's own page states of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct About {
+    pub description: Option<String>,
+    pub coordinator: Option<String>,
+    pub email: Option<String>,
+    pub founded_year: Option<i32>,
+    /// Cluster organisations it gathers, as the page counts them.
+    pub member_organisations: Option<i32>,
+}
+
+impl About {
+    pub fn of(m: &Model) -> Self {
+        Self {
+            description: m.description.clone(),
+            coordinator: m.coordinator.clone(),
+            email: m.email.clone(),
+            founded_year: m.founded_year,
+            member_organisations: m.member_organisations,
+        }
+    }
 }
 
 impl super::versioned::Versioned for Fields {
@@ -91,6 +121,7 @@ impl super::versioned::Versioned for Fields {
             kind: m.kind.clone(),
             label: m.label.clone(),
             website: m.website.clone(),
+            about: About::of(m),
         }
     }
 
@@ -101,6 +132,12 @@ impl super::versioned::Versioned for Fields {
         a.kind = Set(self.kind);
         a.label = Set(self.label);
         a.website = Set(self.website);
+        let about = self.about;
+        a.description = Set(about.description);
+        a.coordinator = Set(about.coordinator);
+        a.email = Set(about.email);
+        a.founded_year = Set(about.founded_year);
+        a.member_organisations = Set(about.member_organisations);
     }
 
     fn at(id: i32, version: i32) -> sea_orm::Condition {

@@ -47,6 +47,7 @@ pub async fn create(db: &DatabaseConnection, edit: Edit) -> Result<store::networ
         kind: edit.kind.clone().unwrap_or_else(|| "NETWORK".into()),
         label: edit.label.clone().flatten(),
         website: edit.website.clone().flatten(),
+        about: store::network::About::default(),
     };
     let (id, _) = store::network::upsert(&tx, fields, None).await?;
     add_aliases(&tx, id, &edit).await?;

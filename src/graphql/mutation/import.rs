@@ -47,6 +47,8 @@ pub enum ImportedPageKind {
     Profile,
     /// A network's news page.
     News,
+    /// A cluster network's own page.
+    Network,
 }
 
 /// Something the importer skipped or doubted, at a line of the page.

@@ -9,12 +9,15 @@ use sea_orm::{ConnectionTrait, DbErr};
 
 use super::Warnings;
 use super::manifest::{Manifest, PageEntry};
+use super::network_page::NetworkPage;
 use super::news::NewsRow;
 use crate::resolve::keys::news_key;
 use crate::resolve::known::Known;
 use crate::resolve::mentions::{Mention, Target};
 use crate::store;
 use crate::store::outbox::Changed;
+use crate::store::versioned::Versioned;
+use crate::text::slugify;
 
 pub use profile::profile;
 
@@ -52,18 +55,20 @@ pub type Outcome = (String, usize, usize);
 
 pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<(), DbErr> {
     for n in &manifest.networks {
-        let (id, changed) = store::network::upsert(
-            db,
-            store::network::Fields {
-                slug: n.slug.clone(),
-                name: n.name.clone(),
-                kind: n.kind.to_ascii_uppercase(),
-                label: n.label.clone(),
-                website: n.website.clone(),
-            },
-            store::network::find_by_slug(db, &n.slug).await?,
-        )
-        .await?;
+        let stored = store::network::find_by_slug(db, &n.slug).await?;
+        let fields = store::network::Fields {
+            slug: n.slug.clone(),
+            name: n.name.clone(),
+            kind: n.kind.to_ascii_uppercase(),
+            label: n.label.clone(),
+            website: n.website.clone(),
+            // What the network's own page stated stays: the manifest does not say it.
+            about: stored
+                .as_ref()
+                .map(store::network::About::of)
+                .unwrap_or_default(),
+        };
+        let (id, changed) = store::network::upsert(db, fields, stored).await?;
         for alias in std::iter::once(&n.name).chain(&n.aliases) {
             store::network_alias::add(db, id, alias).await?;
         }
@@ -72,6 +77,62 @@ pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<
         }
     }
     Ok(())
+}
+
+/// Writes what a network's own page states of it, onto the known network of that name (by
+/// any of its names) or a new one.
+pub async fn network_page(
+    db: &impl ConnectionTrait,
+    known: &mut Known,
+    page: NetworkPage,
+    entry: &PageEntry,
+) -> Result<Outcome, Error> {
+    let Some(name) = page.name.clone() else {
+        return Err(Error::Page {
+            line: 1,
+            message: "the network page does not name its network".into(),
+        });
+    };
+    let dir = known.networks(db).await?;
+    let stored = match dir.resolve(&name) {
+        Some(Target::Network(id)) => store::network::find_by_ids(db, &[id]).await?.pop(),
+        _ => {
+            let slug = entry.slug.clone().unwrap_or_else(|| slugify(&name));
+            store::network::find_by_slug(db, &slug).await?
+        }
+    };
+    let fields = match &stored {
+        Some(s) => {
+            let mut f = <store::network::Fields as Versioned>::of(s);
+            f.website = page.website.or(f.website);
+            f.about = page.about;
+            f
+        }
+        None => store::network::Fields {
+            slug: entry.slug.clone().unwrap_or_else(|| slugify(&name)),
+            name: name.clone(),
+            kind: "NETWORK".into(),
+            label: None,
+            website: page.website,
+            about: page.about,
+        },
+    };
+    if fields.slug.is_empty() {
+        return Err(Error::Page {
+            line: 1,
+            message: format!(
+                "the network's name {name:?} has no letters or digits to make a slug of"
+            ),
+        });
+    }
+    let slug = fields.slug.clone();
+    let (id, changed) = store::network::upsert(db, fields, stored).await?;
+    store::network_alias::add(db, id, &name).await?;
+    if changed {
+        known.networks_written();
+        store::outbox::record(db, Changed::Network, [id]).await?;
+    }
+    Ok((slug, usize::from(changed), 1))
 }
 
 pub async fn news_page(

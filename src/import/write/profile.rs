@@ -369,6 +369,7 @@ async fn unknown_network(
         kind: "NETWORK".into(),
         label: None,
         website: None,
+        about: store::network::About::default(),
     };
     // No network has this slug: the lookup above found none.
     let (id, _) = store::network::upsert(db, fields, None).await.at(line)?;
