@@ -690,32 +690,38 @@ async fn one_organisation_in_two_layouts_is_one_cluster(backend: Backend) {
     );
 }
 
-/// The real current-layout profiles land with the facts their README row lists.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_real_current_layout_profiles_land_with_their_facts() {
-    let Some(pages) = support::real_platform_pages() else {
-        return;
-    };
+/// A store with these real platform pages imported, and their reports; None (said as
+/// SKIPPED) where the pages are missing.
+async fn with_real_pages(files: &[&str]) -> Option<(TestStore, Vec<PageReport>)> {
+    let pages = support::real_platform_pages()?;
     let store = TestStore::open(Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
-    for file in [
-        "005_profile_ict-cluster.txt",
-        "011_profile_pole-vehicule-du-futur.txt",
-    ] {
+    for file in files {
         std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
     }
     let reports = import_folder(&store.db, dir.path()).await.unwrap();
-    assert_eq!(reports.len(), 2);
-    let get = |slug: &'static str| {
-        let db = store.db.clone();
-        async move {
-            cluster_atlas::store::cluster::find_by_slug(&db, slug)
-                .await
-                .unwrap()
-                .unwrap()
-        }
+    assert_eq!(reports.len(), files.len());
+    Some((store, reports))
+}
+
+async fn stored_cluster(store: &TestStore, slug: &str) -> cluster_atlas::store::cluster::Model {
+    cluster_atlas::store::cluster::find_by_slug(&store.db, slug)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The real current-layout profiles land with the facts their README row lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_current_layout_profiles_land_with_their_facts() {
+    let files = [
+        "005_profile_ict-cluster.txt",
+        "011_profile_pole-vehicule-du-futur.txt",
+    ];
+    let Some((store, _)) = with_real_pages(&files).await else {
+        return;
     };
-    let ict = get("ict-cluster").await;
+    let ict = stored_cluster(&store, "ict-cluster").await;
     assert_eq!(
         (
             ict.name.as_str(),
@@ -752,7 +758,7 @@ async fn the_real_current_layout_profiles_land_with_their_facts() {
         !ict.strategy.unwrap().contains("Webinar"),
         "the teaser is not the profile's"
     );
-    let pvf = get("pole-vehicule-du-futur").await;
+    let pvf = stored_cluster(&store, "pole-vehicule-du-futur").await;
     assert_eq!(pvf.name, "Pôle Véhicule du Futur");
     assert_eq!(pvf.country_code.as_deref(), Some("FR"));
     assert_eq!(pvf.region.as_deref(), Some("Burgundy-Franche-Comté"));
@@ -785,19 +791,12 @@ async fn the_real_current_layout_profiles_land_with_their_facts() {
 /// The real old-layout page with the labels the seeds lack lands with its README facts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_old_layout_variant_lands_with_its_facts() {
-    let Some(pages) = support::real_platform_pages() else {
+    let Some((store, reports)) = with_real_pages(&["007_profile_green-synergy-cluster.txt"]).await
+    else {
         return;
     };
-    let store = TestStore::open(Backend::Sqlite).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = "007_profile_green-synergy-cluster.txt";
-    std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
-    let reports = import_folder(&store.db, dir.path()).await.unwrap();
     assert_eq!(reports[0].subject, "green-synergy-cluster");
-    let c = cluster_atlas::store::cluster::find_by_slug(&store.db, "green-synergy-cluster")
-        .await
-        .unwrap()
-        .unwrap();
+    let c = stored_cluster(&store, "green-synergy-cluster").await;
     assert_eq!(c.name, "Green Synergy Cluster");
     assert_eq!(c.established.unwrap().to_string(), "2011-09-13");
     assert_eq!(
@@ -831,19 +830,13 @@ async fn the_real_old_layout_variant_lands_with_its_facts() {
 /// The real network pages land on their network with the facts their README rows list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_real_network_pages_land_with_their_facts() {
-    let Some(pages) = support::real_platform_pages() else {
-        return;
-    };
-    let store = TestStore::open(Backend::Sqlite).await;
-    let dir = tempfile::tempdir().unwrap();
-    for file in [
+    let files = [
         "012_network_serbian-cluster-network.txt",
         "015_network_france-clusters.txt",
-    ] {
-        std::fs::copy(pages.join(file), dir.path().join(file)).unwrap();
-    }
-    let reports = import_folder(&store.db, dir.path()).await.unwrap();
-    assert_eq!(reports.len(), 2);
+    ];
+    let Some((store, _)) = with_real_pages(&files).await else {
+        return;
+    };
     let get = |slug: &'static str| {
         let db = store.db.clone();
         async move {
