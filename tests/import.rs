@@ -908,7 +908,285 @@ async fn a_network_page_fills_in_the_known_network(backend: Backend) {
     assert_eq!(again.coordinator.as_deref(), Some("The Cluster Foundation"));
 }
 
+async fn stored_article(
+    db: &DatabaseConnection,
+    address: &str,
+) -> cluster_atlas::store::news::Model {
+    let key = cluster_atlas::resolve::keys::article_key(address);
+    cluster_atlas::store::news::find_by_key(db, &key)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no article from {address}"))
+}
+
+/// An article is one news item whichever host it was copied to; a copy without byline and
+/// cut short keeps the author, date and body the whole copy stated; the footer files it
+/// under its cluster; a byline that cut the author's name short gets the whole name.
+async fn one_article_from_two_hosts_is_one_item(backend: Backend) {
+    // Arrange: the cluster the articles are filed under.
+    let store = TestStore::open(backend).await;
+    import_fixture(&store.db, "alpine-old.txt").await;
+    const ADDRESS: &str = "https://clustercollaboration.eu/community-news/alpine-widgets-meet-graz";
+
+    // Act: the article, its cut copy from a temporary host, and another article.
+    let whole = import_fixture(&store.db, "alpine-article.txt").await;
+    let copy = import_fixture(&store.db, "alpine-article-copy.txt").await;
+    let cut_author = import_fixture(&store.db, "alpine-article-cut-author.txt").await;
+    let survey = import_fixture(&store.db, "alpine-survey.txt").await;
+
+    // Assert: one item, as the whole copy stated it.
+    assert_eq!(
+        (whole.layout, copy.layout, survey.layout),
+        (
+            import::Layout::Article,
+            import::Layout::UndatedArticle,
+            import::Layout::BreadcrumbArticle
+        )
+    );
+    assert_eq!(
+        (whole.subject.as_str(), copy.subject.as_str()),
+        (ADDRESS, ADDRESS)
+    );
+    let item = stored_article(&store.db, ADDRESS).await;
+    assert_eq!(
+        item.title.as_deref(),
+        Some("Alpine widget makers meet in Graz")
+    );
+    assert_eq!(item.author.as_deref(), Some("Johanna Beispielfrau"));
+    assert_eq!(item.published_on.unwrap().to_string(), "2019-03-12");
+    assert!(item.body.ends_with("within a year."), "{}", item.body);
+    assert!(!item.body.contains("2 4"), "the caption is not text");
+    assert!(
+        said(&copy, "the stored body is kept"),
+        "{:?}",
+        copy.warnings
+    );
+    assert_eq!(item.filed_under.as_deref(), Some("Alpine Widgets Cluster"));
+    let cluster = cluster_atlas::store::cluster::find_by_slug(&store.db, "alpine-widgets-cluster")
+        .await
+        .unwrap()
+        .unwrap();
+    let mentions = cluster_atlas::store::news_mention::for_news(&store.db, &[item.id])
+        .await
+        .unwrap();
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m.name == "Alpine Widgets Cluster" && m.cluster_id == Some(cluster.id)),
+        "{mentions:?}"
+    );
+    let news_items = row_counts(&store.db).await["news"];
+    assert_eq!(news_items, 3);
+
+    // The cut name is made whole; the empty footer files the article under nothing.
+    let abroad = stored_article(
+        &store.db,
+        "https://clustercollaboration.eu/profile-articles/alpine-springs-go-abroad",
+    )
+    .await;
+    assert_eq!(abroad.author.as_deref(), Some("Johanna Beispielfrau"));
+    assert!(said(&cut_author, "taken as"), "{:?}", cut_author.warnings);
+    assert_eq!(abroad.filed_under, None);
+
+    // An article without byline has no date, and its breadcrumb gives its title.
+    let survey = stored_article(
+        &store.db,
+        "https://clustercollaboration.eu/news/alpine-survey-results",
+    )
+    .await;
+    assert_eq!((survey.published_on, survey.author), (None, None));
+    assert_eq!(
+        survey.title.as_deref(),
+        Some("What Alpine clusters plan for 2021")
+    );
+
+    // Importing all again changes nothing.
+    for file in [
+        "alpine-article.txt",
+        "alpine-article-copy.txt",
+        "alpine-survey.txt",
+    ] {
+        let again = import_fixture(&store.db, file).await;
+        assert_eq!(again.changed, 0, "{file}: {:?}", again.warnings);
+    }
+}
+
+/// The real articles land as news items with the facts their README rows list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_articles_land_with_their_facts() {
+    let files = [
+        "005_profile_ict-cluster.txt",
+        "007_profile_green-synergy-cluster.txt",
+        "023_news_2nd-inter-consortia-meeting-within-cluster-excel.txt",
+        "024_news_ht-eccp-news-flash.txt",
+        "025_news_ht-strategic-ict-clusters-meeting-danube-ict-cluste.txt",
+        "027_news_ht-eacn-partnership-meets-european-clusters-allianc.txt",
+        "030_news_cluster-go-international-eu-commission-launches-.txt",
+        "031_news_eu-commission-action-clusters-go-international-c.txt",
+        "034_news_results-first-consultation-among-clusters-go-int.txt",
+        "040_news_ht-clamtex-starts-terrassa-boost-cluster-management.txt",
+        "044_news_exxtra-clusterxchange-scheme.txt",
+        "049_news_give-kick-meeting.txt",
+    ];
+    let Some((store, reports)) = with_real_pages(&files).await else {
+        return;
+    };
+    let article = |path: &'static str| {
+        let db = store.db.clone();
+        async move { stored_article(&db, &format!("https://clustercollaboration.eu{path}")).await }
+    };
+    assert_eq!(reports.len(), files.len());
+    let meeting =
+        article("/community-news/2nd-inter-consortia-meeting-within-cluster-excellence-projects")
+            .await;
+    assert_eq!(
+        meeting.title.as_deref(),
+        Some("2nd Inter-consortia meeting within Cluster excellence projects")
+    );
+    assert_eq!(meeting.author.as_deref(), Some("Daniela Kostova"));
+    assert_eq!(meeting.published_on.unwrap().to_string(), "2018-11-02");
+    assert_eq!(
+        meeting.filed_under.as_deref(),
+        Some("Green Synergy Cluster")
+    );
+    assert!(
+        !meeting.body.contains("\n\n3 1\n\n"),
+        "the stray caption is not text"
+    );
+    let green = stored_cluster(&store, "green-synergy-cluster").await;
+    let mentions = cluster_atlas::store::news_mention::for_news(&store.db, &[meeting.id])
+        .await
+        .unwrap();
+    assert!(
+        mentions.iter().any(|m| m.cluster_id == Some(green.id)),
+        "{mentions:?}"
+    );
+
+    let flash = article("/content/eccp-news-flash").await;
+    assert_eq!(flash.title.as_deref(), Some("ECCP News Flash!"));
+    assert_eq!(flash.author.as_deref(), Some("Lucia Seel"));
+    assert_eq!(flash.published_on.unwrap().to_string(), "2015-10-05");
+    assert!(
+        !flash.body.starts_with("ECCP News Flash!"),
+        "the repeated title"
+    );
+
+    let danube = article("/community-news/strategic-ict-clusters-meeting-danube-ict-clusters-sustainable-cooperation-smart").await;
+    assert_eq!(
+        (danube.published_on, danube.author.as_deref()),
+        (None, None)
+    );
+    assert!(danube.title.unwrap().starts_with("Strategic ICT Clusters"));
+    assert!(danube.body.contains("Art Hotel Belgrade"));
+
+    let eacn = article("/community-news/eacn-partnership-meets-european-clusters-alliance").await;
+    assert_eq!(
+        eacn.title.as_deref(),
+        Some("The EACN Partnership meets the European Clusters Alliance")
+    );
+    assert_eq!(
+        eacn.published_on, None,
+        "'Last Tuesday 2nd of June' names no year"
+    );
+
+    let launch =
+        article("/profile-articles/cluster-go-international-eu-commission-launches-24-european")
+            .await;
+    assert_eq!(launch.author.as_deref(), Some("Chryssa Stavrakaki"));
+    assert_eq!(launch.published_on.unwrap().to_string(), "2016-04-06");
+    assert_eq!(launch.filed_under, None, "the footer names no organisation");
+
+    let action = article(
+        "/news/eu-commission-action-clusters-go-international-contributes-strongly-boost-smes",
+    )
+    .await;
+    assert_eq!(
+        (
+            action.author.as_deref(),
+            action.published_on.unwrap().to_string()
+        ),
+        (Some("Eva Fadil"), "2018-02-21".to_owned())
+    );
+
+    let results =
+        article("/news/results-first-consultation-among-clusters-go-international-partnerships")
+            .await;
+    assert_eq!(
+        results.title.as_deref(),
+        Some(
+            "The Results of the First Consultation Among ‘Clusters Go International’ Partnerships"
+        )
+    );
+    assert_eq!(results.published_on, None);
+    assert!(
+        !results.body.starts_with("The Results of"),
+        "the repeated title"
+    );
+
+    let clamtex = article("/community-news/clamtex-starts-terrassa-boost-cluster-management-skills-support-smes-textile-and").await;
+    assert_eq!(clamtex.title, None, "the page opens on its byline");
+    assert_eq!(clamtex.author.as_deref(), Some("Josep Casamada"));
+    assert_eq!(clamtex.published_on.unwrap().to_string(), "2020-05-04");
+
+    let exxtra = article("/community-news/exxtra-clusterxchange-scheme").await;
+    assert_eq!(exxtra.author.as_deref(), Some("Veronica Elena Bocci"));
+    assert_eq!(exxtra.published_on.unwrap().to_string(), "2020-06-03");
+
+    let give = article("/community-news/give-kick-meeting").await;
+    assert_eq!(give.author.as_deref(), Some("Anna Naydenova"));
+    assert_eq!(give.published_on.unwrap().to_string(), "2018-01-23");
+    assert_eq!(give.filed_under, None, "an empty organisation block");
+    let ict = stored_cluster(&store, "ict-cluster").await;
+    let mentions = cluster_atlas::store::news_mention::for_news(&store.db, &[give.id])
+        .await
+        .unwrap();
+    assert!(
+        mentions.iter().any(|m| m.cluster_id == Some(ict.id)),
+        "{mentions:?}"
+    );
+}
+
+/// The migration that lets an item be undated keeps every item, both ways, and refuses to
+/// go back while an undated item exists (the old schema could not hold it).
+async fn the_undated_news_migration_keeps_every_item(backend: Backend) {
+    use migration::MigratorTrait;
+    // Arrange: the sample pages' news, and one undated article.
+    let store = TestStore::open(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    write_good_pages(dir.path());
+    let _ = import_folder(&store.db, dir.path()).await;
+    let dated = row_counts(&store.db).await["news"];
+    assert!(dated > 0);
+    let survey = import_fixture(&store.db, "alpine-survey.txt").await;
+
+    // Act + Assert: down is refused while the undated item exists.
+    let refused = migration::Migrator::down(&store.db, Some(1)).await;
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains("no publication date")),
+        "down must refuse"
+    );
+    assert_eq!(row_counts(&store.db).await["news"], dated + 1);
+
+    // Without it, down and up again keep every dated item and its date.
+    let before = cluster_atlas::store::news::find_by_ids(&store.db, &[1])
+        .await
+        .unwrap();
+    cluster_atlas::store::news::delete_others(&store.db, &survey.subject, &[])
+        .await
+        .unwrap();
+    migration::Migrator::down(&store.db, Some(1)).await.unwrap();
+    assert_eq!(row_counts(&store.db).await["news"], dated);
+    migration::Migrator::up(&store.db, None).await.unwrap();
+    let after = cluster_atlas::store::news::find_by_ids(&store.db, &[1])
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    assert!(after[0].published_on.is_some());
+}
+
 on_both_backends! {
+    the_undated_news_migration_keeps_every_item => super::the_undated_news_migration_keeps_every_item;
+    one_article_from_two_hosts_is_one_item => super::one_article_from_two_hosts_is_one_item;
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;
     pages_never_overwrite_what_they_do_not_describe => super::pages_never_overwrite_what_they_do_not_describe;
     a_cut_page_never_erases_what_it_does_not_reach => super::a_cut_page_never_erases_what_it_does_not_reach;

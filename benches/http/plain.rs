@@ -140,7 +140,7 @@ struct NewsJson {
 #[serde(rename_all = "camelCase")]
 struct NewsNode {
     title: Option<String>,
-    published_on: NaiveDate,
+    published_on: Option<NaiveDate>,
 }
 
 async fn profile(

@@ -11,6 +11,7 @@ mod m0005_name_stamp;
 mod m0006_store_identity;
 mod m0007_current_profile;
 mod m0008_network_pages;
+mod m0009_articles;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_store_identity::Migration),
             Box::new(m0007_current_profile::Migration),
             Box::new(m0008_network_pages::Migration),
+            Box::new(m0009_articles::Migration),
         ]
     }
 }

@@ -821,7 +821,8 @@ impl NewsItem {
     }
 }
 
-/// A news item of a network's news page, with the organisations it names.
+/// A news item: an item of a network's news page, or an article of the platform, with the
+/// organisations it names.
 #[Object]
 impl NewsItem {
     /// Opaque global id.
@@ -836,13 +837,36 @@ impl NewsItem {
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
-    /// Publication date, as published.
-    async fn published_on(&self) -> NaiveDate {
+    /// Publication date, as published; null when the page states none (an article copied
+    /// without its byline).
+    async fn published_on(&self) -> Option<NaiveDate> {
         self.0.published_on
     }
-    /// The date line as written, e.g. "December 04, 2016".
-    async fn published_as(&self) -> &str {
-        &self.0.published_as
+    /// The date as written, e.g. "December 04, 2016"; null when the page states none.
+    async fn published_as(&self) -> Option<&str> {
+        self.0.published_as.as_deref()
+    }
+    /// The author an article's byline names; a name the byline cut short is completed from
+    /// another article by the same author where exactly one matches.
+    async fn author(&self) -> Option<&str> {
+        self.0.author.as_deref()
+    }
+    /// The name of the cluster organisation an article is filed under, as its footer writes
+    /// it.
+    async fn filed_under_name(&self) -> Option<&str> {
+        self.0.filed_under.as_deref()
+    }
+    /// The cluster of the directory an article is filed under, when its footer's name is one.
+    async fn filed_under(&self, ctx: &Context<'_>) -> Res<Option<Cluster>> {
+        let Some(name) = &self.0.filed_under else {
+            return Ok(None);
+        };
+        let mentions = self.mention_rows(ctx).await?;
+        let id = mentions
+            .iter()
+            .find(|m| &m.name == name)
+            .and_then(|m| m.cluster_id);
+        load(ctx, id.map(ClusterById), Cluster).await
     }
     /// True when the date breaks the page's newest-first order and is probably wrong.
     async fn date_suspect(&self) -> bool {

@@ -1,6 +1,7 @@
 //! The page importer: reads pages in the seeds' text layout, tells profile from news page,
 //! parses each into plain rows and writes them through `crate::store`, one transaction a page.
 
+pub mod article;
 pub mod current_profile;
 pub mod dates;
 pub mod envelope;
@@ -54,6 +55,8 @@ pub enum PageKind {
     News,
     /// A cluster network's own page.
     Network,
+    /// An article of the platform (one page, one news item).
+    Article,
 }
 
 /// What happened to one page.
@@ -87,6 +90,7 @@ impl fmt::Display for PageKind {
             Self::Profile => "profile",
             Self::News => "news",
             Self::Network => "network",
+            Self::Article => "article",
         })
     }
 }
@@ -110,6 +114,9 @@ fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
         Layout::LegacyProfile | Layout::CurrentProfile => Ok(PageKind::Profile),
         Layout::NewsList => Ok(PageKind::News),
         Layout::Network => Ok(PageKind::Network),
+        Layout::Article | Layout::UndatedArticle | Layout::BreadcrumbArticle => {
+            Ok(PageKind::Article)
+        }
         other if other.carries_data() => Err((
             1,
             format!("{other}: the importer does not read this layout yet"),
@@ -276,7 +283,7 @@ pub async fn run(
     classified.sort_by_key(|(kind, ..)| match kind {
         PageKind::Network => 0,
         PageKind::Profile => 1,
-        PageKind::News => 2,
+        PageKind::News | PageKind::Article => 2,
     });
 
     let entries = manifest.index();
@@ -457,6 +464,11 @@ async fn write_page(
             let rows = news::parse(&lines, warnings)
                 .map_err(|(line, message)| write::Error::Page { line, message })?;
             write::news_page(tx, known, rows, entry, warnings).await
+        }
+        PageKind::Article => {
+            let parsed = article::parse(&lines, page.layout, warnings)
+                .map_err(|(line, message)| write::Error::Page { line, message })?;
+            write::article(tx, known, parsed, entry, warnings).await
         }
     }
 }

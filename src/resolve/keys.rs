@@ -17,3 +17,9 @@ pub fn news_key(source: &str, published_as: &str, body: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The natural key of an article: its page alone (the address normalised, so that one
+/// article copied to another host is one item), whatever its byline, date or text say.
+pub fn article_key(source: &str) -> String {
+    news_key(source, "article", "")
+}

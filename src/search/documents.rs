@@ -452,7 +452,9 @@ fn news_documents(fields: &Fields, items: &[store::news::Indexed], labels: &News
                 b.text(TextField::Title, title);
             }
             b.text(TextField::Body, &n.body);
-            b.day(n.published_on);
+            if let Some(day) = n.published_on {
+                b.day(day);
+            }
             let networks: BTreeSet<&String> = n
                 .networks
                 .iter()

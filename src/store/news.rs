@@ -1,4 +1,4 @@
-//! `news`: one item of a network's news page.
+//! `news`: one item of a network's news page, or one article of the platform.
 
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
@@ -15,12 +15,18 @@ pub struct Model {
     pub publisher_id: Option<i32>,
     pub position: i32,
     pub title: Option<String>,
-    pub published_on: Date,
-    pub published_as: String,
+    /// Unknown for an article that states no date: none is invented.
+    pub published_on: Option<Date>,
+    /// The date as the page wrote it.
+    pub published_as: Option<String>,
     /// The date breaks the page's newest-first order, so it is probably wrong.
     pub date_suspect: bool,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// The byline's author, completed where the byline cut the name short.
+    pub author: Option<String>,
+    /// The cluster organisation an article is filed under (its footer), as written.
+    pub filed_under: Option<String>,
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
@@ -90,7 +96,7 @@ fn ordering(direction: super::window::Direction) -> super::window::Ordering<Colu
         column: Column::PublishedOn,
         id: Column::Id,
         direction,
-        nullable: false,
+        nullable: true,
     }
 }
 
@@ -159,7 +165,7 @@ pub struct Indexed {
     pub id: i32,
     pub publisher_id: Option<i32>,
     pub title: Option<String>,
-    pub published_on: Date,
+    pub published_on: Option<Date>,
     pub body: String,
     pub clusters: Vec<i32>,
     pub networks: Vec<i32>,
@@ -169,7 +175,7 @@ type IndexedRow = (
     i32,
     Option<i32>,
     Option<String>,
-    Date,
+    Option<Date>,
     String,
     Option<String>,
     Option<String>,
@@ -290,10 +296,22 @@ pub async fn latest_mentioning(
         .join(", ");
     let seek = match after {
         Some(key) => {
-            let d1 = bind(key.value.clone());
-            let d2 = bind(key.value.clone());
-            let id = bind(key.id.into());
-            format!(" AND (n.published_on < {d1} OR (n.published_on = {d2} AND n.id > {id}))")
+            // Undated items come last, by id.
+            match key.value {
+                sea_orm::Value::ChronoDate(None) => format!(
+                    " AND n.published_on IS NULL AND n.id > {}",
+                    bind(key.id.into())
+                ),
+                _ => {
+                    let d1 = bind(key.value.clone());
+                    let d2 = bind(key.value.clone());
+                    let id = bind(key.id.into());
+                    format!(
+                        " AND (n.published_on IS NULL OR n.published_on < {d1} \
+                         OR (n.published_on = {d2} AND n.id > {id}))"
+                    )
+                }
+            }
         }
         None => String::new(),
     };
@@ -302,7 +320,7 @@ pub async fn latest_mentioning(
     let sql = format!(
         "SELECT * FROM (\
            SELECT n.*, m.{col} AS parent_id, \
-                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY n.published_on DESC, n.id ASC) AS rn, \
+                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY CASE WHEN n.published_on IS NULL THEN 1 ELSE 0 END, n.published_on DESC, n.id ASC) AS rn, \
                   COUNT(*) OVER (PARTITION BY m.{col}) AS mentioning \
            FROM news n JOIN news_mention m ON m.news_id = n.id \
            WHERE m.{col} IN ({ids}){seek}\
@@ -353,10 +371,12 @@ pub struct Fields {
     pub publisher_id: Option<i32>,
     pub position: i32,
     pub title: Option<String>,
-    pub published_on: Date,
-    pub published_as: String,
+    pub published_on: Option<Date>,
+    pub published_as: Option<String>,
     pub date_suspect: bool,
     pub body: String,
+    pub author: Option<String>,
+    pub filed_under: Option<String>,
 }
 
 /// The stored items with these keys, by key: a page's items are looked up in one statement.
@@ -398,6 +418,8 @@ impl super::versioned::Versioned for Fields {
             published_as: m.published_as.clone(),
             date_suspect: m.date_suspect,
             body: m.body.clone(),
+            author: m.author.clone(),
+            filed_under: m.filed_under.clone(),
         }
     }
 
@@ -412,6 +434,8 @@ impl super::versioned::Versioned for Fields {
         a.published_as = Set(self.published_as);
         a.date_suspect = Set(self.date_suspect);
         a.body = Set(self.body);
+        a.author = Set(self.author);
+        a.filed_under = Set(self.filed_under);
     }
 
     fn at(id: i32, version: i32) -> sea_orm::Condition {
@@ -472,4 +496,43 @@ pub async fn published_by(db: &impl ConnectionTrait, network_id: i32) -> Result<
 
 pub async fn find_by_key(db: &impl ConnectionTrait, key: &str) -> Result<Option<Model>, DbErr> {
     Entity::find().filter(Column::Key.eq(key)).one(db).await
+}
+
+/// The whole author names that begin with `prefix` (a byline that cut the name short), at
+/// most two: one is the name meant, two leave it ambiguous.
+pub async fn authors_beginning(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<Vec<String>, DbErr> {
+    use sea_orm::QuerySelect;
+    let names: Vec<Option<String>> = Entity::find()
+        .select_only()
+        .column(Column::Author)
+        .distinct()
+        .filter(Column::Author.starts_with(prefix))
+        .filter(Column::Author.not_like(format!("%{CUT}")))
+        .limit(2)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(names.into_iter().flatten().collect())
+}
+
+/// The ellipsis a byline ends a cut name with.
+pub const CUT: char = '\u{2026}';
+
+/// Items whose author is a name cut short, with that name.
+pub async fn cut_authors(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, Option<String>)> = Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::Author])
+        .filter(Column::Author.like(format!("%{CUT}")))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, a)| Some((id, a?)))
+        .collect())
 }

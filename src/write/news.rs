@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::stale;
-use crate::resolve::keys::news_key;
+use crate::resolve::keys::{article_key, news_key};
 use crate::resolve::known::Known;
 use crate::resolve::mentions::Mention;
 use crate::store::outbox::Changed;
@@ -46,7 +46,7 @@ pub async fn create(db: &DatabaseConnection, edit: Edit) -> Result<store::news::
         source_url,
         publisher_id,
         edit.title.clone().flatten(),
-        published_on,
+        Some(published_on),
         body,
     );
     if store::news::find_by_key(&tx, &fields.key).await?.is_some() {
@@ -75,7 +75,7 @@ pub async fn update(
         edit.source_url.clone().unwrap_or(before.source_url.clone()),
         publisher_id,
         edit.title.clone().unwrap_or(before.title.clone()),
-        edit.published_on.unwrap_or(before.published_on),
+        edit.published_on.or(before.published_on),
         edit.body.clone().unwrap_or(before.body.clone()),
     );
     // An edit that leaves the date and body keeps the date as the page wrote it.
@@ -87,12 +87,21 @@ pub async fn update(
         },
         position: before.position,
         date_suspect: before.date_suspect && f.published_on == before.published_on,
+        author: before.author.clone(),
+        filed_under: before.filed_under.clone(),
         ..f
     };
-    let f = store::news::Fields {
-        key: news_key(&f.source_url, &f.published_as, &f.body),
-        ..f
+    // An article is one item whatever its text says: its key stays its page's.
+    let key = if before.key == article_key(&before.source_url) {
+        article_key(&f.source_url)
+    } else {
+        news_key(
+            &f.source_url,
+            f.published_as.as_deref().unwrap_or_default(),
+            &f.body,
+        )
     };
+    let f = store::news::Fields { key, ..f };
     if f.key != before.key && store::news::find_by_key(&tx, &f.key).await?.is_some() {
         return Err(duplicate());
     }
@@ -119,12 +128,16 @@ fn fields(
     source_url: String,
     publisher_id: Option<i32>,
     title: Option<String>,
-    published_on: NaiveDate,
+    published_on: Option<NaiveDate>,
     body: String,
 ) -> store::news::Fields {
-    let published_as = published_on.format("%Y-%m-%d").to_string();
+    let published_as = published_on.map(|d| d.format("%Y-%m-%d").to_string());
     store::news::Fields {
-        key: news_key(&source_url, &published_as, &body),
+        key: news_key(
+            &source_url,
+            published_as.as_deref().unwrap_or_default(),
+            &body,
+        ),
         source_url,
         publisher_id,
         position: 0,
@@ -133,6 +146,8 @@ fn fields(
         published_as,
         date_suspect: false,
         body,
+        author: None,
+        filed_under: None,
     }
 }
 

@@ -49,6 +49,8 @@ pub enum ImportedPageKind {
     News,
     /// A cluster network's own page.
     Network,
+    /// An article of the platform, with or without its byline.
+    Article,
 }
 
 /// Something the importer skipped or doubted, at a line of the page.

@@ -1,6 +1,7 @@
 //! Writes parsed pages through the store, by natural key, so a second import of the same
 //! page changes nothing.
 
+mod article;
 mod profile;
 
 use std::collections::HashSet;
@@ -19,6 +20,7 @@ use crate::store::outbox::Changed;
 use crate::store::versioned::Versioned;
 use crate::text::slugify;
 
+pub use article::article;
 pub use profile::profile;
 
 /// Why a page was not written, with the line it is about.
@@ -148,21 +150,7 @@ pub async fn news_page(
             message: "news page without a source address: add it to the manifest".into(),
         });
     };
-    let publisher_id = match &entry.publisher {
-        Some(slug) => match store::network::find_by_slug(db, slug).await? {
-            Some(n) => Some(n.id),
-            None => {
-                return Err(Error::Page {
-                    line: 1,
-                    message: format!("manifest publisher {slug:?} is not a known network"),
-                });
-            }
-        },
-        None => {
-            warnings.push(1, "news page without a publisher in the manifest");
-            None
-        }
-    };
+    let publisher_id = publisher(db, entry, warnings).await?;
     let dir = known.everyone(db).await?;
     let mut keep = Vec::with_capacity(rows.len());
     let mut touched = Vec::new();
@@ -189,10 +177,12 @@ pub async fn news_page(
                 publisher_id,
                 position: row.position,
                 title: row.title.clone(),
-                published_on: row.published_on,
-                published_as: row.published_as.clone(),
+                published_on: Some(row.published_on),
+                published_as: Some(row.published_as.clone()),
                 date_suspect: row.date_suspect,
                 body: row.body.clone(),
+                author: None,
+                filed_under: None,
             },
             stored.remove(&key),
         )
@@ -231,6 +221,25 @@ pub async fn news_page(
     Ok((source, changed + removed, keep.len()))
 }
 
+/// The network the manifest names as the page's publisher.
+async fn publisher(
+    db: &impl ConnectionTrait,
+    entry: &PageEntry,
+    warnings: &mut Warnings,
+) -> Result<Option<i32>, Error> {
+    let Some(slug) = &entry.publisher else {
+        warnings.push(1, "news page without a publisher in the manifest");
+        return Ok(None);
+    };
+    match store::network::find_by_slug(db, slug).await? {
+        Some(n) => Ok(Some(n.id)),
+        None => Err(Error::Page {
+            line: 1,
+            message: format!("manifest publisher {slug:?} is not a known network"),
+        }),
+    }
+}
+
 pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usize, DbErr> {
     let dir = known.everyone(db).await?;
     let mut linked = 0;
@@ -251,5 +260,29 @@ pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usiz
         store::outbox::record(db, Changed::News, [m.news_id]).await?;
         linked += 1;
     }
-    Ok(linked)
+    Ok(linked + complete_cut_authors(db).await?)
+}
+
+/// Completes the authors that bylines cut short ("Alina Danieles…") once an article names
+/// the same author in full: whichever page came first, the name ends up whole.
+async fn complete_cut_authors(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let mut completed = 0;
+    for (id, cut) in store::news::cut_authors(db).await? {
+        let prefix = cut.trim_end_matches(store::news::CUT).trim_end();
+        let wholes = store::news::authors_beginning(db, prefix).await?;
+        let [whole] = wholes.as_slice() else {
+            continue;
+        };
+        let Some(row) = store::news::find_by_ids(db, &[id]).await?.pop() else {
+            continue;
+        };
+        let fields = store::news::Fields {
+            author: Some(whole.clone()),
+            ..<store::news::Fields as Versioned>::of(&row)
+        };
+        store::news::upsert(db, fields, Some(row)).await?;
+        store::outbox::record(db, Changed::News, [id]).await?;
+        completed += 1;
+    }
+    Ok(completed)
 }
