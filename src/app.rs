@@ -17,6 +17,11 @@ const SAMPLES: &[(&str, &str)] = &[
     ("masit.txt", include_str!("../data/masit.txt")),
     ("ict-net.txt", include_str!("../data/ict-net.txt")),
     ("bbs-news.txt", include_str!("../data/bbs-news.txt")),
+    ("alpine-days.txt", include_str!("../data/alpine-days.txt")),
+    (
+        "alpine-days-2025.txt",
+        include_str!("../data/alpine-days-2025.txt"),
+    ),
 ];
 const SAMPLE_MANIFEST: &str = include_str!("../data/manifest.toml");
 
@@ -28,7 +33,15 @@ pub async fn open_store(url: &str) -> anyhow::Result<DatabaseConnection> {
     store::migrate(&db)
         .await
         .context("migrating the database")?;
-    Ok(db)
+    if sea_orm::ConnectionTrait::get_database_backend(&db) != sea_orm::DbBackend::Sqlite {
+        return Ok(db);
+    }
+    // A SQLite connection of the pool that read before a migration may keep reading the
+    // schema as it was ("no such column"): serve from connections opened after it.
+    db.close().await.context("closing the migrating pool")?;
+    store::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))
 }
 
 /// The URL without its password, for logs.

@@ -5,7 +5,7 @@
 //! that are not JSON, `405` for mutations over GET. This is the one place errors get their
 //! `extensions.code`.
 
-mod graphiql;
+pub mod graphiql;
 pub mod identify;
 pub mod persisted;
 pub mod rate;

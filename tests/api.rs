@@ -511,7 +511,150 @@ async fn a_current_layout_profile_is_served_with_its_own_facts(backend: Backend)
     );
 }
 
+/// The sample series' editions are listed by date and filtered by period, country and
+/// series; an event is a node, and a search hit of its own kind.
+async fn events_are_listed_filtered_found_and_fetched_as_nodes(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let q = r#"query ($filter: EventFilter) { events(filter: $filter) { totalCount
+        edges { node { id name startsOn endsOn datePrecision city country { code } venue
+        organiser hasSummary startTime timeZone series { slug name } } } } }"#;
+    let names = |data: &serde_json::Value| -> Vec<String> {
+        data["events"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let all = server
+        .data(
+            q,
+            json!({ "filter": { "series": ["alpine-cluster-days"] } }),
+        )
+        .await;
+    assert_eq!(all["events"]["totalCount"], 4);
+    assert_eq!(
+        names(&all),
+        [
+            "Alpine Cluster Days Annecy",
+            "Alpine Cluster Days",
+            "Alpine Cluster Days Innsbruck",
+            "Alpine Cluster Days Bolzano"
+        ],
+        "earliest first; Graz's own page named its edition last"
+    );
+    let graz = &all["events"]["edges"][1]["node"];
+    assert_eq!(
+        (&graz["startsOn"], &graz["endsOn"], &graz["datePrecision"]),
+        (&json!("2025-06-03"), &json!("2025-06-05"), &json!("DAY"))
+    );
+    assert_eq!(
+        (&graz["city"], &graz["country"]["code"], &graz["venue"]),
+        (&json!("Graz"), &json!("AT"), &json!("Congress Hall"))
+    );
+    assert_eq!(graz["organiser"], "Alpine Widgets Cluster");
+    assert_eq!(
+        (&graz["startTime"], &graz["timeZone"]),
+        (&json!("09:30"), &json!("CEST"))
+    );
+    assert_eq!(
+        graz["hasSummary"], true,
+        "the series page offers its summary"
+    );
+    assert_eq!(graz["series"]["name"], "Alpine Cluster Days");
+
+    let upcoming = server
+        .data(
+            q,
+            json!({ "filter": { "from": "2025-12-01", "country": ["at", "IT"] } }),
+        )
+        .await;
+    assert_eq!(
+        names(&upcoming),
+        [
+            "Alpine Cluster Days Innsbruck",
+            "Alpine Cluster Days Bolzano"
+        ],
+        "Innsbruck ends on 2 December"
+    );
+    let in_2024 = server
+        .data(
+            q,
+            json!({ "filter": { "from": "2024-01-01", "to": "2024-12-31" } }),
+        )
+        .await;
+    assert_eq!(names(&in_2024), ["Alpine Cluster Days Annecy"]);
+
+    let id = graz["id"].as_str().unwrap();
+    let node = server
+        .data(
+            "query ($id: ID!) { node(id: $id) { ... on Event { name city } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        node["node"],
+        json!({ "name": "Alpine Cluster Days", "city": "Graz" })
+    );
+
+    let found = server
+        .data(
+            r#"{ search(query: "Innsbruck", kinds: [EVENT]) { totalCount
+                edges { node { kind entity { ... on Event { name } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(found["search"]["totalCount"], 1);
+    assert_eq!(
+        found["search"]["edges"][0]["node"]["entity"]["name"],
+        "Alpine Cluster Days Innsbruck"
+    );
+    let series = server
+        .data(
+            r#"{ eventSeries(slug: "alpine-cluster-days") { name editions { city } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        series["eventSeries"]["editions"],
+        json!([{ "city": "Annecy" }, { "city": "Graz" }, { "city": "Innsbruck" }, { "city": "Bolzano" }])
+    );
+}
+
+/// Every operation GraphiQL opens with runs on the sample data without an error, and finds
+/// something: the example is the first thing a newcomer runs.
+async fn graphiqls_example_operations_all_answer(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let document = cluster_atlas::http::graphiql::EXAMPLE_OPERATION;
+    let names: Vec<&str> = document
+        .lines()
+        .filter_map(|l| l.strip_prefix("query "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["Profile", "SerbianClusters", "Events"]);
+    for name in names {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/graphql", server.url))
+            .json(&json!({ "query": document, "operationName": name }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(response.get("errors").is_none(), "{name}: {response}");
+        let data = response["data"].as_object().unwrap();
+        assert!(
+            data.values().all(|v| !v.is_null()),
+            "{name} found nothing: {response}"
+        );
+    }
+}
+
 on_both_backends! {
+    graphiqls_example_operations_all_answer => super::graphiqls_example_operations_all_answer;
+    events_are_listed_filtered_found_and_fetched_as_nodes => super::events_are_listed_filtered_found_and_fetched_as_nodes;
     a_current_layout_profile_is_served_with_its_own_facts => super::a_current_layout_profile_is_served_with_its_own_facts;
     masit_profile_from_the_sample_data_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::Sample);
     masit_profile_from_the_seed_page_has_the_pages_facts => |b| masit_profile_has_the_pages_facts(b, Pages::RealSeeds);

@@ -1160,7 +1160,13 @@ async fn the_undated_news_migration_keeps_every_item(backend: Backend) {
     let survey = import_fixture(&store.db, "alpine-survey.txt").await;
 
     // Act + Assert: down is refused while the undated item exists.
-    let refused = migration::Migrator::down(&store.db, Some(1)).await;
+    let migrations = migration::Migrator::migrations();
+    let at = migrations
+        .iter()
+        .position(|m| m.name() == "m0009_articles")
+        .unwrap();
+    let to_before = Some(u32::try_from(migrations.len() - at).unwrap());
+    let refused = migration::Migrator::down(&store.db, to_before).await;
     assert!(
         refused.is_err_and(|e| e.to_string().contains("no publication date")),
         "down must refuse"
@@ -1174,7 +1180,9 @@ async fn the_undated_news_migration_keeps_every_item(backend: Backend) {
     cluster_atlas::store::news::delete_others(&store.db, &survey.subject, &[])
         .await
         .unwrap();
-    migration::Migrator::down(&store.db, Some(1)).await.unwrap();
+    migration::Migrator::down(&store.db, to_before)
+        .await
+        .unwrap();
     assert_eq!(row_counts(&store.db).await["news"], dated);
     migration::Migrator::up(&store.db, None).await.unwrap();
     let after = cluster_atlas::store::news::find_by_ids(&store.db, &[1])
@@ -1184,7 +1192,188 @@ async fn the_undated_news_migration_keeps_every_item(backend: Backend) {
     assert!(after[0].published_on.is_some());
 }
 
+async fn events_of(
+    db: &DatabaseConnection,
+    series: &str,
+) -> Vec<cluster_atlas::store::event::Model> {
+    let filter = cluster_atlas::store::event::Filter {
+        series: vec![series.to_owned()],
+        ..Default::default()
+    };
+    let window = cluster_atlas::store::window::Window {
+        after: None,
+        before: None,
+        limit: 100,
+        from_end: false,
+    };
+    cluster_atlas::store::event::page(
+        db,
+        &filter,
+        cluster_atlas::store::window::Direction::Asc,
+        &window,
+    )
+    .await
+    .unwrap()
+    .rows
+}
+
+/// A series is the union of its editions over every crawl of its page; an edition read
+/// from its own page and from the series' list is one event, with what each states.
+async fn one_series_is_the_union_of_its_crawls(backend: Backend) {
+    // Arrange: an edition's own page, then the series' page.
+    let store = TestStore::open(backend).await;
+    import_fixture(&store.db, "alpine-days-2025.txt").await;
+    let first = import_fixture(&store.db, "alpine-days-series.txt").await;
+    assert!(said(&first, "cut short"), "{:?}", first.warnings);
+    let cities = |events: &[cluster_atlas::store::event::Model]| -> Vec<String> {
+        events
+            .iter()
+            .map(|e| e.city.clone().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        cities(&events_of(&store.db, "alpine-cluster-days").await),
+        ["Annecy", "Graz", "Innsbruck", "Bolzano"]
+    );
+
+    // Act: a later crawl of the series' page, with another list of editions.
+    let text = std::fs::read_to_string(
+        support::root().join("tests/fixtures/pages/alpine-days-series.txt"),
+    )
+    .unwrap()
+    .replace("Annecy, France – 10-11 October 2024\n", "")
+    .replace(
+        "📅 Bolzano",
+        "📅 Chamonix, France – 8-9 October 2026 SAVE THE DATE!\n📅 Bolzano",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("later.txt"), text).unwrap();
+    let later = import_folder(&store.db, dir.path()).await.unwrap();
+
+    // Assert: the union, Graz as its own page and the list state it together.
+    assert_eq!(later[0].subject, "alpine-cluster-days");
+    let events = events_of(&store.db, "alpine-cluster-days").await;
+    assert_eq!(
+        cities(&events),
+        ["Annecy", "Graz", "Innsbruck", "Bolzano", "Chamonix"]
+    );
+    let graz = &events[1];
+    assert_eq!(graz.venue.as_deref(), Some("Congress Hall"));
+    assert!(graz.has_summary);
+    assert_eq!(
+        graz.source_url.as_deref(),
+        Some(
+            "https://clustercollaboration.eu/event-calendar/alpine-cluster-days-3-5-june-2025-graz"
+        ),
+        "its own page stays its source"
+    );
+    assert_eq!(graz.country_code.as_deref(), Some("AT"));
+
+    // Importing the same again changes nothing.
+    assert_eq!(
+        import_folder(&store.db, dir.path()).await.unwrap()[0].changed,
+        0
+    );
+}
+
+/// The real event pages land as events with the facts their README rows list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_event_pages_land_with_their_facts() {
+    let files = [
+        "054_event_european-cluster-conference.txt",
+        "055_event_european-cluster-conference-14-16-may-2019-conne.txt",
+        "058_event_clusters-meet-regions.txt",
+    ];
+    let Some((store, _)) = with_real_pages(&files).await else {
+        return;
+    };
+    let regions = events_of(&store.db, "clusters-meet-regions").await;
+    let editions: Vec<(String, String, String, String)> = regions
+        .iter()
+        .map(|e| {
+            (
+                e.city.clone().unwrap_or_default(),
+                e.country_code.clone().unwrap_or_default(),
+                e.starts_on.to_string(),
+                e.ends_on.to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Malaga", "ES", "2022-02-16", "2022-02-17"),
+        ("Vilnius", "LT", "2022-04-26", "2022-04-27"),
+        ("Katowice", "PL", "2022-11-07", "2022-11-08"),
+        ("Zagreb", "HR", "2022-11-29", "2022-11-30"),
+        ("Barcelona", "ES", "2022-12-14", "2022-12-16"),
+        ("Kosice", "SK", "2023-03-29", "2023-03-30"),
+        ("Kittilä", "FI", "2023-04-25", "2023-04-27"),
+        ("Skåne", "SE", "2023-06-15", "2023-06-16"),
+        ("Burgas", "BG", "2023-09-13", "2023-09-15"),
+        ("Lyon", "FR", "2023-10-12", "2023-10-13"),
+        ("Prague", "CZ", "2023-10-23", "2023-10-24"),
+        ("Düsseldorf", "DE", "2023-11-08", "2023-11-09"),
+        ("Iași", "RO", "2023-11-21", "2023-11-23"),
+    ]
+    .map(|(a, b, c, d)| (a.to_owned(), b.to_owned(), c.to_owned(), d.to_owned()));
+    assert_eq!(editions, expected);
+    assert!(
+        regions[0].has_summary && !regions[1].has_summary,
+        "Malaga has a summary, Vilnius none"
+    );
+
+    let conference = events_of(&store.db, "european-cluster-conference").await;
+    let bucharest = &conference[0];
+    assert_eq!(
+        (
+            bucharest.starts_on.to_string(),
+            bucharest.ends_on.to_string()
+        ),
+        ("2019-05-14".to_owned(), "2019-05-16".to_owned())
+    );
+    assert_eq!(bucharest.venue.as_deref(), Some("Palace of Parliament"));
+    assert_eq!(
+        (bucharest.city.as_deref(), bucharest.country_code.as_deref()),
+        (Some("Bucharest"), Some("RO"))
+    );
+    assert_eq!(bucharest.organiser.as_deref(), Some("European Commission"));
+    let prague = &conference[1];
+    assert_eq!(prague.name, "European Cluster Conference 2022");
+    assert_eq!(
+        (
+            prague.starts_on.to_string(),
+            prague.ends_on.to_string(),
+            prague.city.as_deref()
+        ),
+        (
+            "2022-09-26".to_owned(),
+            "2022-09-27".to_owned(),
+            Some("Prague")
+        )
+    );
+    assert_eq!(
+        prague.organiser.as_deref(),
+        Some("Czech Ministry for Industry and Trade")
+    );
+    assert_eq!(conference.len(), 2, "the side events are no editions");
+    let side = cluster_atlas::store::event::find_by_ids(&store.db, &(1..=40).collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "Meeting of the European Cluster Associations and Networks")
+        .expect("the side event of 26 September");
+    assert_eq!(side.starts_on.to_string(), "2022-09-26");
+    assert_eq!(
+        (
+            side.start_time.as_deref(),
+            side.end_time.as_deref(),
+            side.time_zone.as_deref()
+        ),
+        (Some("09:00"), Some("13:00"), Some("CEST"))
+    );
+}
+
 on_both_backends! {
+    one_series_is_the_union_of_its_crawls => super::one_series_is_the_union_of_its_crawls;
     the_undated_news_migration_keeps_every_item => super::the_undated_news_migration_keeps_every_item;
     one_article_from_two_hosts_is_one_item => super::one_article_from_two_hosts_is_one_item;
     bad_pages_fail_at_their_line_and_leave_no_trace => super::bad_pages_fail_at_their_line_and_leave_no_trace;

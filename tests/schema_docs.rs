@@ -16,6 +16,7 @@ const UNDESCRIBED_LIBRARY_TYPES: &[&str] = &[
     "ClusterConnection",
     "NetworkConnection",
     "NewsItemConnection",
+    "EventConnection",
 ];
 
 /// Where something lacks a description, or shares one with a sibling, one line each.

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use cluster_atlas::import::lines::{self, Line, NAME_MAX_CHARS};
 use cluster_atlas::import::{
-    self, Layout, Manifest, Warnings, current_profile, envelope, network_page, news, profile,
+    self, Layout, Manifest, Warnings, article, current_profile, envelope, event_page, network_page,
+    news, profile,
 };
 use cluster_atlas::resolve::mentions::{Directory, Target};
 use cluster_atlas::search::{Request, Search};
@@ -53,6 +54,30 @@ pub fn import_page(bytes: &[u8]) {
             }
             if let Some(text) = &p.collaborates_with {
                 directory.mentions(text);
+            }
+        }
+        Layout::Article | Layout::UndatedArticle | Layout::BreadcrumbArticle => {
+            let Ok(a) = article::parse(&lines, layout, &mut warnings) else {
+                return;
+            };
+            let text = format!("{}\n\n{}", a.title.unwrap_or_default(), a.body);
+            directory.mentions(&text);
+            if let Some(name) = &a.filed_under {
+                directory.resolve(name);
+            }
+        }
+        Layout::Event => {
+            let page = event_page::parse(&lines, &mut warnings);
+            if let Some(series) = &page.series {
+                check_name(series);
+            }
+            for e in &page.events {
+                let chars = e.name.chars().count();
+                assert!(
+                    chars <= NAME_MAX_CHARS,
+                    "an event name of {chars} characters"
+                );
+                assert!(e.starts_on <= e.ends_on, "{e:?} ends before it starts");
             }
         }
         _ => {

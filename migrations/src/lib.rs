@@ -12,6 +12,8 @@ mod m0006_store_identity;
 mod m0007_current_profile;
 mod m0008_network_pages;
 mod m0009_articles;
+mod m0010_events;
+mod m0011_projects;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_current_profile::Migration),
             Box::new(m0008_network_pages::Migration),
             Box::new(m0009_articles::Migration),
+            Box::new(m0010_events::Migration),
+            Box::new(m0011_projects::Migration),
         ]
     }
 }

@@ -15,11 +15,12 @@ pub struct GlobalId {
 
 /// The node types that have global ids.
 /// Services and participations are parts of a cluster, not nodes: `node` answers null.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 7] = [
     "Cluster",
     "Network",
     "NewsItem",
     "Programme",
+    "Event",
     "Service",
     "Participation",
 ];

@@ -12,8 +12,8 @@ use sea_orm::DatabaseConnection;
 use crate::store::news::Parent;
 use crate::store::window::Key;
 use crate::store::{
-    cluster, contact, cooperation_activity, cooperation_country, membership, network, news,
-    news_mention, participation, programme, service_group, term,
+    cluster, contact, cooperation_activity, cooperation_country, event, event_series, membership,
+    network, news, news_mention, participation, programme, service_group, term,
 };
 
 use super::batch::{Batcher, Fetch};
@@ -79,6 +79,9 @@ by_id!(ClusterById, cluster::Model, cluster::find_by_ids);
 by_id!(NetworkById, network::Model, network::find_by_ids);
 by_id!(ProgrammeById, programme::Model, programme::find_by_ids);
 by_id!(NewsById, news::Model, news::find_by_ids);
+by_id!(EventById, event::Model, event::find_by_ids);
+by_id!(SeriesById, event_series::Model, event_series::find_by_ids);
+children!(EditionsOf, (i32, event::Model), event::editions_of, 0);
 by_id!(
     ParticipationById,
     participation::Model,

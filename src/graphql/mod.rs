@@ -4,6 +4,7 @@ mod batch;
 mod connection;
 mod context;
 mod errors;
+mod events;
 mod ids;
 mod limits;
 mod loaders;

@@ -16,7 +16,7 @@ pub struct QueryRoot;
 
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
-    use super::loaders::{ClusterById, NetworkById, NewsById, ProgrammeById, load};
+    use super::loaders::{ClusterById, EventById, NetworkById, NewsById, ProgrammeById, load};
     let GlobalId { kind, id } = GlobalId::decode(&id)?;
     match kind {
         "Cluster" => load(ctx, Some(ClusterById(id)), |m| Node::Cluster(Cluster(m))).await,
@@ -28,6 +28,12 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
             .await
         }
         "NewsItem" => load(ctx, Some(NewsById(id)), |m| Node::NewsItem(NewsItem(m))).await,
+        "Event" => {
+            load(ctx, Some(EventById(id)), |m| {
+                Node::Event(super::events::Event(m))
+            })
+            .await
+        }
         _ => Ok(None),
     }
 }
@@ -295,7 +301,7 @@ impl QueryRoot {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Res<Connection<String, NewsItem, NewsTotal>> {
         let direction: Direction = order_by.unwrap_or(OrderDirection::Desc).into();
-        let tag = format!("news:{direction:?}");
+        let tag = format!("news:{}", direction.as_str());
         let window = connection::window(
             &tag,
             ValueKind::Date,
@@ -318,6 +324,35 @@ impl QueryRoot {
             NewsItem,
             NewsTotal::Filtered(filter),
         ))
+    }
+
+    /// Events (conferences, workshops, editions of a series) by start date, earliest first.
+    #[graphql(complexity = "connection::page_cost(first.or(last), child_complexity)")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<super::events::EventFilter>,
+        #[graphql(desc = "Start date order; ASC (earliest first) when omitted.")] order_by: Option<
+            OrderDirection,
+        >,
+        #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+    ) -> Res<Connection<String, super::events::Event, super::events::EventTotal>> {
+        super::events::events(ctx, filter, order_by, (first, after, last, before)).await
+    }
+
+    /// An event series by slug.
+    async fn event_series(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The series' slug, e.g. \"clusters-meet-regions\".")] slug: String,
+    ) -> Res<Option<super::events::EventSeries>> {
+        let row = store::event_series::find_by_slug(db(ctx)?, &slug)
+            .await
+            .map_err(internal)?;
+        Ok(row.map(super::events::EventSeries))
     }
 
     /// The terms of one taxonomy with the number of clusters that picked each, most used first.

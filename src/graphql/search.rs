@@ -26,6 +26,8 @@ pub enum SearchKind {
     ProgrammeParticipation,
     /// A news item.
     News,
+    /// An event.
+    Event,
 }
 
 impl SearchKind {
@@ -35,6 +37,7 @@ impl SearchKind {
             Kind::Service => Some(Self::Service),
             Kind::Participation => Some(Self::ProgrammeParticipation),
             Kind::News => Some(Self::News),
+            Kind::Event => Some(Self::Event),
             Kind::Suggestion => None,
         }
     }
@@ -45,6 +48,7 @@ impl SearchKind {
             Self::Service => Kind::Service,
             Self::ProgrammeParticipation => Kind::Participation,
             Self::News => Kind::News,
+            Self::Event => Kind::Event,
         }
     }
 }
@@ -141,6 +145,7 @@ pub enum SearchEntity {
     Service(Service),
     ProgrammeParticipation(ProgrammeParticipation),
     NewsItem(NewsItem),
+    Event(super::events::Event),
 }
 
 /// A matched word's place in a highlight's `text`, in UTF-16 code units (what JavaScript
@@ -185,7 +190,9 @@ impl SearchHit {
     /// The thing found, loaded with the other hits' (one statement per kind); null only if
     /// it was deleted since the index last caught up.
     async fn entity(&self, ctx: &Context<'_>) -> Res<Option<SearchEntity>> {
-        use super::loaders::{ClusterById, NewsById, ParticipationById, ServiceById, load};
+        use super::loaders::{
+            ClusterById, EventById, NewsById, ParticipationById, ServiceById, load,
+        };
         let id = self.id;
         match self.kind {
             SearchKind::Cluster => {
@@ -197,6 +204,12 @@ impl SearchHit {
             SearchKind::News => {
                 load(ctx, Some(NewsById(id)), |m| {
                     SearchEntity::NewsItem(NewsItem(m))
+                })
+                .await
+            }
+            SearchKind::Event => {
+                load(ctx, Some(EventById(id)), |m| {
+                    SearchEntity::Event(super::events::Event(m))
                 })
                 .await
             }

@@ -24,6 +24,7 @@ pub enum Node {
     Network(Network),
     NewsItem(NewsItem),
     Programme(Programme),
+    Event(super::events::Event),
 }
 
 /// A country, by its ISO 3166-1 alpha-2 code.

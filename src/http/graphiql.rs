@@ -4,8 +4,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The operation GraphiQL opens with: a nested profile and a filtered list.
-const EXAMPLE_OPERATION: &str = r#"# A nested profile, and a filtered list with its total.
+/// The operations GraphiQL opens with: a nested profile, a filtered list, and events.
+pub const EXAMPLE_OPERATION: &str = r#"# A nested profile, a filtered list with its total, and the events of a series.
 query Profile {
   cluster(slug: "masit") {
     name
@@ -24,6 +24,13 @@ query SerbianClusters {
     totalCount
     edges { cursor node { name region excellenceLabel established } }
     pageInfo { hasNextPage endCursor }
+  }
+}
+
+query Events {
+  events(filter: { from: "2025-01-01", series: ["alpine-cluster-days"] }, first: 10) {
+    totalCount
+    edges { node { name startsOn endsOn city country { name } venue series { name } } }
   }
 }
 "#;

@@ -5,6 +5,8 @@ pub mod article;
 pub mod current_profile;
 pub mod dates;
 pub mod envelope;
+pub mod event_dates;
+pub mod event_page;
 mod kept;
 pub mod layout;
 pub mod lines;
@@ -57,6 +59,8 @@ pub enum PageKind {
     Network,
     /// An article of the platform (one page, one news item).
     Article,
+    /// An event's page, or an event series' page with its editions.
+    Event,
 }
 
 /// What happened to one page.
@@ -91,6 +95,7 @@ impl fmt::Display for PageKind {
             Self::News => "news",
             Self::Network => "network",
             Self::Article => "article",
+            Self::Event => "event",
         })
     }
 }
@@ -117,6 +122,7 @@ fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
         Layout::Article | Layout::UndatedArticle | Layout::BreadcrumbArticle => {
             Ok(PageKind::Article)
         }
+        Layout::Event => Ok(PageKind::Event),
         other if other.carries_data() => Err((
             1,
             format!("{other}: the importer does not read this layout yet"),
@@ -283,7 +289,7 @@ pub async fn run(
     classified.sort_by_key(|(kind, ..)| match kind {
         PageKind::Network => 0,
         PageKind::Profile => 1,
-        PageKind::News | PageKind::Article => 2,
+        PageKind::News | PageKind::Article | PageKind::Event => 2,
     });
 
     let entries = manifest.index();
@@ -469,6 +475,10 @@ async fn write_page(
             let parsed = article::parse(&lines, page.layout, warnings)
                 .map_err(|(line, message)| write::Error::Page { line, message })?;
             write::article(tx, known, parsed, entry, warnings).await
+        }
+        PageKind::Event => {
+            let parsed = event_page::parse(&lines, warnings);
+            write::event_page(tx, parsed, entry, warnings).await
         }
     }
 }

@@ -23,3 +23,10 @@ pub fn news_key(source: &str, published_as: &str, body: &str) -> String {
 pub fn article_key(source: &str) -> String {
     news_key(source, "article", "")
 }
+
+/// The natural key of an event: an edition of a series by the series and its first day
+/// (`scope` the series' slug), another event by its source, name and first day (`scope`
+/// the source and the folded name). Hashed: names and addresses can be long.
+pub fn event_key(scope: &str, starts_on: chrono::NaiveDate) -> String {
+    news_key(scope, "event", &starts_on.to_string())
+}

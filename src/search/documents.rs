@@ -356,6 +356,45 @@ pub async fn networks(
     })
 }
 
+/// The documents of the events `ids` (none for those deleted): the name as a title, what
+/// the source says of it as body, its place, its year and country as facets.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    fields: &Fields,
+    ids: &[i32],
+) -> Result<Derived, DbErr> {
+    let docs = store::event::find_by_ids(db, ids)
+        .await?
+        .iter()
+        .map(|e| {
+            let owner = owner(store::outbox::Changed::Event, e.id);
+            let mut b = Builder::new(fields, Kind::Event, e.id, &owner);
+            b.text(TextField::Title, &e.name);
+            for prose in [&e.description, &e.organiser].into_iter().flatten() {
+                b.text(TextField::Body, prose);
+            }
+            for place in [&e.venue, &e.city].into_iter().flatten() {
+                b.text(TextField::Places, place);
+            }
+            if let Some(code) = &e.country_code {
+                if let Some(country) = crate::geo::by_code(code) {
+                    b.text(TextField::Places, country.name);
+                }
+                b.facet(facet::COUNTRY, code);
+            }
+            b.day(e.starts_on);
+            b.done()
+        })
+        .collect();
+    Ok(Derived {
+        owners: ids
+            .iter()
+            .map(|&id| owner(store::outbox::Changed::Event, id))
+            .collect(),
+        docs,
+    })
+}
+
 /// The documents of the news items `ids` (none for those deleted).
 pub async fn news(
     db: &impl ConnectionTrait,

@@ -160,6 +160,7 @@ pub async fn build(
     }
     if let Some(first) = stretches.first_mut() {
         first.push(Stretch::all(Changed::Network));
+        first.push(Stretch::all(Changed::Event));
     }
     let labels = Arc::new(documents::NewsLabels::every(db).await?);
     let readers: Vec<_> = stretches
@@ -285,6 +286,9 @@ async fn next_batch(
         Changed::Network => {
             store::ids_between(db, network::Column::Id, after, below, BATCH).await?
         }
+        Changed::Event => {
+            store::ids_between(db, store::event::Column::Id, after, below, BATCH).await?
+        }
     };
     let Some(&last) = ids.last() else {
         return Ok(None);
@@ -331,6 +335,7 @@ async fn derive(
         Changed::Cluster => documents::clusters(db, fields, ids, shared).await,
         Changed::Network => documents::networks(db, fields, ids).await,
         Changed::News => documents::news(db, fields, ids).await,
+        Changed::Event => documents::events(db, fields, ids).await,
     }
 }
 

@@ -10,7 +10,7 @@ use super::analysis;
 
 /// Bump when the fields or what goes into them change: an index of another version is
 /// rebuilt, never read.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What a document stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,14 +22,17 @@ pub enum Kind {
     /// A name to complete while typing (cluster, network, place, taxonomy term); never a
     /// search hit.
     Suggestion,
+    /// An event. Last, so the codes of the kinds before it stay those of older indexes.
+    Event,
 }
 
 impl Kind {
-    pub const HITS: [Kind; 4] = [
+    pub const HITS: [Kind; 5] = [
         Self::Cluster,
         Self::Service,
         Self::Participation,
         Self::News,
+        Self::Event,
     ];
 
     pub fn code(self) -> u64 {
@@ -43,6 +46,7 @@ impl Kind {
             Self::Participation,
             Self::News,
             Self::Suggestion,
+            Self::Event,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -56,6 +60,7 @@ impl Kind {
             Self::Participation => "PROGRAMME_PARTICIPATION",
             Self::News => "NEWS",
             Self::Suggestion => "SUGGESTION",
+            Self::Event => "EVENT",
         }
     }
 }

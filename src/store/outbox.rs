@@ -24,6 +24,7 @@ pub enum Changed {
     Cluster,
     Network,
     News,
+    Event,
 }
 
 impl Changed {
@@ -32,11 +33,12 @@ impl Changed {
             Self::Cluster => "cluster",
             Self::Network => "network",
             Self::News => "news",
+            Self::Event => "event",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Cluster, Self::Network, Self::News]
+        [Self::Cluster, Self::Network, Self::News, Self::Event]
             .into_iter()
             .find(|k| k.as_str() == s)
     }

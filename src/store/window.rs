@@ -18,6 +18,16 @@ pub enum Direction {
     Desc,
 }
 
+impl Direction {
+    /// The direction's name in cursors: a cursor is good only for the order it came from.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "Asc",
+            Self::Desc => "Desc",
+        }
+    }
+}
+
 /// What to fetch: `limit` rows after `after` and before `before`, from the start or, with
 /// `from_end`, from the end (for `last`).
 #[derive(Clone, Debug)]

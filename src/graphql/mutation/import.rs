@@ -51,6 +51,8 @@ pub enum ImportedPageKind {
     Network,
     /// An article of the platform, with or without its byline.
     Article,
+    /// An event's page, or an event series' page with its editions.
+    Event,
 }
 
 /// Something the importer skipped or doubted, at a line of the page.

@@ -2,6 +2,7 @@
 //! page changes nothing.
 
 mod article;
+mod event;
 mod profile;
 
 use std::collections::HashSet;
@@ -21,6 +22,7 @@ use crate::store::versioned::Versioned;
 use crate::text::slugify;
 
 pub use article::article;
+pub use event::event_page;
 pub use profile::profile;
 
 /// Why a page was not written, with the line it is about.
