@@ -652,7 +652,64 @@ async fn graphiqls_example_operations_all_answer(backend: Backend) {
     }
 }
 
+/// A project's profile is served with its partnership, each partner linked to its cluster,
+/// and the cluster lists the project.
+async fn a_project_is_served_with_its_partners_and_from_its_clusters(backend: Backend) {
+    // Arrange: ICT NET's partnership, in our own words, beside the sample pages.
+    let server = TestServer::start(backend).await;
+    let page = "Home > Eu Project Profile > DANWIDGET - Danube widget partnership\n\nPrimary tabs\n\nGeneral Information\nCOSME/Cluster Excellence/2nd call\nProject duration: \nTuesday, 01 March, 2016 to Thursday, 28 February, 2019\nTotal budget: \n€ 480,000\nEU Contribution: \nPartnership Composition: \nOrganisation nameFunctionCountryWebsite linkECCP linkIs Cluster Organisation ?\nICT NET\tCoordinator\tSerbia\nMASIT\tPartner\tNorth Macedonia\n";
+    cluster_atlas::import::run(
+        &server.db,
+        &cluster_atlas::import::Manifest::default(),
+        vec![(std::path::PathBuf::from("danwidget.txt"), page.to_owned())],
+        &ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+
+    // Act
+    let data = server
+        .data(
+            r#"{ project(slug: "danwidget") { id name programme startsOn endsOn totalBudgetEur euContributionEur
+                partners { name function country { code } cluster { slug } } }
+                cluster(slug: "masit") { projects { slug } } }"#,
+            json!({}),
+        )
+        .await;
+
+    // Assert
+    let p = &data["project"];
+    assert_eq!(p["name"], "DANWIDGET - Danube widget partnership");
+    assert_eq!(
+        (&p["startsOn"], &p["endsOn"]),
+        (&json!("2016-03-01"), &json!("2019-02-28"))
+    );
+    assert_eq!(
+        (&p["totalBudgetEur"], &p["euContributionEur"]),
+        (&json!(480000.0), &json!(null))
+    );
+    assert_eq!(
+        p["partners"],
+        json!([
+            { "name": "ICT NET", "function": "Coordinator", "country": { "code": "RS" }, "cluster": { "slug": "ict-net" } },
+            { "name": "MASIT", "function": "Partner", "country": { "code": "MK" }, "cluster": { "slug": "masit" } }
+        ])
+    );
+    assert_eq!(
+        data["cluster"]["projects"],
+        json!([{ "slug": "danwidget" }])
+    );
+    let node = server
+        .data(
+            "query ($id: ID!) { node(id: $id) { ... on Project { slug } } }",
+            json!({ "id": p["id"] }),
+        )
+        .await;
+    assert_eq!(node["node"]["slug"], "danwidget");
+}
+
 on_both_backends! {
+    a_project_is_served_with_its_partners_and_from_its_clusters => super::a_project_is_served_with_its_partners_and_from_its_clusters;
     graphiqls_example_operations_all_answer => super::graphiqls_example_operations_all_answer;
     events_are_listed_filtered_found_and_fetched_as_nodes => super::events_are_listed_filtered_found_and_fetched_as_nodes;
     a_current_layout_profile_is_served_with_its_own_facts => super::a_current_layout_profile_is_served_with_its_own_facts;

@@ -1372,7 +1372,134 @@ async fn the_real_event_pages_land_with_their_facts() {
     );
 }
 
+async fn partners_of(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> (
+    cluster_atlas::store::project::Model,
+    Vec<cluster_atlas::store::project_partner::Model>,
+) {
+    let project = cluster_atlas::store::project::find_by_slug(db, slug)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no project {slug}"));
+    let partners = cluster_atlas::store::project_partner::for_projects(db, &[project.id])
+        .await
+        .unwrap();
+    (project, partners)
+}
+
+/// A project's old and current profiles are one project; its partners name clusters, found
+/// also when the cluster is imported after the project.
+async fn one_project_in_two_layouts_with_its_partners(backend: Backend) {
+    // Arrange + Act: the old profile, the cluster it names, then the current profile.
+    let store = TestStore::open(backend).await;
+    let old = import_fixture(&store.db, "alpclean-project.txt").await;
+    import_fixture(&store.db, "alpine-old.txt").await;
+    let current = import_fixture(&store.db, "alpclean-project-current.txt").await;
+
+    // Assert
+    assert_eq!(
+        (old.layout, current.layout),
+        (
+            import::Layout::LegacyProject,
+            import::Layout::CurrentProject
+        )
+    );
+    assert_eq!(
+        (old.subject.as_str(), current.subject.as_str()),
+        ("alpclean", "alpclean")
+    );
+    let (p, partners) = partners_of(&store.db, "alpclean").await;
+    assert_eq!(
+        p.programme.as_deref(),
+        Some("COSME/Cluster Excellence/3rd call")
+    );
+    assert_eq!(
+        (
+            p.starts_on.unwrap().to_string(),
+            p.ends_on.unwrap().to_string()
+        ),
+        ("2019-03-01".to_owned(), "2021-02-28".to_owned())
+    );
+    assert_eq!(
+        (p.total_budget_eur, p.eu_contribution_eur),
+        (Some(1_250_000), Some(999_500))
+    );
+    assert_eq!(
+        (p.country_code.as_deref(), p.completeness),
+        (Some("AT"), Some(70))
+    );
+    assert!(
+        p.summary.unwrap().starts_with("Five clusters"),
+        "the newer page's summary"
+    );
+    let cluster = cluster_atlas::store::cluster::find_by_slug(&store.db, "alpine-widgets-cluster")
+        .await
+        .unwrap()
+        .unwrap();
+    let named: Vec<(&str, Option<&str>, Option<i32>)> = partners
+        .iter()
+        .map(|r| (r.name.as_str(), r.country_code.as_deref(), r.cluster_id))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("Alpine Widgets Cluster", Some("AT"), Some(cluster.id)),
+            ("Lake Garda Energy Cluster", Some("IT"), None),
+            ("Savoie Solar Network", None, None),
+        ],
+        "the current profile lists no partners: the old page's stay"
+    );
+    assert_eq!(
+        import_fixture(&store.db, "alpclean-project.txt")
+            .await
+            .changed,
+        0
+    );
+}
+
+/// The real old-layout project profile lands with the facts of its README row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_project_profile_lands_with_its_facts() {
+    let files = ["018_network_cosmenerg-cluster-excellence-project-central-and.txt"];
+    let Some((store, _)) = with_real_pages(&files).await else {
+        return;
+    };
+    let (p, partners) = partners_of(&store.db, "cosmenerg").await;
+    assert!(
+        p.name
+            .starts_with("COSMENERG - Cluster Excellence project in Central and Eastern")
+    );
+    assert_eq!(
+        p.programme.as_deref(),
+        Some("COSME/Cluster Excellence/2nd call")
+    );
+    assert_eq!(
+        (
+            p.starts_on.unwrap().to_string(),
+            p.ends_on.unwrap().to_string()
+        ),
+        ("2016-11-16".to_owned(), "2018-11-15".to_owned())
+    );
+    assert_eq!((p.total_budget_eur, p.eu_contribution_eur), (None, None));
+    let names: Vec<&str> = partners.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "GREEN ENERGY Innovative Biomass Cluster",
+            "ECOPANONIA - Eco-energy and eco-culture cluster"
+        ]
+    );
+    assert!(
+        p.summary
+            .unwrap()
+            .starts_with("To strengthen the participating clusters")
+    );
+}
+
 on_both_backends! {
+    one_project_in_two_layouts_with_its_partners => super::one_project_in_two_layouts_with_its_partners;
     one_series_is_the_union_of_its_crawls => super::one_series_is_the_union_of_its_crawls;
     the_undated_news_migration_keeps_every_item => super::the_undated_news_migration_keeps_every_item;
     one_article_from_two_hosts_is_one_item => super::one_article_from_two_hosts_is_one_item;

@@ -8,7 +8,7 @@ use std::path::Path;
 use cluster_atlas::import::lines::{self, Line, NAME_MAX_CHARS};
 use cluster_atlas::import::{
     self, Layout, Manifest, Warnings, article, current_profile, envelope, event_page, network_page,
-    news, profile,
+    news, profile, project_page,
 };
 use cluster_atlas::resolve::mentions::{Directory, Target};
 use cluster_atlas::search::{Request, Search};
@@ -64,6 +64,16 @@ pub fn import_page(bytes: &[u8]) {
             directory.mentions(&text);
             if let Some(name) = &a.filed_under {
                 directory.resolve(name);
+            }
+        }
+        Layout::LegacyProject | Layout::CurrentProject => {
+            let page = project_page::parse(&lines, &mut warnings);
+            for partner in &page.partners {
+                assert!(partner.name.chars().count() <= NAME_MAX_CHARS);
+                directory.resolve(&partner.name);
+            }
+            if let (Some(from), Some(to)) = (page.starts_on, page.ends_on) {
+                assert!(from <= to, "a project that ends before it starts");
             }
         }
         Layout::Event => {

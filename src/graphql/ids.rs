@@ -15,12 +15,13 @@ pub struct GlobalId {
 
 /// The node types that have global ids.
 /// Services and participations are parts of a cluster, not nodes: `node` answers null.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "Cluster",
     "Network",
     "NewsItem",
     "Programme",
     "Event",
+    "Project",
     "Service",
     "Participation",
 ];

@@ -13,7 +13,8 @@ use crate::store::news::Parent;
 use crate::store::window::Key;
 use crate::store::{
     cluster, contact, cooperation_activity, cooperation_country, event, event_series, membership,
-    network, news, news_mention, participation, programme, service_group, term,
+    network, news, news_mention, participation, programme, project, project_partner, service_group,
+    term,
 };
 
 use super::batch::{Batcher, Fetch};
@@ -82,6 +83,19 @@ by_id!(NewsById, news::Model, news::find_by_ids);
 by_id!(EventById, event::Model, event::find_by_ids);
 by_id!(SeriesById, event_series::Model, event_series::find_by_ids);
 children!(EditionsOf, (i32, event::Model), event::editions_of, 0);
+by_id!(ProjectById, project::Model, project::find_by_ids);
+children!(
+    PartnersOf,
+    project_partner::Model,
+    project_partner::for_projects,
+    project_id
+);
+children!(
+    PartneringOf,
+    (i32, project_partner::Model),
+    project_partner::for_clusters,
+    0
+);
 by_id!(
     ParticipationById,
     participation::Model,

@@ -9,6 +9,7 @@ mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod projects;
 mod query;
 mod search;
 mod shape;

@@ -16,7 +16,9 @@ pub struct QueryRoot;
 
 /// The node a global id names.
 async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
-    use super::loaders::{ClusterById, EventById, NetworkById, NewsById, ProgrammeById, load};
+    use super::loaders::{
+        ClusterById, EventById, NetworkById, NewsById, ProgrammeById, ProjectById, load,
+    };
     let GlobalId { kind, id } = GlobalId::decode(&id)?;
     match kind {
         "Cluster" => load(ctx, Some(ClusterById(id)), |m| Node::Cluster(Cluster(m))).await,
@@ -31,6 +33,12 @@ async fn load_node(ctx: &Context<'_>, id: ID) -> Res<Option<Node>> {
         "Event" => {
             load(ctx, Some(EventById(id)), |m| {
                 Node::Event(super::events::Event(m))
+            })
+            .await
+        }
+        "Project" => {
+            load(ctx, Some(ProjectById(id)), |m| {
+                Node::Project(super::projects::Project(m))
             })
             .await
         }
@@ -341,6 +349,20 @@ impl QueryRoot {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
     ) -> Res<Connection<String, super::events::Event, super::events::EventTotal>> {
         super::events::events(ctx, filter, order_by, (first, after, last, before)).await
+    }
+
+    /// EU projects (their profiles and partnerships), by name.
+    async fn projects(&self, ctx: &Context<'_>) -> Res<Vec<super::projects::Project>> {
+        super::projects::all(ctx).await
+    }
+
+    /// An EU project by slug.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's slug, e.g. \"cosmenerg\".")] slug: String,
+    ) -> Res<Option<super::projects::Project>> {
+        super::projects::by_slug(ctx, &slug).await
     }
 
     /// An event series by slug.

@@ -25,6 +25,7 @@ pub enum Node {
     NewsItem(NewsItem),
     Programme(Programme),
     Event(super::events::Event),
+    Project(super::projects::Project),
 }
 
 /// A country, by its ISO 3166-1 alpha-2 code.
@@ -571,6 +572,18 @@ impl Cluster {
             .into_iter()
             .map(|(row, programme)| ProgrammeParticipation(row, programme))
             .collect())
+    }
+    /// EU projects whose partnership names the cluster, by name.
+    async fn projects(&self, ctx: &Context<'_>) -> Res<Vec<super::projects::Project>> {
+        let partnering = loader(ctx)?
+            .load_one(PartneringOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let ids = partnering.iter().map(|(_, p)| ProjectById(p.project_id));
+        let mut projects = loader(ctx)?.load_each(ids).await?;
+        projects.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        projects.dedup_by_key(|p| p.id);
+        Ok(projects.into_iter().map(super::projects::Project).collect())
     }
     /// Networks and partnerships the cluster belongs to.
     async fn networks(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {

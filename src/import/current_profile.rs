@@ -134,7 +134,7 @@ fn header(content: &[&Line<'_>], profile: &mut Profile, warnings: &mut Warnings)
 }
 
 /// `Bulgaria: South-West (Bulgaria)`: a country the geography knows, and its region.
-fn country_region(text: &str) -> Option<(geo::Country, String)> {
+pub(super) fn country_region(text: &str) -> Option<(geo::Country, String)> {
     let (country, region) = text.trim().split_once(": ")?;
     let country = geo::by_name(country.trim())?;
     let region = region.trim();

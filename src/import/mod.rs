@@ -15,6 +15,7 @@ pub mod network_page;
 pub mod news;
 pub mod profile;
 pub mod programmes;
+pub mod project_page;
 pub(crate) mod write;
 
 use std::collections::BTreeMap;
@@ -61,6 +62,8 @@ pub enum PageKind {
     Article,
     /// An event's page, or an event series' page with its editions.
     Event,
+    /// An EU project's profile.
+    Project,
 }
 
 /// What happened to one page.
@@ -96,6 +99,7 @@ impl fmt::Display for PageKind {
             Self::Network => "network",
             Self::Article => "article",
             Self::Event => "event",
+            Self::Project => "project",
         })
     }
 }
@@ -123,6 +127,7 @@ fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
             Ok(PageKind::Article)
         }
         Layout::Event => Ok(PageKind::Event),
+        Layout::LegacyProject | Layout::CurrentProject => Ok(PageKind::Project),
         other if other.carries_data() => Err((
             1,
             format!("{other}: the importer does not read this layout yet"),
@@ -289,7 +294,7 @@ pub async fn run(
     classified.sort_by_key(|(kind, ..)| match kind {
         PageKind::Network => 0,
         PageKind::Profile => 1,
-        PageKind::News | PageKind::Article | PageKind::Event => 2,
+        PageKind::News | PageKind::Article | PageKind::Event | PageKind::Project => 2,
     });
 
     let entries = manifest.index();
@@ -479,6 +484,10 @@ async fn write_page(
         PageKind::Event => {
             let parsed = event_page::parse(&lines, warnings);
             write::event_page(tx, parsed, entry, warnings).await
+        }
+        PageKind::Project => {
+            let parsed = project_page::parse(&lines, warnings);
+            write::project_page(tx, known, parsed, entry, warnings).await
         }
     }
 }

@@ -34,14 +34,21 @@ pub async fn for_projects(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
         .await
 }
 
-/// The partner rows of these clusters, by project.
-pub async fn for_clusters(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Model>, DbErr> {
+/// The partner rows of these clusters with the cluster's id, by project.
+pub async fn for_clusters(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<Vec<(i32, Model)>, DbErr> {
     use sea_orm::QueryOrder;
-    Entity::find()
+    let rows = Entity::find()
         .filter(Column::ClusterId.is_in(ids.iter().copied()))
         .order_by_asc(Column::ProjectId)
         .all(db)
-        .await
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((r.cluster_id?, r)))
+        .collect())
 }
 
 /// Partners whose name named no cluster when they were written.

@@ -53,6 +53,8 @@ pub enum ImportedPageKind {
     Article,
     /// An event's page, or an event series' page with its editions.
     Event,
+    /// An EU project's profile.
+    Project,
 }
 
 /// Something the importer skipped or doubted, at a line of the page.

@@ -4,6 +4,7 @@
 mod article;
 mod event;
 mod profile;
+mod project;
 
 use std::collections::HashSet;
 
@@ -24,6 +25,7 @@ use crate::text::slugify;
 pub use article::article;
 pub use event::event_page;
 pub use profile::profile;
+pub use project::project_page;
 
 /// Why a page was not written, with the line it is about.
 
@@ -262,7 +264,8 @@ pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usiz
         store::outbox::record(db, Changed::News, [m.news_id]).await?;
         linked += 1;
     }
-    Ok(linked + complete_cut_authors(db).await?)
+    let partners = project::relink_partners(db, known).await?;
+    Ok(linked + partners + complete_cut_authors(db).await?)
 }
 
 /// Completes the authors that bylines cut short ("Alina Danieles…") once an article names
