@@ -1498,7 +1498,66 @@ async fn the_real_project_profile_lands_with_its_facts() {
     );
 }
 
+/// A network's page lists its members: those that name clusters become memberships, also
+/// when the cluster is imported after the page, and a profile re-import keeps them.
+async fn a_network_pages_member_list_links_its_clusters(backend: Backend) {
+    // Arrange + Act: the network's page first, the cluster after it.
+    let store = TestStore::open(backend).await;
+    let network = import_fixture(&store.db, "alpine-network-members.txt").await;
+    import_fixture(&store.db, "alpine-old.txt").await;
+
+    // Assert
+    let n = cluster_atlas::store::network::find_by_slug(&store.db, &network.subject)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.kind, "NETWORK");
+    assert_eq!(
+        n.listed_members.as_deref(),
+        Some("Alpine Widgets Cluster\nLake Garda Energy Cluster")
+    );
+    let cluster = cluster_atlas::store::cluster::find_by_slug(&store.db, "alpine-widgets-cluster")
+        .await
+        .unwrap()
+        .unwrap();
+    let members = cluster_atlas::store::membership::clusters_of(&store.db, n.id)
+        .await
+        .unwrap();
+    assert_eq!(members, [cluster.id]);
+
+    // The profile again (it names another network): the page's membership stays.
+    import_fixture(&store.db, "alpine-old.txt").await;
+    let members = cluster_atlas::store::membership::clusters_of(&store.db, n.id)
+        .await
+        .unwrap();
+    assert_eq!(members, [cluster.id]);
+}
+
+/// The real partnership landing page lands as a partnership with its README facts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_partnership_page_lands_as_a_partnership() {
+    let Some((store, reports)) = with_real_pages(&["016_network_first-generation.txt"]).await
+    else {
+        return;
+    };
+    assert_eq!(reports[0].layout, import::Layout::Partnership);
+    let n = cluster_atlas::store::network::find_by_slug(&store.db, &reports[0].subject)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.name, "ESCP-4i: First Generation (2016-2017)");
+    assert_eq!(
+        (n.kind.as_str(), n.founded_year),
+        ("PARTNERSHIP", Some(2016))
+    );
+    assert_eq!(n.member_organisations, None, "it counts partnerships");
+    let description = n.description.unwrap();
+    assert!(description.contains("COS-CLUSTER-2014-3-03"));
+    assert!(description.contains("• including the 15 co-funded projects"));
+}
+
 on_both_backends! {
+    a_network_pages_member_list_links_its_clusters => super::a_network_pages_member_list_links_its_clusters;
     one_project_in_two_layouts_with_its_partners => super::one_project_in_two_layouts_with_its_partners;
     one_series_is_the_union_of_its_crawls => super::one_series_is_the_union_of_its_crawls;
     the_undated_news_migration_keeps_every_item => super::the_undated_news_migration_keeps_every_item;

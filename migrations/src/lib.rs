@@ -14,6 +14,7 @@ mod m0008_network_pages;
 mod m0009_articles;
 mod m0010_events;
 mod m0011_projects;
+mod m0012_network_members;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_articles::Migration),
             Box::new(m0010_events::Migration),
             Box::new(m0011_projects::Migration),
+            Box::new(m0012_network_members::Migration),
         ]
     }
 }

@@ -743,6 +743,15 @@ impl Network {
     async fn member_organisations(&self) -> Option<i32> {
         self.0.member_organisations
     }
+    /// The members its own page lists by name, as written; those naming a cluster of the
+    /// directory are among `members` too.
+    async fn listed_members(&self) -> Vec<&str> {
+        self.0
+            .listed_members
+            .as_deref()
+            .map(|names| names.lines().collect())
+            .unwrap_or_default()
+    }
     /// Member clusters.
     async fn members(&self, ctx: &Context<'_>) -> Res<Vec<NetworkMembership>> {
         let rows = loader(ctx)?
@@ -777,7 +786,8 @@ pub struct NetworkMembership(
 /// A cluster's membership of a network, and which profile field says so.
 #[Object]
 impl NetworkMembership {
-    /// The profile field that states it: MEMBERSHIP_FIELD or COLLABORATION_FIELD.
+    /// What states it: the profile's MEMBERSHIP_FIELD or COLLABORATION_FIELD, or the
+    /// network's own page (NETWORK_PAGE).
     async fn basis(&self) -> &str {
         &self.0.basis
     }

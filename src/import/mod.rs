@@ -122,7 +122,7 @@ fn kind_of(layout: Layout) -> Result<PageKind, (usize, String)> {
     match layout {
         Layout::LegacyProfile | Layout::CurrentProfile => Ok(PageKind::Profile),
         Layout::NewsList => Ok(PageKind::News),
-        Layout::Network => Ok(PageKind::Network),
+        Layout::Network | Layout::Partnership => Ok(PageKind::Network),
         Layout::Article | Layout::UndatedArticle | Layout::BreadcrumbArticle => {
             Ok(PageKind::Article)
         }
@@ -467,9 +467,13 @@ async fn write_page(
             };
             write::profile(tx, known, parsed, page.file, entry, warnings).await
         }
+        PageKind::Network if page.layout == Layout::Partnership => {
+            let parsed = network_page::parse_partnership(&lines, warnings);
+            write::network_page(tx, known, parsed, "PARTNERSHIP", entry).await
+        }
         PageKind::Network => {
             let parsed = network_page::parse(&lines, warnings);
-            write::network_page(tx, known, parsed, entry).await
+            write::network_page(tx, known, parsed, "NETWORK", entry).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, warnings)

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Warnings;
-use super::lines::Line;
+use super::lines::{Line, NAME_MAX_CHARS};
 use crate::store::network::About;
 
 /// What a network's page says of it.
@@ -45,7 +45,10 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> NetworkPage {
     let mut page = NetworkPage::default();
     let content: Vec<&Line<'_>> = lines.iter().filter(|l| !l.is_blank()).collect();
     let mut prose = Vec::new();
-    for line in &content {
+    let mut members = Vec::new();
+    let mut i = 0;
+    while let Some(line) = content.get(i) {
+        i += 1;
         let t = line.text.trim();
         if let Some(crumbs) = t.strip_prefix("Home > ") {
             page.name = crumbs.rsplit(" > ").next().map(str::to_owned);
@@ -63,14 +66,69 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> NetworkPage {
         if contact_line(t, line.number, &mut page, warnings) {
             continue;
         }
+        if MEMBERS_HEADING.is_match(t) {
+            let listed = member_lines(&content[i..]);
+            i += listed.len();
+            if listed.is_empty() {
+                warnings.push(line.number, format!("{t:?} lists no member"));
+            }
+            members.extend(listed);
+            continue;
+        }
         read_facts(t, &mut page.about);
-        prose.push(
-            line.bullet()
-                .map_or_else(|| t.to_owned(), |b| format!("• {b}")),
-        );
+        prose.push(paragraph(line));
     }
     page.about.description = (!prose.is_empty()).then(|| prose.join("\n\n"));
+    page.about.listed_members = (!members.is_empty()).then(|| members.join("\n"));
     page
+}
+
+/// A partnership programme's landing page (layout L12): its name on the first line
+/// (`ESCP-4i: First Generation (2016-2017)`, the span's first year as the year it began),
+/// then prose. It counts partnerships, not organisations: no member figure is taken.
+pub fn parse_partnership(lines: &[Line<'_>], _warnings: &mut Warnings) -> NetworkPage {
+    static SPAN: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"\(((?:19|20)\d{2})\s*[-–]\s*(?:(?:19|20)\d{2})?\)"));
+    let content: Vec<&Line<'_>> = lines.iter().filter(|l| !l.is_blank()).collect();
+    let mut page = NetworkPage::default();
+    let Some((first, rest)) = content.split_first() else {
+        return page;
+    };
+    let name = first.text.trim();
+    page.name = Some(name.to_owned());
+    page.about.founded_year = SPAN.captures(name).and_then(|c| c[1].parse().ok());
+    // The heading under the title repeats its name without the span.
+    let short = SPAN.replace(name, "").trim().to_lowercase();
+    let prose: Vec<String> = rest
+        .iter()
+        .filter(|l| l.text.trim().to_lowercase() != short)
+        .map(|l| paragraph(l))
+        .collect();
+    page.about.description = (!prose.is_empty()).then(|| prose.join("\n\n"));
+    page
+}
+
+fn paragraph(line: &Line<'_>) -> String {
+    line.bullet()
+        .map_or_else(|| line.text.trim().to_owned(), |b| format!("• {b}"))
+}
+
+/// `Current members of UKS:`, `Our members:`: a member list follows.
+static MEMBERS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)^(?:current |our |the )?(?:full )?members(?: of [^:]{1,80})?:$")
+});
+
+/// The names under a member list's heading: bullets or short lines, up to the first line
+/// of prose.
+fn member_lines(content: &[&Line<'_>]) -> Vec<String> {
+    content
+        .iter()
+        .map_while(|l| {
+            let t = l.bullet().unwrap_or(l.text.trim());
+            let short = t.split_whitespace().count() <= 12 && t.chars().count() <= NAME_MAX_CHARS;
+            (short && !t.ends_with(['.', ':', '!', '?'])).then(|| t.to_owned())
+        })
+        .collect()
 }
 
 /// A line of only a website and an e-mail address; the platform hides many addresses
@@ -144,6 +202,41 @@ mod tests {
         let description = page.about.description.unwrap_or_default();
         assert!(
             description.starts_with("The Widget House") && description.ends_with("• Timely news")
+        );
+    }
+
+    #[test]
+    fn a_member_list_names_its_members_and_leaves_the_prose() {
+        let page = "Home > Cluster Networks > ALPINE NET\nCurrent members of ALPINE NET:\n  • Alpine Widgets Cluster\nLake Garda Energy Cluster\nThe network meets twice a year to share what its members learnt.\nOur members:\n";
+        let mut w = Warnings::default();
+        let page = parse(&split(page), &mut w);
+        assert_eq!(
+            page.about.listed_members.as_deref(),
+            Some("Alpine Widgets Cluster\nLake Garda Energy Cluster")
+        );
+        assert_eq!(
+            page.about.description.as_deref(),
+            Some("The network meets twice a year to share what its members learnt.")
+        );
+        assert!(w.items[0].message.contains("lists no member"), "{w:?}");
+    }
+
+    #[test]
+    fn a_partnership_page_names_its_generation_and_the_year_it_began() {
+        let page = "ALPS-4i: Second Generation (2018-2020)\n\nALPS-4i: Second generation\n\nThe second generation of Alpine partnerships began in 2018.\n\n  • including the 5 co-funded projects\n";
+        let mut w = Warnings::default();
+        let page = parse_partnership(&split(page), &mut w);
+        assert_eq!(
+            page.name.as_deref(),
+            Some("ALPS-4i: Second Generation (2018-2020)")
+        );
+        assert_eq!(page.about.founded_year, Some(2018));
+        assert_eq!(page.about.member_organisations, None);
+        assert_eq!(
+            page.about.description.as_deref(),
+            Some(
+                "The second generation of Alpine partnerships began in 2018.\n\n• including the 5 co-funded projects"
+            )
         );
     }
 

@@ -1,4 +1,5 @@
-//! `membership`: a cluster belongs to a network, and which profile field says so.
+//! `membership`: a cluster belongs to a network, and which profile field (or the network's
+//! own page) says so.
 
 use super::Parent;
 use sea_orm::entity::prelude::*;
@@ -81,14 +82,20 @@ pub async fn replace(
     use sea_orm::ActiveValue::Set;
     let cluster_id = cluster.id;
     let mut seen = std::collections::HashSet::new();
-    let mut rows: Vec<Row> = rows.into_iter().filter(|r| seen.insert(r.0)).collect();
-    rows.sort();
-    let existing = cluster
+    let existing: Vec<Row> = cluster
         .existing(for_clusters(db, &[cluster_id]))
         .await?
         .into_iter()
         .map(|m| (m.network_id, m.basis, m.as_written))
         .collect();
+    // What a network's page states is the page's, not the profile's to take back.
+    let listed = existing.iter().filter(|r| r.1 == BY_NETWORK_PAGE).cloned();
+    let mut rows: Vec<Row> = rows
+        .into_iter()
+        .chain(listed)
+        .filter(|r| seen.insert(r.0))
+        .collect();
+    rows.sort();
     let delete = Entity::delete_many().filter(Column::ClusterId.eq(cluster_id));
     super::children::replace(
         db,
@@ -105,6 +112,9 @@ pub async fn replace(
     .await
 }
 
+/// The basis of a membership the network's own page lists.
+pub const BY_NETWORK_PAGE: &str = "NETWORK_PAGE";
+
 /// Records that the cluster states it belongs to the network (kept if it already does).
 pub async fn put(
     db: &impl ConnectionTrait,
@@ -112,23 +122,37 @@ pub async fn put(
     network_id: i32,
     as_written: &str,
 ) -> Result<(), DbErr> {
+    put_as(db, cluster_id, network_id, "MEMBERSHIP_FIELD", as_written)
+        .await
+        .map(|_| ())
+}
+
+/// Records a membership on `basis`; a membership already stated stays as it is. True when
+/// it was new.
+pub async fn put_as(
+    db: &impl ConnectionTrait,
+    cluster_id: i32,
+    network_id: i32,
+    basis: &str,
+    as_written: &str,
+) -> Result<bool, DbErr> {
     use sea_orm::ActiveValue::Set;
     if Entity::find_by_id((cluster_id, network_id))
         .one(db)
         .await?
         .is_some()
     {
-        return Ok(());
+        return Ok(false);
     }
     ActiveModel {
         cluster_id: Set(cluster_id),
         network_id: Set(network_id),
-        basis: Set("MEMBERSHIP_FIELD".to_owned()),
+        basis: Set(basis.to_owned()),
         as_written: Set(as_written.to_owned()),
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Ends a membership; false when there was none.

@@ -19,6 +19,9 @@ pub struct Model {
     pub email: Option<String>,
     pub founded_year: Option<i32>,
     pub member_organisations: Option<i32>,
+    /// The members its page lists by name, one a line.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub listed_members: Option<String>,
     pub version: i32,
 }
 
@@ -97,6 +100,8 @@ pub struct About {
     pub founded_year: Option<i32>,
     /// Cluster organisations it gathers, as the page counts them.
     pub member_organisations: Option<i32>,
+    /// The members the page lists by name, one a line.
+    pub listed_members: Option<String>,
 }
 
 impl About {
@@ -107,6 +112,7 @@ impl About {
             email: m.email.clone(),
             founded_year: m.founded_year,
             member_organisations: m.member_organisations,
+            listed_members: m.listed_members.clone(),
         }
     }
 }
@@ -138,6 +144,7 @@ impl super::versioned::Versioned for Fields {
         a.email = Set(about.email);
         a.founded_year = Set(about.founded_year);
         a.member_organisations = Set(about.member_organisations);
+        a.listed_members = Set(about.listed_members);
     }
 
     fn at(id: i32, version: i32) -> sea_orm::Condition {
@@ -168,4 +175,20 @@ pub async fn upsert(
         super::name_stamp::touch(db).await?;
     }
     Ok((network.id, changed))
+}
+
+/// The networks whose pages list members by name, with those names.
+pub async fn listing_members(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(i32, Option<String>)> = Entity::find()
+        .select_only()
+        .columns([Column::Id, Column::ListedMembers])
+        .filter(Column::ListedMembers.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, names)| Some((id, names?)))
+        .collect())
 }

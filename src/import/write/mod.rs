@@ -91,6 +91,7 @@ pub async fn network_page(
     db: &impl ConnectionTrait,
     known: &mut Known,
     page: NetworkPage,
+    kind: &str,
     entry: &PageEntry,
 ) -> Result<Outcome, Error> {
     let Some(name) = page.name.clone() else {
@@ -111,13 +112,18 @@ pub async fn network_page(
         Some(s) => {
             let mut f = <store::network::Fields as Versioned>::of(s);
             f.website = page.website.or(f.website);
-            f.about = page.about;
+            // A page cut before its member list does not take the list back.
+            let listed = page.about.listed_members.clone().or(f.about.listed_members);
+            f.about = store::network::About {
+                listed_members: listed,
+                ..page.about
+            };
             f
         }
         None => store::network::Fields {
             slug: entry.slug.clone().unwrap_or_else(|| slugify(&name)),
             name: name.clone(),
-            kind: "NETWORK".into(),
+            kind: kind.to_owned(),
             label: None,
             website: page.website,
             about: page.about,
@@ -265,7 +271,32 @@ pub async fn relink(db: &impl ConnectionTrait, known: &mut Known) -> Result<usiz
         linked += 1;
     }
     let partners = project::relink_partners(db, known).await?;
-    Ok(linked + partners + complete_cut_authors(db).await?)
+    let members = link_listed_members(db, known).await?;
+    Ok(linked + partners + members + complete_cut_authors(db).await?)
+}
+
+/// Makes the members a network's page lists members of it, where they name clusters of
+/// the directory: after every run, so a cluster imported after its network's page is linked.
+async fn link_listed_members(db: &impl ConnectionTrait, known: &mut Known) -> Result<usize, DbErr> {
+    let listings = store::network::listing_members(db).await?;
+    if listings.is_empty() {
+        return Ok(0);
+    }
+    let dir = known.everyone(db).await?;
+    let mut linked = 0;
+    for (network_id, names) in listings {
+        for name in names.lines() {
+            let Some(Target::Cluster(cluster_id)) = dir.resolve(name) else {
+                continue;
+            };
+            let by_page = store::membership::BY_NETWORK_PAGE;
+            if store::membership::put_as(db, cluster_id, network_id, by_page, name).await? {
+                store::outbox::record(db, Changed::Cluster, [cluster_id]).await?;
+                linked += 1;
+            }
+        }
+    }
+    Ok(linked)
 }
 
 /// Completes the authors that bylines cut short ("Alina Danieles…") once an article names
