@@ -402,7 +402,12 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
     let first = generate::load(&server.db, &plan, &ProgressBar::hidden())
         .await
         .expect("generated pages load");
-    assert_eq!(first.pages, 60 + 2, "60 profiles and two news pages");
+    let others = plan.other_layouts().count();
+    assert_eq!(
+        first.pages,
+        60 + 2 + others,
+        "60 profiles, two news pages, and the other layouts' pages"
+    );
     let counts = server
         .data(
             "{ clusters { totalCount } news { totalCount }
@@ -410,8 +415,16 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(counts["clusters"]["totalCount"], 2 + 60);
-    assert_eq!(counts["news"]["totalCount"], 16 + 150);
+    assert_eq!(
+        counts["clusters"]["totalCount"],
+        2 + 60,
+        "a current-layout page is its cluster's"
+    );
+    assert_eq!(
+        counts["news"]["totalCount"],
+        16 + 150 + plan.articles(),
+        "an article copied to another host is one item"
+    );
     let networks = 2 + plan.network_entries().len();
     assert_eq!(counts["networks"]["totalCount"], networks);
     assert_eq!(

@@ -58,6 +58,22 @@ fn the_real_seed_pages_pass_the_importer_fuzzers_checks() {
     }
 }
 
+/// Every page cut at every seventh character: an excerpt may end anywhere, inside a word or a
+/// label, and a cut page must never make a parser panic or point a warning off the page.
+#[test]
+fn every_page_cut_anywhere_passes_the_importer_fuzzers_checks() {
+    let mut files = import_pages(&support::root().join("tests/fixtures/pages"));
+    if let Some(pages) = support::real_platform_pages() {
+        files.extend(import_pages(&pages));
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in text.char_indices().step_by(7) {
+            harness::import_page(&text.as_bytes()[..at]);
+        }
+    }
+}
+
 fn import_pages(dir: &std::path::Path) -> Vec<PathBuf> {
     cluster_atlas::import::page_files(&[dir.to_path_buf()]).unwrap()
 }

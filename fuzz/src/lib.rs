@@ -32,8 +32,15 @@ pub fn import_page(bytes: &[u8]) {
     let mut warnings = Warnings::default();
     let directory = directory();
     match layout {
-        Layout::Network => {
-            let page = network_page::parse(&lines, &mut warnings);
+        Layout::Network | Layout::Partnership => {
+            let page = if layout == Layout::Network {
+                network_page::parse(&lines, &mut warnings)
+            } else {
+                network_page::parse_partnership(&lines, &mut warnings)
+            };
+            for member in page.about.listed_members.iter().flat_map(|m| m.lines()) {
+                directory.resolve(member);
+            }
             if let Some(name) = &page.name {
                 check_name(name);
                 slugify(name);

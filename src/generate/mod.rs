@@ -1,8 +1,13 @@
 //! Synthetic pages for scale tests: profiles and news pages in the seeds' text layout, with
-//! their quirks, taxonomies, places and name variants, plus the manifest they need. Each
-//! page is drawn from its own random stream, so a seed gives the same pages in any order or
-//! chunking.
+//! their quirks, taxonomies, places and name variants, plus the manifest they need; and the
+//! platform's other layouts the importer reads: a tenth of the clusters in the current
+//! profile layout too, articles (a tenth as many as news items, some copied without byline
+//! to a temporary host), and event series. Each page is drawn from its own random stream,
+//! so a seed gives the same pages in any order or chunking.
 
+mod article;
+mod current;
+mod event;
 mod news;
 mod output;
 mod profile;
@@ -107,6 +112,56 @@ impl Plan {
     pub fn news_page(&self, i: usize) -> Page {
         let mut rng = self.rng(2, i);
         news::page(self, i, &mut rng)
+    }
+
+    /// Clusters that also have a current-layout page.
+    pub fn current_profiles(&self) -> usize {
+        self.clusters.div_ceil(current::EVERY)
+    }
+
+    /// The current-layout page of the `i`th of [`Plan::current_profiles`].
+    pub fn current_profile(&self, i: usize) -> Page {
+        let mut rng = self.rng(3, i);
+        current::page(self, i * current::EVERY, &mut rng)
+    }
+
+    /// Articles: a tenth as many as news items.
+    pub fn articles(&self) -> usize {
+        self.news / 10
+    }
+
+    /// The `i`th article's page, and its copy on a temporary host for some.
+    pub fn article_pages(&self, i: usize) -> Vec<Page> {
+        let mut rng = self.rng(4, i);
+        article::pages(self, i, &mut rng)
+    }
+
+    /// Event series: one per 500 clusters, at least one.
+    pub fn event_series(&self) -> usize {
+        (self.clusters / 500).max(1)
+    }
+
+    /// The `i`th event series' page.
+    pub fn event_page(&self, i: usize) -> Page {
+        let mut rng = self.rng(5, i);
+        event::page(i, &mut rng)
+    }
+
+    /// Every page of the layouts beyond the seeds', in import order.
+    pub fn other_layouts(&self) -> impl Iterator<Item = Page> + '_ {
+        (0..self.current_profiles())
+            .map(|i| self.current_profile(i))
+            .chain((0..self.articles()).flat_map(|i| self.article_pages(i)))
+            .chain((0..self.event_series()).map(|i| self.event_page(i)))
+    }
+
+    /// About how many pages [`Plan::other_layouts`] gives (for progress: an article without
+    /// a title or a long paragraph is not copied).
+    pub fn other_layout_pages(&self) -> usize {
+        self.current_profiles()
+            + self.articles()
+            + self.articles().div_ceil(article::COPIED_EVERY)
+            + self.event_series()
     }
 
     /// A manifest holding the networks only (pages bring their own entries).
@@ -315,6 +370,18 @@ mod tests {
         for i in 0..plan.news_pages() {
             assert_eq!(detect(&plan.news_page(i).text), Ok(PageKind::News), "{i}");
         }
+        let layouts: std::collections::BTreeMap<String, usize> =
+            plan.other_layouts()
+                .fold(Default::default(), |mut m, page| {
+                    let layout = crate::import::layout_of(&page.text).map(|l| l.code());
+                    *m.entry(layout.unwrap_or("none").to_owned()).or_default() += 1;
+                    m
+                });
+        let count = |code: &str| layouts.get(code).copied().unwrap_or(0);
+        assert_eq!(count("L2"), plan.current_profiles(), "{layouts:?}");
+        assert_eq!(count("L4"), plan.articles(), "{layouts:?}");
+        assert!(count("L5") > 0 && count("none") == 0, "{layouts:?}");
+        assert_eq!(count("L7"), plan.event_series(), "{layouts:?}");
     }
 
     /// Every news item of the plan's pages, as the importer reads them.

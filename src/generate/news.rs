@@ -50,7 +50,14 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
     }
 }
 
-fn item(plan: &Plan, publisher: &str, day: NaiveDate, out: &mut String, rng: &mut impl Rng) {
+/// One item as a news page writes it: an optional title, the date, the body.
+pub(super) fn item(
+    plan: &Plan,
+    publisher: &str,
+    day: NaiveDate,
+    out: &mut String,
+    rng: &mut impl Rng,
+) {
     let (title, sentences) = words::NEWS.choose(rng).copied().unwrap_or(words::NEWS[0]);
     let x = cluster_as_written(plan, rng);
     let y = cluster_as_written(plan, rng);

@@ -51,7 +51,7 @@ pub async fn load(
     plan: &Plan,
     bar: &ProgressBar,
 ) -> Result<Loaded, Error> {
-    bar.set_length((plan.clusters + plan.news_pages()) as u64);
+    bar.set_length((plan.clusters + plan.news_pages() + plan.other_layout_pages()) as u64);
     let mut loaded = Loaded::default();
     let mut manifest = plan.base_manifest();
     for start in (0..plan.clusters).step_by(CHUNK) {
@@ -62,6 +62,12 @@ pub async fn load(
     for start in (0..plan.news_pages()).step_by(CHUNK / 10) {
         let pages = (start..plan.news_pages().min(start + CHUNK / 10)).map(|i| plan.news_page(i));
         import_chunk(db, &mut manifest, pages, &mut loaded).await?;
+        bar.set_position(loaded.pages as u64);
+    }
+    let mut others = plan.other_layouts().peekable();
+    while others.peek().is_some() {
+        let pages: Vec<Page> = others.by_ref().take(CHUNK).collect();
+        import_chunk(db, &mut manifest, pages.into_iter(), &mut loaded).await?;
         bar.set_position(loaded.pages as u64);
     }
     // Planner statistics for the tables just filled: without them (PostgreSQL with
@@ -98,11 +104,12 @@ async fn import_chunk(
 /// Writes the plan's pages and their `manifest.toml` into `dir`.
 pub fn write(dir: &Path, plan: &Plan, bar: &ProgressBar) -> Result<usize, Error> {
     std::fs::create_dir_all(dir).map_err(at(dir))?;
-    bar.set_length((plan.clusters + plan.news_pages()) as u64);
+    bar.set_length((plan.clusters + plan.news_pages() + plan.other_layout_pages()) as u64);
     let mut manifest = plan.base_manifest();
     let pages = (0..plan.clusters)
         .map(|i| plan.profile(i))
-        .chain((0..plan.news_pages()).map(|i| plan.news_page(i)));
+        .chain((0..plan.news_pages()).map(|i| plan.news_page(i)))
+        .chain(plan.other_layouts());
     for page in pages {
         let path = dir.join(&page.entry.file);
         std::fs::write(&path, page.text).map_err(at(&path))?;

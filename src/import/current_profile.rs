@@ -76,7 +76,15 @@ pub fn parse(lines: &[Line<'_>], warnings: &mut Warnings) -> Profile {
         .collect();
     let mut profile = Profile::default();
     let body = header(&content, &mut profile, warnings);
-    let reached = body_fields(&content[body..], &mut profile, warnings);
+    // The header states the current layout's own facts: a page cut after it keeps them.
+    let mut reached: Vec<(Field, usize)> = body
+        .checked_sub(1)
+        .and_then(|i| content.get(i))
+        .filter(|_| profile.current.completeness.is_some())
+        .map(|l| (Field::Current, l.number))
+        .into_iter()
+        .collect();
+    reached.extend(body_fields(&content[body..], &mut profile, warnings));
     profile.unstated = unstated(&reached, content.last().map_or(1, |l| l.number), warnings);
     profile.current_layout = true;
     profile

@@ -11,6 +11,7 @@ use regex::Regex;
 use super::Warnings;
 use super::lines::{Line, NAME_MAX_CHARS};
 use crate::store::network::About;
+use crate::text::slugify;
 
 /// What a network's page says of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -95,7 +96,9 @@ pub fn parse_partnership(lines: &[Line<'_>], _warnings: &mut Warnings) -> Networ
         return page;
     };
     let name = first.text.trim();
-    page.name = Some(name.to_owned());
+    // A longer "name" is a paragraph: the page names no programme the writer can keep.
+    page.name = (name.chars().count() <= NAME_MAX_CHARS && !slugify(name).is_empty())
+        .then(|| name.to_owned());
     page.about.founded_year = SPAN.captures(name).and_then(|c| c[1].parse().ok());
     // The heading under the title repeats its name without the span.
     let short = SPAN.replace(name, "").trim().to_lowercase();

@@ -24,7 +24,7 @@ pub struct Known {
     terms: HashMap<(TermKind, String), i32>,
     /// Terms created by the page in progress: forgotten if its transaction rolls back.
     fresh: Vec<(TermKind, String)>,
-    /// Cluster slugs this run wrote, with the page that wrote each.
+    /// Cluster slugs this run wrote, by layout, with the page that wrote each.
     claimed: HashMap<String, PathBuf>,
     /// The slug the page in progress claimed: released if its transaction rolls back.
     fresh_claim: Option<String>,
@@ -79,15 +79,18 @@ impl Known {
         Ok(id)
     }
 
-    /// Claims a cluster slug for `page`; the page that claimed it first in this run, if
-    /// another did. Two pages of one run writing the same cluster would leave only the last.
-    pub fn claim_slug(&mut self, slug: &str, page: &Path) -> Result<(), PathBuf> {
-        match self.claimed.get(slug) {
+    /// Claims a cluster slug for `page` of `layout`; the page that claimed it first in this
+    /// run, if another of the same layout did. Two such pages of one run writing the same
+    /// cluster would leave only the last; one page in each profile layout is the one
+    /// organisation's two pages, and both are read.
+    pub fn claim_slug(&mut self, slug: &str, layout: &str, page: &Path) -> Result<(), PathBuf> {
+        let key = format!("{layout}\n{slug}");
+        match self.claimed.get(&key) {
             Some(first) if first != page => Err(first.clone()),
             Some(_) => Ok(()),
             None => {
-                self.claimed.insert(slug.to_owned(), page.to_path_buf());
-                self.fresh_claim = Some(slug.to_owned());
+                self.claimed.insert(key.clone(), page.to_path_buf());
+                self.fresh_claim = Some(key);
                 Ok(())
             }
         }

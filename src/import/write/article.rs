@@ -83,12 +83,22 @@ fn kept_body(
     before: Option<&store::news::Fields>,
     warnings: &mut Warnings,
 ) -> String {
-    let Some(before) = before.filter(|_| page.cut) else {
+    let Some(before) = before else {
         return page.body.clone();
     };
+    // Another host's copy breaks the same text into other lines: one text, kept as stored.
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words(&before.body) == words(&page.body) {
+        return before.body.clone();
+    }
+    if !page.cut {
+        return page.body.clone();
+    }
     // The cut falls anywhere, often inside a word: compare up to the last whole word.
-    let whole = page.body.rsplit_once(' ').map_or("", |(head, _)| head);
-    if before.body.len() > page.body.len() && before.body.starts_with(whole) {
+    let cut = words(&page.body);
+    let whole = cut.rsplit_once(' ').map_or("", |(head, _)| head);
+    let stored = words(&before.body);
+    if stored.len() > cut.len() && stored.starts_with(whole) {
         warnings.push(
             1,
             "this copy is cut short inside the stored body; the stored body is kept",

@@ -34,7 +34,8 @@ pub async fn profile(
     let name = cluster_name(entry, &p, warnings)?;
     let slug = entry.slug.clone().unwrap_or_else(|| slugify(&name));
     let country_code = country_of(entry, &p, warnings)?;
-    if let Err(first) = known.claim_slug(&slug, file) {
+    let layout = if p.current_layout { "current" } else { "old" };
+    if let Err(first) = known.claim_slug(&slug, layout, file) {
         return Err(page_error(format!(
             "{} already wrote the cluster {slug:?} in this import: give one of the pages its own slug in the manifest",
             first.display()
@@ -200,6 +201,11 @@ fn settle(
     // A page that names no country (the old layout never does) keeps the known one.
     if fields.country_code.is_none() {
         fields.country_code.clone_from(&before.country_code);
+    }
+    // The current layout lists objectives only as bullets under `About us`: without them
+    // it does not state any, and the old page's stay.
+    if p.current_layout && fields.objectives.is_none() {
+        fields.objectives.clone_from(&before.objectives);
     }
 }
 
