@@ -721,7 +721,59 @@ async fn a_project_is_served_with_its_partners_and_from_its_clusters(backend: Ba
     assert_eq!(node["node"]["slug"], "danwidget");
 }
 
+/// An undated article lists after every dated item, newest first, and paging walks every
+/// item once in both directions.
+async fn undated_news_lists_last_and_pages_walk_everything(backend: Backend) {
+    // Arrange: the sample news and an article without byline.
+    let server = TestServer::start(backend).await;
+    let file = support::root().join("tests/fixtures/pages/alpine-survey.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    cluster_atlas::import::run(
+        &server.db,
+        &cluster_atlas::import::Manifest::default(),
+        vec![(file, text)],
+        &ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+    let q = "query ($after: String, $order: OrderDirection) { news(first: 5, after: $after, orderBy: $order) {
+        totalCount edges { node { title publishedOn } } pageInfo { hasNextPage endCursor } } }";
+
+    for order in ["DESC", "ASC"] {
+        // Act
+        let mut dates = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let page = server
+                .data(q, json!({ "after": after, "order": order }))
+                .await;
+            for e in page["news"]["edges"].as_array().unwrap() {
+                dates.push(e["node"]["publishedOn"].clone());
+            }
+            if page["news"]["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["news"]["pageInfo"]["endCursor"].clone();
+        }
+
+        // Assert: 16 sample items and the article, each once, undated at the end of
+        // newest-first and at the start of oldest-first.
+        assert_eq!(dates.len(), 17, "{order}: {dates:?}");
+        let undated = dates.iter().position(Value::is_null);
+        let expected = if order == "DESC" { Some(16) } else { Some(0) };
+        assert_eq!(undated, expected, "{order}: {dates:?}");
+        let dated: Vec<&str> = dates.iter().filter_map(Value::as_str).collect();
+        let mut sorted = dated.clone();
+        sorted.sort_unstable();
+        if order == "DESC" {
+            sorted.reverse();
+        }
+        assert_eq!(dated, sorted, "{order}");
+    }
+}
+
 on_both_backends! {
+    undated_news_lists_last_and_pages_walk_everything => super::undated_news_lists_last_and_pages_walk_everything;
     a_project_is_served_with_its_partners_and_from_its_clusters => super::a_project_is_served_with_its_partners_and_from_its_clusters;
     graphiqls_example_operations_all_answer => super::graphiqls_example_operations_all_answer;
     events_are_listed_filtered_found_and_fetched_as_nodes => super::events_are_listed_filtered_found_and_fetched_as_nodes;

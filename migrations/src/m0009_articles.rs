@@ -4,7 +4,9 @@
 //!
 //! The date columns lose NOT NULL by a swap both databases run alike (SQLite cannot alter a
 //! column's constraint in place): a nullable copy is added, filled, the old column dropped
-//! and the copy renamed; the date's index is rebuilt over the new column.
+//! and the copy renamed. Lists sort by `sort_on`, NOT NULL: the date, or for an undated item
+//! the first day of year 1, so that newest-first lists end with them and seek in an index
+//! (a nullable sort column made every page sort the whole table).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::TransactionTrait;
@@ -21,6 +23,9 @@ const SWAP_TO_NULLABLE: &[&str] = &[
     r#"ALTER TABLE "news" DROP COLUMN "published_as""#,
     r#"ALTER TABLE "news" RENAME COLUMN "published_on_n" TO "published_on""#,
     r#"ALTER TABLE "news" RENAME COLUMN "published_as_n" TO "published_as""#,
+    r#"ALTER TABLE "news" ADD COLUMN "sort_on" date NOT NULL DEFAULT '0001-01-01'"#,
+    r#"UPDATE "news" SET "sort_on" = "published_on""#,
+    r#"CREATE INDEX "ix_news_sort" ON "news" ("sort_on", "id")"#,
     r#"CREATE INDEX "ix_news_published" ON "news" ("published_on", "id")"#,
     r#"ALTER TABLE "news" ADD COLUMN "author" varchar NULL"#,
     r#"ALTER TABLE "news" ADD COLUMN "filed_under" varchar NULL"#,
@@ -28,6 +33,8 @@ const SWAP_TO_NULLABLE: &[&str] = &[
 
 /// Back to NOT NULL: undated items cannot be kept, so `down` refuses while any exists.
 const SWAP_TO_NOT_NULL: &[&str] = &[
+    r#"DROP INDEX "ix_news_sort""#,
+    r#"ALTER TABLE "news" DROP COLUMN "sort_on""#,
     r#"ALTER TABLE "news" DROP COLUMN "author""#,
     r#"ALTER TABLE "news" DROP COLUMN "filed_under""#,
     r#"ALTER TABLE "news" ADD COLUMN "published_on_n" date NOT NULL DEFAULT '1970-01-01'"#,

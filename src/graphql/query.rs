@@ -301,7 +301,9 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which items.")] filter: Option<NewsFilter>,
-        #[graphql(desc = "Publication date order; DESC (newest first) when omitted.")]
+        #[graphql(
+            desc = "Publication date order; DESC (newest first) when omitted. Undated items come last newest-first and first oldest-first."
+        )]
         order_by: Option<OrderDirection>,
         #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
@@ -326,7 +328,7 @@ impl QueryRoot {
             page,
             &tag,
             |n| Key {
-                value: n.published_on.into(),
+                value: n.sort_on.into(),
                 id: n.id,
             },
             NewsItem,

@@ -283,7 +283,7 @@ pub async fn news_mentioning(
         page,
         TAG,
         |n| Key {
-            value: n.published_on.into(),
+            value: n.sort_on.into(),
             id: n.id,
         },
         NewsItem,

@@ -19,6 +19,9 @@ pub struct Model {
     pub published_on: Option<Date>,
     /// The date as the page wrote it.
     pub published_as: Option<String>,
+    /// What lists sort by: the date, or [`UNDATED`] for an item without one (NOT NULL, so
+    /// pages seek in an index).
+    pub sort_on: Date,
     /// The date breaks the page's newest-first order, so it is probably wrong.
     pub date_suspect: bool,
     #[sea_orm(column_type = "Text")]
@@ -91,12 +94,25 @@ impl Filter {
     }
 }
 
+/// The sort date of an undated item, 1 January of year 1: before every real one, so
+/// newest-first lists end with the undated items (and four digits, which SQLite's text
+/// dates sort right and PostgreSQL's dates hold).
+pub const UNDATED: Date = match Date::from_ymd_opt(1, 1, 1) {
+    Some(day) => day,
+    None => Date::MIN,
+};
+
+/// The sort date of an item published on `day`, if known.
+pub fn sort_on(day: Option<Date>) -> Date {
+    day.unwrap_or(UNDATED)
+}
+
 fn ordering(direction: super::window::Direction) -> super::window::Ordering<Column, Column> {
     super::window::Ordering {
-        column: Column::PublishedOn,
+        column: Column::SortOn,
         id: Column::Id,
         direction,
-        nullable: true,
+        nullable: false,
     }
 }
 
@@ -296,22 +312,10 @@ pub async fn latest_mentioning(
         .join(", ");
     let seek = match after {
         Some(key) => {
-            // Undated items come last, by id.
-            match key.value {
-                sea_orm::Value::ChronoDate(None) => format!(
-                    " AND n.published_on IS NULL AND n.id > {}",
-                    bind(key.id.into())
-                ),
-                _ => {
-                    let d1 = bind(key.value.clone());
-                    let d2 = bind(key.value.clone());
-                    let id = bind(key.id.into());
-                    format!(
-                        " AND (n.published_on IS NULL OR n.published_on < {d1} \
-                         OR (n.published_on = {d2} AND n.id > {id}))"
-                    )
-                }
-            }
+            let d1 = bind(key.value.clone());
+            let d2 = bind(key.value.clone());
+            let id = bind(key.id.into());
+            format!(" AND (n.sort_on < {d1} OR (n.sort_on = {d2} AND n.id > {id}))")
         }
         None => String::new(),
     };
@@ -320,7 +324,7 @@ pub async fn latest_mentioning(
     let sql = format!(
         "SELECT * FROM (\
            SELECT n.*, m.{col} AS parent_id, \
-                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY CASE WHEN n.published_on IS NULL THEN 1 ELSE 0 END, n.published_on DESC, n.id ASC) AS rn, \
+                  ROW_NUMBER() OVER (PARTITION BY m.{col} ORDER BY n.sort_on DESC, n.id ASC) AS rn, \
                   COUNT(*) OVER (PARTITION BY m.{col}) AS mentioning \
            FROM news n JOIN news_mention m ON m.news_id = n.id \
            WHERE m.{col} IN ({ids}){seek}\
@@ -431,6 +435,7 @@ impl super::versioned::Versioned for Fields {
         a.position = Set(self.position);
         a.title = Set(self.title);
         a.published_on = Set(self.published_on);
+        a.sort_on = Set(sort_on(self.published_on));
         a.published_as = Set(self.published_as);
         a.date_suspect = Set(self.date_suspect);
         a.body = Set(self.body);
