@@ -122,8 +122,9 @@ pub async fn serve(
     settings: &http::Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let schema = graphql::schema(db.clone(), search, &settings.query);
-    let router = http::router(schema, db, settings);
+    let schema = graphql::schema(db.clone(), search.clone(), &settings.query);
+    let ready = http::ready::routes(db.clone(), search, settings.ready_max_lag);
+    let router = http::router(schema, db, settings).merge(ready);
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     if let Some(list) = &settings.allow_list {
         tracing::info!(

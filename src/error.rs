@@ -6,6 +6,9 @@
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The code of an error worth retrying: the store could not be reached.
+pub const UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
@@ -60,13 +63,14 @@ impl Error {
             Self::Conflict { .. } => "CONFLICT",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
+            Self::Database(e) if crate::store::unavailable(e) => UNAVAILABLE,
             Self::Database(_) | Self::Search(_) | Self::Invariant(_) => "INTERNAL_SERVER_ERROR",
         }
     }
 
     /// Whether the cause is ours, not the client's: its text stays in the log.
     pub fn is_internal(&self) -> bool {
-        self.code() == "INTERNAL_SERVER_ERROR"
+        matches!(self.code(), "INTERNAL_SERVER_ERROR" | UNAVAILABLE)
     }
 
     /// The field of the input it is about, where it names one.

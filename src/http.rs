@@ -9,6 +9,7 @@ pub mod graphiql;
 pub mod identify;
 pub mod persisted;
 pub mod rate;
+pub mod ready;
 mod settings;
 mod ws;
 
@@ -242,6 +243,8 @@ struct Reply {
     status: StatusCode,
     body: String,
     allow: Option<&'static str>,
+    /// The store was unreachable: worth retrying in a second (`Retry-After`).
+    retry: bool,
 }
 
 impl Reply {
@@ -250,6 +253,7 @@ impl Reply {
             status: StatusCode::OK,
             body,
             allow: None,
+            retry: false,
         }
     }
 
@@ -260,6 +264,7 @@ impl Reply {
             status,
             body: body.to_string(),
             allow: None,
+            retry: false,
         }
     }
 
@@ -275,6 +280,7 @@ impl Reply {
             status,
             body: body.to_string(),
             allow: None,
+            retry: false,
         }
     }
 
@@ -301,6 +307,11 @@ impl Reply {
             response
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        if self.retry {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }
@@ -668,12 +679,31 @@ async fn execute(
     if let Some((hash, query)) = register {
         state.persisted.register(hash, &query);
     }
+    let retry = response.errors.iter().any(unavailable);
+    // Nothing could be read: the new media type says so with its status; legacy JSON
+    // clients get 200 and the error's code, as for every other error.
+    let status = match media {
+        Media::GraphqlResponse if retry && response.data == async_graphql::Value::Null => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ => StatusCode::OK,
+    };
     let body = Body {
         data: &response.data,
         errors: (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT")),
         extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
     };
-    Reply::ok(serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned()))
+    Reply {
+        status,
+        retry,
+        ..Reply::ok(serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned()))
+    }
+}
+
+/// Whether the error says the store could not be reached.
+fn unavailable(e: &ServerError) -> bool {
+    let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+    code == Some(&async_graphql::Value::from(crate::error::UNAVAILABLE))
 }
 
 /// Whether a NUL character is in the document (raw or escaped) or in a variable's text.

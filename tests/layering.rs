@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 const MAY_USE: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("geo", &["text"]),
-    ("error", &["search"]),
+    ("error", &["search", "store"]),
     ("store", &["text"]),
     ("resolve", &["store", "text"]),
     ("search", &["store", "text", "geo"]),

@@ -64,6 +64,10 @@ pub fn publish(error: &mut ServerError) {
             return;
         }
         tracing::error!(error = %crate::error::chain(e), path = ?error.path, "request failed");
+        if e.code() == crate::error::UNAVAILABLE {
+            error.message = "the store is unavailable: retry shortly".to_owned();
+            return;
+        }
     } else {
         extensions.set("code", "INTERNAL_SERVER_ERROR");
         tracing::error!(error = %error.message, path = ?error.path, "request failed");

@@ -28,6 +28,9 @@ pub struct Settings {
     /// Seconds an operation may run before it is stopped with a TIMEOUT error.
     #[arg(long, env = "ATLAS_TIMEOUT", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
+    /// Seconds the search index may trail the store's outbox before `/readyz` says 503.
+    #[arg(long, env = "ATLAS_READY_MAX_LAG", value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    pub ready_max_lag: Duration,
     /// Requests per second a client may make on average; 0 turns rate limiting off.
     #[arg(long, env = "ATLAS_RATE_LIMIT", default_value_t = Settings::DEFAULT.rate_limit)]
     pub rate_limit: u32,
@@ -80,6 +83,7 @@ impl Settings {
         max_variables_bytes: 16 << 10,
         max_admin_body_bytes: 4 << 20,
         timeout: Duration::from_secs(10),
+        ready_max_lag: Duration::from_secs(5),
         rate_limit: 50,
         rate_burst: 100,
         trust_forwarded_for: false,

@@ -226,6 +226,17 @@ impl Search {
         .await?
     }
 
+    /// How long the oldest change of the store's outbox the index has not applied has
+    /// waited; zero when it has applied them all.
+    pub async fn behind(&self, db: &DatabaseConnection) -> Result<std::time::Duration> {
+        let applied = self.shared.applied.load(Ordering::SeqCst);
+        let Some(since) = crate::store::outbox::first_after(db, applied).await? else {
+            return Ok(std::time::Duration::ZERO);
+        };
+        let waited = chrono::Utc::now().signed_duration_since(since);
+        Ok(waited.to_std().unwrap_or_default())
+    }
+
     /// Waits until every change committed to the store before this call is searchable, in
     /// the generation `reindex` last published.
     pub async fn caught_up(&self, db: &DatabaseConnection) -> Result<()> {

@@ -116,3 +116,19 @@ pub async fn settled(
     let older = sea_orm::Condition::all().add(Column::CreatedAt.lt(before));
     super::last_id(db, Column::Id, older).await
 }
+
+/// When the first entry after `id` was written, if there is one.
+pub async fn first_after(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<DateTimeWithTimeZone>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::CreatedAt)
+        .filter(Column::Id.gt(id))
+        .order_by_asc(Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await
+}
