@@ -1,6 +1,7 @@
 //! Wiring: connect and migrate the store, load the sample pages into an empty store, build
 //! the schema, serve until Ctrl-C or SIGTERM.
 
+use std::future::IntoFuture;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -114,7 +115,70 @@ pub async fn import_files(
     )
 }
 
-/// Serves on `listener` with the front door's `settings` until `shutdown` resolves.
+/// Opens the store and the index while `listener` already answers: meanwhile the server is
+/// live (`/healthz`) but not ready (`/readyz` says which step it is at), and every other
+/// request gets 503 with `Retry-After`. Then serves until `shutdown` resolves.
+pub async fn start_and_serve(
+    listener: TcpListener,
+    database_url: &str,
+    index_dir: &Path,
+    settings: &http::Settings,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (step, steps) = tokio::sync::watch::channel("opening the store");
+    let (listener, starting) = serve_starting(listener, steps, settings)?;
+    let opened = async {
+        let db = open_store(database_url).await?;
+        step.send_replace("loading the sample pages");
+        load_samples_if_empty(&db).await?;
+        step.send_replace("opening the search index");
+        let search = Search::start(&db, index_dir).await?;
+        anyhow::Ok((db, search))
+    };
+    let mut shutdown = Box::pin(shutdown);
+    let opened = tokio::select! {
+        opened = opened => opened,
+        () = &mut shutdown => return starting.stop().await,
+    };
+    starting.stop().await?;
+    let (db, search) = opened?;
+    tracing::info!("store and search index open: ready");
+    serve(listener, db, search, settings, shutdown).await
+}
+
+/// The server of the start-up: a copy of the listening socket, so that the real server takes
+/// over the same socket without refusing a connection in between.
+fn serve_starting(
+    listener: TcpListener,
+    steps: tokio::sync::watch::Receiver<&'static str>,
+    settings: &http::Settings,
+) -> anyhow::Result<(TcpListener, Starting)> {
+    let socket = listener.into_std().context("the listening socket")?;
+    let copy = TcpListener::from_std(socket.try_clone().context("the listening socket")?)?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let routes = http::with_stack(http::ready::starting(steps), settings);
+    let server = axum::serve(copy, routes).with_graceful_shutdown(async {
+        let _ = stopped.await;
+    });
+    let task = tokio::spawn(server.into_future());
+    Ok((TcpListener::from_std(socket)?, Starting { stop, task }))
+}
+
+struct Starting {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Starting {
+    /// Stops taking connections, and lets the requests it took finish.
+    async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await?.context("serving during start-up")
+    }
+}
+
+/// Serves on `listener` with the front door's `settings` until `shutdown` resolves, then
+/// closes the WebSockets (1001) and lets requests in flight finish within the grace period.
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
@@ -123,8 +187,19 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let schema = graphql::schema(db.clone(), search.clone(), &settings.query);
-    let ready = http::ready::routes(db.clone(), search, settings.ready_max_lag);
-    let router = http::router(schema, db, settings).merge(ready);
+    let drain = http::Drain::default();
+    if let Some(addr) = settings.metrics_addr {
+        let metrics = http::with_stack(
+            http::scrape::routes(db.clone(), search.clone(), settings),
+            settings,
+        );
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr} for metrics"))?;
+        tracing::info!(addr = %listener.local_addr()?, "serving metrics at /metrics");
+        tokio::spawn(axum::serve(listener, metrics).into_future());
+    }
+    let router = http::router(schema, db, search, settings, drain.clone());
     tracing::info!(addr = %listener.local_addr()?, "serving GraphQL at /graphql");
     if let Some(list) = &settings.allow_list {
         tracing::info!(
@@ -134,11 +209,31 @@ pub async fn serve(
     }
     // Connect info gives the rate limit each client's address.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving")
+    let stopping = drain.clone();
+    let serving = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown.await;
+        stopping.start();
+    });
+    let grace = settings.shutdown_grace;
+    let out_of_grace = async {
+        drain.started().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = serving => served.context("serving")?,
+        () = out_of_grace => {
+            tracing::warn!(grace_s = grace.as_secs_f64(), "requests still running at the end of the grace period: stopping anyway");
+        }
+    }
+    let open = drain.closed(SOCKETS_GRACE).await;
+    if open > 0 {
+        tracing::warn!(open, "WebSockets still open at exit");
+    }
+    Ok(())
 }
+
+/// How long closing WebSockets may take to send their close frames.
+const SOCKETS_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {

@@ -32,6 +32,16 @@ pub struct Cli {
         global = true
     )]
     pub addr: SocketAddr,
+    /// How log lines are written: text (coloured only on a terminal) or JSON, one object a
+    /// line, for a log pipeline.
+    #[arg(
+        long,
+        env = "ATLAS_LOG_FORMAT",
+        value_enum,
+        default_value_t,
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The settings of `serve`, the command run when none is named.
@@ -81,6 +91,11 @@ pub enum Command {
         /// Output file; standard output when omitted.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Print the completions of this command line for a shell, to be sourced by it.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
 }
 

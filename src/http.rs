@@ -5,11 +5,14 @@
 //! that are not JSON, `405` for mutations over GET. This is the one place errors get their
 //! `extensions.code`.
 
+mod body;
 pub mod graphiql;
 pub mod identify;
+mod observe;
 pub mod persisted;
 pub mod rate;
 pub mod ready;
+pub mod scrape;
 mod settings;
 mod ws;
 
@@ -26,25 +29,26 @@ use axum::extract::{DefaultBodyLimit, Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::auth::Caller;
 use crate::graphql::{self, AtlasSchema};
+use crate::search::Search;
 use identify::{Gate, Identity};
+use observe::OperationNames;
 pub use persisted::AllowList;
 use persisted::{Persisted, Refusal};
 use rate::Limiter;
 pub use rate::{ClientKey, client_key};
 pub use settings::Settings;
+pub use ws::Drain;
 
 /// Time beyond the operation timeout a request may take in all, to read its body and write
 /// the TIMEOUT error; a client that sends its body slower gets 408.
@@ -57,6 +61,8 @@ struct HttpState {
     settings: Arc<Settings>,
     persisted: Arc<Persisted>,
     limiter: Option<Arc<Limiter>>,
+    operation_names: Arc<OperationNames>,
+    drain: Drain,
     /// Rendered once: neither changes while the server runs. `None` when switched off.
     sdl: Option<Arc<str>>,
     graphiql: Option<Arc<str>>,
@@ -64,8 +70,15 @@ struct HttpState {
 
 /// The router, testable without a socket. Serve it with connect info
 /// (`into_make_service_with_connect_info::<SocketAddr>`) so that clients are told apart by
-/// address; without it they share one rate limit.
-pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) -> Router {
+/// address; without it they share one rate limit. `search` answers the probes and
+/// metrics of the index; `drain` closes the WebSockets on shutdown.
+pub fn router(
+    schema: AtlasSchema,
+    db: DatabaseConnection,
+    search: Search,
+    settings: &Settings,
+    drain: Drain,
+) -> Router {
     let limiter = (settings.rate_limit > 0).then(|| {
         Arc::new(Limiter::new(
             settings.rate_limit,
@@ -73,10 +86,18 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
             settings.trust_forwarded_for,
         ))
     });
-    let gate = Gate {
-        db: db.clone(),
-        reads: settings.reads(),
-    };
+    let gate = Gate::new(db.clone(), settings);
+    let probes = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(ready::routes(
+            db.clone(),
+            search.clone(),
+            settings.ready_max_lag,
+        ));
+    let metrics = settings
+        .metrics_addr
+        .is_none()
+        .then(|| scrape::routes(db.clone(), search, settings));
     let state = HttpState {
         sdl: (!settings.query.no_introspection).then(|| schema.sdl().into()),
         graphiql: (!settings.no_graphiql).then(|| graphiql::page().into()),
@@ -85,6 +106,8 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
         settings: Arc::new(settings.clone()),
         persisted: Arc::new(Persisted::new(settings.allow_list.clone())),
         limiter: limiter.clone(),
+        operation_names: Arc::default(),
+        drain,
     };
     let mut api = Router::new()
         .route(
@@ -105,23 +128,20 @@ pub fn router(schema: AtlasSchema, db: DatabaseConnection, settings: &Settings) 
         gate,
         identify::identify,
     ));
-    // Health checks come often from the same few addresses: never rate limited.
-    let mut routes = api.route("/healthz", get(|| async { "ok" }));
+    // Probes and scrapes come often from the same few addresses: never rate limited.
+    let mut routes = api.merge(probes);
+    if let Some(metrics) = metrics {
+        routes = routes.merge(metrics);
+    }
     if let Some(cors) = cors(&settings.cors_origins) {
         routes = routes.layer(cors);
     }
     with_stack(routes, settings)
 }
 
-/// The HTTP stack every route runs under: compression, body limit, timeout, request logs
-/// without credentials.
+/// The HTTP stack every route runs under: compression, body limit, timeout, metrics,
+/// request ids, request logs without credentials.
 pub fn with_stack(routes: Router, settings: &Settings) -> Router {
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-        .on_request(|request: &axum::extract::Request, _: &tracing::Span| {
-            tracing::debug!(headers = ?request.headers(), "request");
-        })
-        .on_response(DefaultOnResponse::new().level(Level::INFO));
     routes
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
@@ -129,7 +149,12 @@ pub fn with_stack(routes: Router, settings: &Settings) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             settings.timeout + SLOW_BODY_GRACE,
         ))
-        .layer(trace)
+        // Outside the timeout, so that a 408 is counted as one.
+        .layer(axum::middleware::from_fn(observe::count))
+        .layer(observe::trace())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // Before the log's span opens, so that the span carries the id.
+        .layer(SetRequestIdLayer::x_request_id(observe::MakeId))
         // Outermost, so that the log above sees these values as sensitive and prints
         // `Sensitive` instead.
         .layer(SetSensitiveRequestHeadersLayer::new([
@@ -168,7 +193,15 @@ async fn method_not_allowed() -> Response {
         .into_response()
 }
 
-async fn schema_sdl(State(state): State<HttpState>) -> Response {
+/// The SDL, to whoever may read: with `--reads-need-token` the schema is no more public
+/// than the data.
+async fn schema_sdl(
+    State(state): State<HttpState>,
+    Extension(identity): Extension<Identity>,
+) -> Response {
+    if let Err(e) = identity.caller() {
+        return unauthenticated(Media::Json, e);
+    }
     match state.sdl {
         Some(sdl) => (
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -259,6 +292,7 @@ impl Reply {
 
     /// A request the server refuses before GraphQL sees it.
     fn refused(status: StatusCode, message: &str, code: &str) -> Self {
+        crate::telemetry::graphql_error(code);
         let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
         Self {
             status,
@@ -400,9 +434,9 @@ async fn graphql_post(
     };
     // Read here rather than by an extractor: how much may come depends on the caller.
     let most = state.settings.sizes(caller).body;
-    let body = match Limited::new(body, most).collect().await {
-        Ok(body) => body.to_bytes(),
-        Err(e) if e.is::<LengthLimitError>() => {
+    let body = match body::read(body, most).await {
+        Ok(body) => body,
+        Err(body::Unread::TooLarge) => {
             let message = format!("the body is larger than {most} bytes");
             return refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -411,7 +445,7 @@ async fn graphql_post(
                 "PAYLOAD_TOO_LARGE",
             );
         }
-        Err(_) => {
+        Err(body::Unread::Broken) => {
             return refuse(
                 StatusCode::BAD_REQUEST,
                 media,
@@ -573,6 +607,8 @@ struct Prepared {
     /// The type of the operation that will run; `None` when the name matches none (left
     /// to GraphQL to report).
     kind: Option<OperationType>,
+    /// Its name, when it has one.
+    name: Option<String>,
     /// The document and hash to remember once it validates (automatic persisted queries).
     register: Option<(String, String)>,
 }
@@ -616,17 +652,19 @@ fn prepare(state: &HttpState, caller: &Caller, p: Params) -> Result<Prepared, Un
     // Parsed here, once: the request keeps the document for execution.
     let document = graphql::parse(&mut request)
         .map_err(|e| Unprepared::Errors("GRAPHQL_PARSE_FAILED", vec![e]))?;
-    let kind = match &p.operation_name {
+    let chosen = match &p.operation_name {
         Some(name) => document
             .operations
             .iter()
             .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
         None => document.operations.iter().next(),
-    }
-    .map(|(_, op)| op.node.ty);
+    };
+    let kind = chosen.map(|(_, op)| op.node.ty);
+    let name = chosen.and_then(|(n, _)| n).map(|n| n.to_string());
     Ok(Prepared {
         request,
         kind,
+        name,
         register,
     })
 }
@@ -647,16 +685,27 @@ async fn execute(
     media: Media,
     method: Method,
 ) -> Reply {
+    let started = Instant::now();
     let settings = &state.settings;
     let Prepared {
         request,
         kind,
+        name,
         register,
     } = match prepare(state, caller, p) {
         Ok(prepared) => prepared,
-        Err(Unprepared::Errors(code, errors)) => return Reply::request_error(media, errors, code),
-        Err(Unprepared::Persisted(refusal)) => return Reply::persisted(media, &refusal),
+        Err(Unprepared::Errors(code, errors)) => {
+            operation_done(observe::OTHER_OPERATION, None, code, started);
+            return Reply::request_error(media, errors, code);
+        }
+        Err(Unprepared::Persisted(refusal)) => {
+            operation_done(observe::OTHER_OPERATION, None, refusal.code(), started);
+            return Reply::persisted(media, &refusal);
+        }
     };
+    if let Some(name) = &name {
+        observe::name_operation(name);
+    }
     if method == Method::GET && kind.is_some_and(|k| k != OperationType::Query) {
         return Reply {
             allow: Some("POST"),
@@ -670,10 +719,14 @@ async fn execute(
     let execution = graphql::execute(&state.schema, &state.db, request);
     let Ok(response) = tokio::time::timeout(settings.timeout, execution).await else {
         tracing::warn!(timeout = ?settings.timeout, "operation stopped at the timeout");
+        let label = state.operation_names.label(name.as_deref());
+        operation_done(&label, kind, "TIMEOUT", started);
         return timed_out(settings.timeout);
     };
     if rejected(&response) {
-        return Reply::request_error(media, response.errors, "GRAPHQL_VALIDATION_FAILED");
+        let code = "GRAPHQL_VALIDATION_FAILED";
+        operation_done(observe::OTHER_OPERATION, kind, code, started);
+        return Reply::request_error(media, response.errors, code);
     }
     // Only a document that parsed and validated is worth remembering.
     if let Some((hash, query)) = register {
@@ -688,9 +741,13 @@ async fn execute(
         }
         _ => StatusCode::OK,
     };
+    let errors = (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT"));
+    let outcome = errors.as_ref().map_or("ok", first_code);
+    let label = state.operation_names.label(name.as_deref());
+    operation_done(&label, kind, outcome, started);
     let body = Body {
         data: &response.data,
-        errors: (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT")),
+        errors,
         extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
     };
     Reply {
@@ -698,6 +755,24 @@ async fn execute(
         retry,
         ..Reply::ok(serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned()))
     }
+}
+
+/// Counts one operation, named by its metric label, with its outcome and time.
+fn operation_done(label: &str, kind: Option<OperationType>, outcome: &str, started: Instant) {
+    let kind = match kind {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    crate::telemetry::operation(label, kind, outcome, started.elapsed());
+}
+
+/// The code of the first of coded errors.
+fn first_code(errors: &Value) -> &str {
+    errors[0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("UNKNOWN")
 }
 
 /// Whether the error says the store could not be reached.
@@ -783,7 +858,8 @@ fn coded(errors: Vec<ServerError>, default: &str) -> Value {
             if let Some(obj) = v.as_object_mut() {
                 let ext = obj.entry("extensions").or_insert_with(|| json!({}));
                 if let Some(ext) = ext.as_object_mut() {
-                    ext.entry("code").or_insert_with(|| json!(default));
+                    let code = ext.entry("code").or_insert_with(|| json!(default));
+                    crate::telemetry::graphql_error(code.as_str().unwrap_or(default));
                 }
             }
             v

@@ -18,7 +18,7 @@
 //! resolve                        entity resolution: names, mentions, natural keys
 //! search  auth                   the index (reads rows from store; store never sees it); tokens
 //! store                          entities and queries, the write transaction
-//! text  geo                      folding and countries, below everything
+//! text  geo  telemetry            folding, countries, logs and metrics: below everything
 //! ```
 //!
 //! [`error`] is the API's error: `write`, `graphql` and `http` return it, and it converts the
@@ -39,6 +39,7 @@ pub mod import;
 pub mod resolve;
 pub mod search;
 pub mod store;
+pub mod telemetry;
 pub mod text;
 pub mod write;
 

@@ -3,8 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
-use cluster_atlas::search::Search;
-use cluster_atlas::{app, generate, graphql};
+use cluster_atlas::{app, generate, graphql, telemetry};
 
 /// mimalloc: glibc's malloc was a sixth of a rebuild's CPU (rows read on the driver's
 /// thread and freed on ours, token buffers), and merges and requests allocate just as much.
@@ -26,18 +25,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    telemetry::init_logs(cli.log_format);
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(settings) => {
-            let db = app::open_store(&cli.database_url).await?;
-            app::load_samples_if_empty(&db).await?;
-            let search = Search::start(&db, &cli.index_dir).await?;
             let listener = tokio::net::TcpListener::bind(cli.addr)
                 .await
                 .with_context(|| format!("binding {}", cli.addr))?;
@@ -46,8 +37,19 @@ async fn run() -> anyhow::Result<()> {
             } else {
                 "GraphiQL"
             };
-            println!("{front}: http://{}/graphql", listener.local_addr()?);
-            app::serve(listener, db, search, &settings, app::shutdown_signal()).await
+            // For the person at the terminal; a log pipeline gets the log's own line.
+            if cli.log_format == telemetry::LogFormat::Text {
+                println!("{front}: http://{}/graphql", listener.local_addr()?);
+            }
+            let shutdown = app::shutdown_signal();
+            app::start_and_serve(
+                listener,
+                &cli.database_url,
+                &cli.index_dir,
+                &settings,
+                shutdown,
+            )
+            .await
         }
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;
@@ -78,6 +80,12 @@ async fn run() -> anyhow::Result<()> {
         Command::Token(command) => {
             let db = app::open_store(&cli.database_url).await?;
             app::token(&db, command).await
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "cluster-atlas", &mut std::io::stdout());
+            Ok(())
         }
         Command::ExportSchema { out } => {
             let sdl = graphql::sdl();

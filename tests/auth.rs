@@ -208,7 +208,61 @@ async fn reads_can_be_made_to_need_a_token(backend: Backend) {
     assert_eq!(body["data"]["cluster"]["slug"], "masit");
 }
 
+/// Status and body of `GET path`, with `Authorization: Bearer <token>` when given.
+async fn get(server: &TestServer, path: &str, token: Option<&str>, accept: &str) -> (u16, String) {
+    let mut request = reqwest::Client::new()
+        .get(format!("{}{path}", server.url))
+        .header("accept", accept);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// Under `--reads-need-token` every route that reveals data or the schema refuses a
+/// caller without a token; the probes and GraphiQL's page (which holds no data, and asks
+/// for the token in its headers) stay open. The WebSocket's refusal is tested in
+/// `subscriptions.rs`.
+async fn every_route_that_reveals_something_needs_the_token(backend: Backend) {
+    let settings = Settings {
+        reads_need_token: true,
+        rate_limit: 0,
+        ..Settings::default()
+    };
+    let server = TestServer::start_with(backend, settings).await;
+    let reader = create(&server, "dashboard", "read");
+    let json = "application/json";
+    let query = "/graphql?query=%7B__typename%7D";
+    let refused = [("/schema.graphql", "text/plain"), (query, json)];
+    for (path, accept) in refused {
+        let (status, body) = get(&server, path, None, accept).await;
+        assert_eq!(status, 401, "{path}: {body}");
+        assert!(body.contains("UNAUTHENTICATED"), "{path}: {body}");
+        let (status, body) = get(&server, path, Some(&reader), accept).await;
+        assert_eq!(status, 200, "{path} with a token: {body}");
+    }
+    let (_, sdl) = get(&server, "/schema.graphql", Some(&reader), "text/plain").await;
+    assert!(sdl.contains("type Query"), "{sdl}");
+    for (path, accept) in [
+        ("/healthz", "*/*"),
+        ("/readyz", json),
+        ("/graphql", "text/html"),
+        ("/graphiql/graphiql.min.js", "*/*"),
+    ] {
+        let (status, body) = get(&server, path, None, accept).await;
+        assert_eq!(status, 200, "{path} is open: {body:.200}");
+        assert!(
+            !body.contains("ICT chamber of commerce"),
+            "{path} reveals no data"
+        );
+    }
+}
+
 on_both_backends! {
     scopes_decide_who_may_import_pages => super::scopes_decide_who_may_import_pages;
     reads_can_be_made_to_need_a_token => super::reads_can_be_made_to_need_a_token;
+    every_route_that_reveals_something_needs_the_token =>
+        super::every_route_that_reveals_something_needs_the_token;
 }

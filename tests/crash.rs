@@ -53,10 +53,11 @@ impl Server {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
+        // Ready, not only live: while it starts it answers 503 to everything else.
         let deadline = tokio::time::Instant::now() + PATIENCE;
-        while reqwest::get(format!("{}/healthz", server.url))
+        while !reqwest::get(format!("{}/readyz", server.url))
             .await
-            .is_err()
+            .is_ok_and(|r| r.status() == 200)
         {
             assert!(
                 tokio::time::Instant::now() < deadline,

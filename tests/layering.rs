@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 const MAY_USE: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("geo", &["text"]),
+    ("telemetry", &[]),
     ("error", &["search", "store"]),
-    ("store", &["text"]),
+    ("store", &["text", "telemetry"]),
     ("resolve", &["store", "text"]),
-    ("search", &["store", "text", "geo"]),
+    ("search", &["store", "text", "geo", "telemetry"]),
     ("auth", &["store", "error"]),
     ("write", &["resolve", "store", "text", "geo", "error"]),
     ("import", &["resolve", "store", "text", "geo", "error"]),
@@ -25,8 +26,12 @@ const MAY_USE: &[(&str, &[&str])] = &[
             "write", "import", "search", "resolve", "store", "auth", "text", "geo", "error",
         ],
     ),
-    ("http", &["graphql", "search", "auth", "error"]),
-    ("cli", &["http"]),
+    // `store` for the pool's gauges only.
+    (
+        "http",
+        &["graphql", "search", "store", "auth", "error", "telemetry"],
+    ),
+    ("cli", &["http", "telemetry"]),
 ];
 
 /// Inside `graphql/`: the helpers every resolver uses, which never name an API type.

@@ -237,9 +237,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         ..Default::default()
     };
     let graphql = serve(cluster_atlas::http::router(
-        cluster_atlas::graphql::schema(db.clone(), search, &settings.query),
+        cluster_atlas::graphql::schema(db.clone(), search.clone(), &settings.query),
         db.clone(),
+        search,
         &settings,
+        cluster_atlas::http::Drain::default(),
     ))
     .await?;
     let plain = serve(plain::router(db.clone())).await?;

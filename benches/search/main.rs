@@ -258,7 +258,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let router = cluster_atlas::http::router(
         cluster_atlas::graphql::schema(api_db.clone(), search.clone(), &settings.query),
         api_db.clone(),
+        search.clone(),
         &settings,
+        cluster_atlas::http::Drain::default(),
     );
     let postgres_config = postgres.as_ref().map(|(p, _)| p.config);
     let (fts5, fts5_loaded) = fts5.unzip();

@@ -247,9 +247,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         ..Default::default()
     };
     let router = cluster_atlas::http::router(
-        cluster_atlas::graphql::schema(db.clone(), search, &settings.query),
+        cluster_atlas::graphql::schema(db.clone(), search.clone(), &settings.query),
         db.clone(),
+        search,
         &settings,
+        cluster_atlas::http::Drain::default(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

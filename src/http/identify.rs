@@ -15,11 +15,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{self, Caller, ReadAccess};
 
-/// What [`identify`] needs: the store holding the tokens, and whether reads need one.
+/// What [`identify`] needs: the store holding the tokens, whether reads need one, and how
+/// to tell clients apart (for the log).
 #[derive(Clone)]
 pub struct Gate {
     pub db: DatabaseConnection,
     pub reads: ReadAccess,
+    pub trust_forwarded_for: bool,
 }
 
 /// The outcome of authenticating one request, kept in its extensions. Shared, since an
@@ -44,7 +46,18 @@ impl Identity {
     }
 }
 
-/// Middleware: authenticates the request and leaves its [`Identity`] in the extensions.
+impl Gate {
+    pub fn new(db: DatabaseConnection, settings: &super::Settings) -> Self {
+        Self {
+            db,
+            reads: settings.reads(),
+            trust_forwarded_for: settings.trust_forwarded_for,
+        }
+    }
+}
+
+/// Middleware: authenticates the request and leaves its [`Identity`] in the extensions, and
+/// the client it counts as in the request's log span.
 pub async fn identify(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
     let authorization = request
         .headers()
@@ -52,5 +65,7 @@ pub async fn identify(State(gate): State<Gate>, mut request: Request, next: Next
         .map(|v| v.to_str().unwrap_or_default());
     let outcome = auth::caller(&gate.db, authorization, gate.reads).await;
     request.extensions_mut().insert(Identity::new(outcome));
+    let client = super::client_key(&request, gate.trust_forwarded_for);
+    tracing::Span::current().record("client", tracing::field::display(&client));
     next.run(request).await
 }

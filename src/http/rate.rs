@@ -30,6 +30,17 @@ pub enum ClientKey {
     Unknown,
 }
 
+/// As the log says it: `token:12`, `ip:192.0.2.1`, `ip:2001:db8::` (a /64), `unknown`.
+impl std::fmt::Display for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Token(id) => write!(f, "token:{id}"),
+            Self::Address(ip) => write!(f, "ip:{ip}"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+
 /// Who sent `request`: the live token [`identify`](super::identify) found on it, else its
 /// peer, or with `trust_forwarded_for` the last `X-Forwarded-For` entry, the one the proxy in
 /// front of us wrote (earlier ones are the client's to forge).
@@ -165,6 +176,7 @@ pub async fn limit(
 pub fn too_many_requests(wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let seconds = seconds.max(1);
+    crate::telemetry::graphql_error("RATE_LIMITED");
     let body = json!({ "errors": [{
         "message": format!("too many requests: retry after {seconds} s"),
         "extensions": { "code": "RATE_LIMITED" },

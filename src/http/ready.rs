@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use migration::MigratorTrait;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
+use tokio::sync::watch;
 
 use crate::search::Search;
 
@@ -25,6 +26,30 @@ struct Probe {
     db: DatabaseConnection,
     search: Search,
     max_lag: Duration,
+}
+
+/// The routes of a server still starting: live, not ready, and every other request told to
+/// come back in a second. `step` says what the start-up is doing.
+pub fn starting(step: watch::Receiver<&'static str>) -> axum::Router {
+    let not_ready = |step: watch::Receiver<&'static str>| async move {
+        let body = json!({ "ready": false, "checks": { "start": *step.borrow() } });
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body))
+    };
+    let refused = || async {
+        let body = json!({ "errors": [{
+            "message": "the server is starting: retry in a second",
+            "extensions": { "code": crate::error::UNAVAILABLE },
+        }] });
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            Json(body),
+        )
+    };
+    axum::Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(move || not_ready(step.clone())))
+        .fallback(refused)
 }
 
 /// The `/readyz` route.

@@ -70,6 +70,13 @@ pub struct Settings {
     /// Subscriptions one WebSocket may run at once.
     #[arg(long, env = "ATLAS_WS_MAX_SUBSCRIPTIONS", default_value_t = Settings::DEFAULT.ws_max_subscriptions)]
     pub ws_max_subscriptions: usize,
+    /// Serve `/metrics` on this address instead of the API's, so that it need not be public.
+    #[arg(long, env = "ATLAS_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Seconds requests in flight may take to finish once the server is told to stop
+    /// (SIGTERM, Ctrl-C); WebSockets are closed with 1001 Going Away at once.
+    #[arg(long, env = "ATLAS_SHUTDOWN_GRACE", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub shutdown_grace: Duration,
 }
 
 impl Settings {
@@ -95,6 +102,8 @@ impl Settings {
         ws_init_timeout: Duration::from_secs(3),
         ws_keep_alive: Duration::from_secs(15),
         ws_max_subscriptions: 100,
+        metrics_addr: None,
+        shutdown_grace: Duration::from_secs(10),
     };
 
     /// How much `caller` may send.

@@ -8,7 +8,8 @@
 //! them in a `JoinSet`, so when it ends (close, error, a client gone quiet) they all stop.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Extension, State};
@@ -16,7 +17,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Map, Value, json};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinSet};
 
 use super::{
@@ -24,7 +25,7 @@ use super::{
     timed_out_message,
 };
 use crate::auth::{self, Caller};
-use crate::graphql;
+use crate::{graphql, telemetry};
 use async_graphql::parser::types::OperationType;
 
 /// The subprotocol a client must ask for.
@@ -39,7 +40,50 @@ mod close {
     pub const INIT_TIMEOUT: u16 = 4408;
     pub const DUPLICATE_ID: u16 = 4409;
     pub const TOO_MANY_INITS: u16 = 4429;
+    pub const GOING_AWAY: u16 = 1001;
     pub const INTERNAL: u16 = 1011;
+}
+
+/// Tells open sockets the server is stopping, so that each sends its client a close frame
+/// (1001 Going Away) instead of vanishing; the HTTP server's graceful shutdown does not see
+/// upgraded connections. Each session holds a receiver while it runs.
+#[derive(Clone)]
+pub struct Drain(Arc<watch::Sender<bool>>);
+
+impl Default for Drain {
+    fn default() -> Self {
+        Self(Arc::new(watch::channel(false).0))
+    }
+}
+
+impl Drain {
+    /// Asks every open socket to close.
+    pub fn start(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Resolves once [`Drain::start`] was called.
+    pub async fn started(&self) {
+        Self::stopping(&mut self.0.subscribe()).await;
+    }
+
+    /// Waits, at most `grace`, until every socket has closed; says how many are still open.
+    pub async fn closed(&self, grace: Duration) -> usize {
+        let deadline = Instant::now() + grace;
+        while self.0.receiver_count() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.0.receiver_count()
+    }
+
+    fn watch(&self) -> watch::Receiver<bool> {
+        self.0.subscribe()
+    }
+
+    /// Resolves once the server is stopping.
+    async fn stopping(watch: &mut watch::Receiver<bool>) {
+        let _ = watch.wait_for(|stop| *stop).await;
+    }
 }
 
 /// Why the server closes the socket: a close code and its reason.
@@ -64,6 +108,7 @@ pub async fn upgrade(
         .map(str::to_owned);
     let client = client.map(|c| c.0);
     ws.on_upgrade(move |socket| async move {
+        let _open = telemetry::Live::websocket();
         let session = Session {
             state,
             client,
@@ -106,6 +151,7 @@ impl Session {
             let _ = sink.send(close_frame(close::SUBPROTOCOL, &reason)).await;
             return;
         }
+        let mut stopping = self.state.drain.watch();
         let (out, mut outgoing) = mpsc::channel::<Out>(64);
         let init_deadline = tokio::time::sleep(self.state.settings.ws_init_timeout);
         tokio::pin!(init_deadline);
@@ -147,6 +193,9 @@ impl Session {
                     }
                 }
                 Some(_) = self.tasks.join_next(), if !self.tasks.is_empty() => {}
+                () = Drain::stopping(&mut stopping) => {
+                    break Some((close::GOING_AWAY, "the server is stopping".into()));
+                }
                 () = &mut init_deadline, if !self.initialised => {
                     break Some((close::INIT_TIMEOUT, "Connection initialisation timeout".into()));
                 }
@@ -300,11 +349,14 @@ impl Session {
 /// Runs one operation, sending `next` for each response and `complete` at the end, or one
 /// `error` when GraphQL refuses it before execution.
 async fn operation(state: HttpState, id: String, prepared: Prepared, out: mpsc::Sender<Out>) {
+    let started = Instant::now();
     let Prepared {
         request,
         kind,
+        name,
         register,
     } = prepared;
+    let _live = (kind == Some(OperationType::Subscription)).then(telemetry::Live::subscription);
     let send = |text: String, last: bool| {
         let out = out.clone();
         let id = id.clone();
@@ -333,7 +385,9 @@ async fn operation(state: HttpState, id: String, prepared: Prepared, out: mpsc::
         };
         let Some(response) = next else { break };
         if first && rejected(&response) {
-            let payload = coded(response.errors, "GRAPHQL_VALIDATION_FAILED");
+            let code = "GRAPHQL_VALIDATION_FAILED";
+            super::operation_done(super::observe::OTHER_OPERATION, kind, code, started);
+            let payload = coded(response.errors, code);
             let error = json!({ "id": id, "type": "error", "payload": payload });
             send(error.to_string(), true).await;
             return;
@@ -341,10 +395,18 @@ async fn operation(state: HttpState, id: String, prepared: Prepared, out: mpsc::
         if first && let Some((hash, query)) = &register {
             state.persisted.register(hash.clone(), query);
         }
+        let errors =
+            (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT"));
+        // Counted once, at its first answer: a subscription's later events are not operations.
+        if first {
+            let outcome = errors.as_ref().map_or("ok", super::first_code);
+            let label = state.operation_names.label(name.as_deref());
+            super::operation_done(&label, kind, outcome, started);
+        }
         first = false;
         let body = Body {
             data: &response.data,
-            errors: (!response.errors.is_empty()).then(|| coded(response.errors, "BAD_USER_INPUT")),
+            errors,
             extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
         };
         let Ok(payload) = serde_json::to_string(&body) else {

@@ -536,7 +536,9 @@ async fn step(
         commit.commit()?;
         generation.reload()
     };
+    let started = std::time::Instant::now();
     shared.thread.run(job).await??;
+    crate::telemetry::index_commit(started.elapsed());
     *committed = position;
     shared.lag.applied(more);
     // Nobody listening is not an error.

@@ -201,29 +201,45 @@ impl Search {
 
     /// Runs a search off the async threads.
     pub async fn search(&self, request: Request) -> Result<Results> {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
+        self.off_thread("search", move |shared| {
             engine::search(&shared.fields, &shared.generation(), &request)
         })
-        .await?
+        .await
     }
 
     /// Completes a prefix to names, places and terms.
     pub async fn suggest(&self, prefix: String, first: usize) -> Result<Vec<Suggestion>> {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
+        self.off_thread("suggest", move |shared| {
             suggest::suggest(&shared.fields, &shared.generation(), &prefix, first)
         })
-        .await?
+        .await
     }
 
     /// The clusters that share the most with `profile`'s, with what they share.
     pub async fn similar(&self, profile: Profile, first: usize) -> Result<Vec<Similar>> {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
+        self.off_thread("similar", move |shared| {
             similar::similar(&shared.fields, &shared.generation(), &profile, first)
         })
-        .await?
+        .await
+    }
+
+    /// Runs a read of the index on a blocking thread, timed as a search of `kind`.
+    async fn off_thread<T: Send + 'static>(
+        &self,
+        kind: &'static str,
+        read: impl FnOnce(&Shared) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let shared = self.shared.clone();
+        let started = std::time::Instant::now();
+        let found = tokio::task::spawn_blocking(move || read(&shared)).await?;
+        crate::telemetry::search(kind, started.elapsed());
+        found
+    }
+
+    /// How many outbox entries the index has not applied yet.
+    pub async fn pending(&self, db: &DatabaseConnection) -> Result<u64> {
+        let applied = self.shared.applied.load(Ordering::SeqCst);
+        Ok(crate::store::outbox::count_after(db, applied).await?)
     }
 
     /// How long the oldest change of the store's outbox the index has not applied has

@@ -49,7 +49,39 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Normal)
                 .row_buffer_size(ROW_BUFFER)
         });
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|info| crate::telemetry::sql_statement(info.elapsed, info.failed));
+    Ok(db)
+}
+
+/// The connections of a store's pool at one moment.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolState {
+    pub in_use: u32,
+    pub idle: u32,
+    /// The most it opens.
+    pub max: u32,
+}
+
+/// How many of the pool's connections are in use now.
+pub fn pool_state(db: &DatabaseConnection) -> Option<PoolState> {
+    fn of<D: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<D>) -> PoolState {
+        let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX);
+        PoolState {
+            in_use: pool.size().saturating_sub(idle),
+            idle,
+            max: pool.options().get_max_connections(),
+        }
+    }
+    match db {
+        DatabaseConnection::SqlxSqlitePoolConnection(_) => {
+            Some(of(db.get_sqlite_connection_pool()))
+        }
+        DatabaseConnection::SqlxPostgresPoolConnection(_) => {
+            Some(of(db.get_postgres_connection_pool()))
+        }
+        _ => None,
+    }
 }
 
 /// Applies every pending migration.

@@ -113,7 +113,7 @@ pub(crate) fn from_json_list<T: serde::de::DeserializeOwned>(
         .map_err(|e| DbErr::Type(format!("a JSON list from the store: {e}")))
 }
 
-pub use connect::{connect, migrate, unavailable};
+pub use connect::{PoolState, connect, migrate, pool_state, unavailable};
 
 /// The profile's fixed lists whose values are shared terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

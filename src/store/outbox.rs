@@ -1,7 +1,7 @@
 //! `outbox`: the entities each committed write changed, for the search indexer to replay.
 
 use sea_orm::entity::prelude::*;
-use sea_orm::{QueryOrder, QuerySelect};
+use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
@@ -115,6 +115,11 @@ pub async fn settled(
         - chrono::Duration::from_std(patience).unwrap_or_default();
     let older = sea_orm::Condition::all().add(Column::CreatedAt.lt(before));
     super::last_id(db, Column::Id, older).await
+}
+
+/// How many entries come after `id`.
+pub async fn count_after(db: &impl ConnectionTrait, id: i32) -> Result<u64, DbErr> {
+    Entity::find().filter(Column::Id.gt(id)).count(db).await
 }
 
 /// When the first entry after `id` was written, if there is one.

@@ -2,6 +2,7 @@
 //! imported, the HTTP server on a free port, and a statement counter on its connection
 //! (`TRACE_SQL=1` prints each statement, to see which ones a query adds).
 
+pub mod process;
 pub mod word;
 
 use std::path::PathBuf;
@@ -328,6 +329,7 @@ impl TestServer {
                 );
             }
             counter.fetch_add(1, Ordering::SeqCst);
+            cluster_atlas::telemetry::sql_statement(info.elapsed, info.failed);
         });
         let (manifest, texts) = pages.load();
         import::run(&db, &manifest, texts, &ProgressBar::hidden())
