@@ -9,6 +9,7 @@ use indicatif::ProgressBar;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 
+use crate::config::redact;
 use crate::import::{self, Manifest, RunError};
 use crate::search::Search;
 use crate::{graphql, http, store};
@@ -43,14 +44,6 @@ pub async fn open_store(url: &str) -> anyhow::Result<DatabaseConnection> {
     store::connect(url)
         .await
         .with_context(|| format!("connecting to {}", redact(url)))
-}
-
-/// The URL without its password, for logs.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
 }
 
 /// Loads the bundled sample pages when the store holds no cluster.

@@ -42,6 +42,10 @@ pub struct Cli {
         global = true
     )]
     pub log_format: crate::telemetry::LogFormat,
+    /// A TOML file of settings, beneath the flags and the environment and above the
+    /// defaults (see docs/cluster-atlas.example.toml).
+    #[arg(long, env = "ATLAS_CONFIG", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The settings of `serve`, the command run when none is named.
@@ -92,6 +96,9 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Print the settings `serve` would run with (flags, environment, config file,
+    /// defaults), each with where it came from; secrets hidden.
+    Config(crate::http::Settings),
     /// Print the completions of this command line for a shell, to be sourced by it.
     Completions {
         /// bash, zsh, fish, elvish or powershell.

@@ -6,6 +6,7 @@
 //! `extensions.code`.
 
 mod body;
+mod cache;
 pub mod graphiql;
 pub mod identify;
 mod observe;
@@ -26,7 +27,7 @@ use axum::Router;
 use axum::body::Body as HttpBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Extension, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
@@ -58,6 +59,7 @@ const SLOW_BODY_GRACE: Duration = Duration::from_secs(5);
 struct HttpState {
     schema: AtlasSchema,
     db: DatabaseConnection,
+    search: Search,
     settings: Arc<Settings>,
     persisted: Arc<Persisted>,
     limiter: Option<Arc<Limiter>>,
@@ -97,12 +99,13 @@ pub fn router(
     let metrics = settings
         .metrics_addr
         .is_none()
-        .then(|| scrape::routes(db.clone(), search, settings));
+        .then(|| scrape::routes(db.clone(), search.clone(), settings));
     let state = HttpState {
         sdl: (!settings.query.no_introspection).then(|| schema.sdl().into()),
         graphiql: (!settings.no_graphiql).then(|| graphiql::page().into()),
         schema,
         db,
+        search,
         settings: Arc::new(settings.clone()),
         persisted: Arc::new(Persisted::new(settings.allow_list.clone())),
         limiter: limiter.clone(),
@@ -278,6 +281,8 @@ struct Reply {
     allow: Option<&'static str>,
     /// The store was unreachable: worth retrying in a second (`Retry-After`).
     retry: bool,
+    /// A query answered without errors: a public one may be cached.
+    cacheable: bool,
 }
 
 impl Reply {
@@ -287,6 +292,7 @@ impl Reply {
             body,
             allow: None,
             retry: false,
+            cacheable: false,
         }
     }
 
@@ -296,9 +302,7 @@ impl Reply {
         let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
         Self {
             status,
-            body: body.to_string(),
-            allow: None,
-            retry: false,
+            ..Self::ok(body.to_string())
         }
     }
 
@@ -312,9 +316,7 @@ impl Reply {
         let body = json!({ "errors": coded(errors, code) });
         Self {
             status,
-            body: body.to_string(),
-            allow: None,
-            retry: false,
+            ..Self::ok(body.to_string())
         }
     }
 
@@ -540,6 +542,7 @@ async fn graphql_get(
     State(state): State<HttpState>,
     Extension(identity): Extension<Identity>,
     headers: HeaderMap,
+    uri: Uri,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     // A browser opening the endpoint gets GraphiQL, whether or not it also takes JSON.
@@ -582,9 +585,26 @@ async fn graphql_get(
         Ok(caller) => caller,
         Err(e) => return unauthenticated(media, e),
     };
-    operation(&state, caller, &map, media, Method::GET)
-        .await
-        .into_response(media)
+    // Credentials make an answer the caller's own: never cached, anywhere.
+    let public = !headers.contains_key(header::AUTHORIZATION);
+    let tag = match public {
+        true => cache::tag(&state, uri.query().unwrap_or_default(), media).await,
+        false => None,
+    };
+    let cache_control = &state.settings.cache_control;
+    if let Some(tag) = &tag
+        && cache::still_fresh(&headers, tag)
+    {
+        return cache::not_modified(tag.clone(), cache_control);
+    }
+    let reply = operation(&state, caller, &map, media, Method::GET).await;
+    let cacheable = reply.cacheable && reply.status == StatusCode::OK;
+    let mut response = reply.into_response(media);
+    match tag {
+        Some(tag) if cacheable => cache::mark(&mut response, tag, cache_control),
+        _ => cache::forbid(&mut response),
+    }
+    response
 }
 
 /// Checks one operation's parameters and runs it.
@@ -745,6 +765,7 @@ async fn execute(
     let outcome = errors.as_ref().map_or("ok", first_code);
     let label = state.operation_names.label(name.as_deref());
     operation_done(&label, kind, outcome, started);
+    let cacheable = errors.is_none() && kind == Some(OperationType::Query);
     let body = Body {
         data: &response.data,
         errors,
@@ -753,6 +774,7 @@ async fn execute(
     Reply {
         status,
         retry,
+        cacheable,
         ..Reply::ok(serde_json::to_string(&body).unwrap_or_else(|_| r#"{"data":null}"#.to_owned()))
     }
 }

@@ -1,9 +1,8 @@
 //! The `cluster-atlas` binary: parse the command line, start logging, run the subcommand.
 
 use anyhow::Context;
-use clap::Parser;
 use cluster_atlas::cli::{Cli, Command};
-use cluster_atlas::{app, generate, graphql, telemetry};
+use cluster_atlas::{app, config, generate, graphql, telemetry};
 
 /// mimalloc: glibc's malloc was a sixth of a rebuild's CPU (rows read on the driver's
 /// thread and freed on ours, token buffers), and merges and requests allocate just as much.
@@ -25,7 +24,13 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let loaded = match config::load() {
+        Ok(loaded) => loaded,
+        // Help, version and usage errors, as clap prints them.
+        Err(config::Error::Cli(e)) => e.exit(),
+        Err(e) => return Err(e.into()),
+    };
+    let config::Loaded { cli, layers } = loaded;
     telemetry::init_logs(cli.log_format);
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(settings) => {
@@ -80,6 +85,10 @@ async fn run() -> anyhow::Result<()> {
         Command::Token(command) => {
             let db = app::open_store(&cli.database_url).await?;
             app::token(&db, command).await
+        }
+        Command::Config(_) => {
+            println!("{}", config::describe(&layers));
+            Ok(())
         }
         Command::Completions { shell } => {
             use clap::CommandFactory;

@@ -32,6 +32,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
         &["graphql", "search", "store", "auth", "error", "telemetry"],
     ),
     ("cli", &["http", "telemetry"]),
+    ("config", &["cli"]),
 ];
 
 /// Inside `graphql/`: the helpers every resolver uses, which never name an API type.

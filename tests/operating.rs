@@ -198,3 +198,125 @@ async fn while_starting_the_server_is_live_but_not_ready() {
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["checks"]["start"], "loading the sample pages");
 }
+
+fn example_config() -> std::path::PathBuf {
+    support::root().join("docs/cluster-atlas.example.toml")
+}
+
+/// The annotated example names every setting `serve` has, and loads as it stands.
+#[test]
+fn the_example_config_names_every_setting_and_loads() {
+    let example = example_config();
+    let text = std::fs::read_to_string(&example).unwrap();
+    let argv = [
+        "cluster-atlas",
+        "config",
+        "--config",
+        example.to_str().unwrap(),
+    ];
+    let loaded = cluster_atlas::config::load_from(argv.iter().map(Into::into).collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let described = cluster_atlas::config::describe(&loaded.layers);
+    for line in described.lines() {
+        let key = line.split(" = ").next().unwrap();
+        assert!(
+            text.contains(&format!("\n{key} = ")) || text.contains(&format!("\n# {key} = ")),
+            "the example does not name {key}"
+        );
+    }
+    let from_file = described
+        .lines()
+        .filter(|l| l.contains("# config file"))
+        .count();
+    assert!(from_file >= 25, "{described}");
+    assert_eq!(loaded.cli.serve, cluster_atlas::http::Settings::default());
+}
+
+/// `cluster-atlas config` as an operator runs it: each value and where it came from, a
+/// flag over the environment over the file over the default, the password hidden.
+#[test]
+fn settings_come_from_a_flag_then_the_environment_then_the_file_then_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("atlas.toml");
+    std::fs::write(
+        &file,
+        "rate_limit = 7\nrate_burst = 70\ntimeout = 2.5\nno_graphiql = true\n\
+         cors_origins = [\"https://a.example\", \"https://b.example\"]\n\
+         database_url = \"postgres://atlas:hunter2@db.example/atlas\"\n",
+    )
+    .unwrap();
+    let config = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cluster-atlas"));
+        command.arg("config").arg("--config").arg(&file).args(flags);
+        for var in [
+            "ATLAS_RATE_LIMIT",
+            "ATLAS_RATE_BURST",
+            "DATABASE_URL",
+            "ATLAS_TIMEOUT",
+        ] {
+            command.env_remove(var);
+        }
+        command.envs(env.iter().copied());
+        let out = command.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let line = |text: &str, key: &str| {
+        let found = text.lines().find(|l| l.starts_with(&format!("{key} = ")));
+        found
+            .unwrap_or_else(|| panic!("no {key} in {text}"))
+            .to_owned()
+    };
+    let shown = config(
+        &["--rate-limit", "9"],
+        &[("ATLAS_RATE_LIMIT", "8"), ("ATLAS_RATE_BURST", "80")],
+    );
+    assert_eq!(line(&shown, "rate_limit"), "rate_limit = 9  # command line");
+    assert_eq!(line(&shown, "rate_burst"), "rate_burst = 80  # environment");
+    let source = format!("# config file {}", file.display());
+    assert_eq!(line(&shown, "timeout"), format!("timeout = 2.5  {source}"));
+    assert_eq!(
+        line(&shown, "no_graphiql"),
+        format!("no_graphiql = true  {source}")
+    );
+    assert_eq!(
+        line(&shown, "cors_origins"),
+        format!("cors_origins = [\"https://a.example\", \"https://b.example\"]  {source}")
+    );
+    assert_eq!(line(&shown, "max_batch"), "max_batch = 0  # default");
+    let url = line(&shown, "database_url");
+    assert!(
+        !url.contains("hunter2") && url.contains("***@db.example"),
+        "{url}"
+    );
+    let shown = config(&[], &[("ATLAS_RATE_LIMIT", "8")]);
+    assert_eq!(line(&shown, "rate_limit"), "rate_limit = 8  # environment");
+    let shown = config(&[], &[]);
+    assert_eq!(
+        line(&shown, "rate_limit"),
+        format!("rate_limit = 7  {source}")
+    );
+
+    // A typo is refused, naming the setting meant; a value the flag refuses is refused too.
+    let refused = |contents: &str| {
+        std::fs::write(&file, contents).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cluster-atlas"))
+            .args(["config", "--config"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{contents} is refused");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = refused("rate_limt = 3\n");
+    assert!(
+        said.contains("\"rate_limt\" is not a setting (did you mean rate_limit?)"),
+        "{said}"
+    );
+    let said = refused("timeout = -1\n");
+    assert!(said.contains("positive number of seconds"), "{said}");
+}

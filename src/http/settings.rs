@@ -73,6 +73,11 @@ pub struct Settings {
     /// Serve `/metrics` on this address instead of the API's, so that it need not be public.
     #[arg(long, env = "ATLAS_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// `Cache-Control` of public answers to GET (no token, no errors), which also carry an
+    /// `ETag` for conditional requests; `no-store` turns caching off.
+    #[arg(long, env = "ATLAS_CACHE_CONTROL", value_name = "VALUE",
+          default_value = "public, max-age=5, stale-while-revalidate=30", value_parser = header_value)]
+    pub cache_control: HeaderValue,
     /// Seconds requests in flight may take to finish once the server is told to stop
     /// (SIGTERM, Ctrl-C); WebSockets are closed with 1001 Going Away at once.
     #[arg(long, env = "ATLAS_SHUTDOWN_GRACE", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
@@ -103,6 +108,7 @@ impl Settings {
         ws_keep_alive: Duration::from_secs(15),
         ws_max_subscriptions: 100,
         metrics_addr: None,
+        cache_control: HeaderValue::from_static("public, max-age=5, stale-while-revalidate=30"),
         shutdown_grace: Duration::from_secs(10),
     };
 
@@ -144,6 +150,10 @@ fn seconds(s: &str) -> Result<Duration, String> {
         .and_then(|n| Duration::try_from_secs_f64(n).ok())
         .filter(|d| !d.is_zero())
         .ok_or_else(|| format!("{s:?} is not a positive number of seconds"))
+}
+
+fn header_value(s: &str) -> Result<HeaderValue, String> {
+    HeaderValue::from_str(s.trim()).map_err(|e| format!("{s:?}: {e}"))
 }
 
 fn origin(s: &str) -> Result<HeaderValue, String> {

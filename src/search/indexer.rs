@@ -289,6 +289,7 @@ async fn next_batch(
         Changed::Event => {
             store::ids_between(db, store::event::Column::Id, after, below, BATCH).await?
         }
+        Changed::Project => return Ok(None),
     };
     let Some(&last) = ids.last() else {
         return Ok(None);
@@ -336,6 +337,8 @@ async fn derive(
         Changed::Network => documents::networks(db, fields, ids).await,
         Changed::News => documents::news(db, fields, ids).await,
         Changed::Event => documents::events(db, fields, ids).await,
+        // Not searched.
+        Changed::Project => Ok(Derived::default()),
     }
 }
 

@@ -236,6 +236,11 @@ impl Search {
         found
     }
 
+    /// The newest outbox entry the index has applied.
+    pub fn applied(&self) -> i32 {
+        self.shared.applied.load(Ordering::SeqCst)
+    }
+
     /// How many outbox entries the index has not applied yet.
     pub async fn pending(&self, db: &DatabaseConnection) -> Result<u64> {
         let applied = self.shared.applied.load(Ordering::SeqCst);

@@ -18,13 +18,15 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// The kinds of entity whose changes the index follows.
+/// The kinds of entity a write changes: those the index follows, and projects, which it
+/// does not search but whose changes still move the store's write position (HTTP caching).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Changed {
     Cluster,
     Network,
     News,
     Event,
+    Project,
 }
 
 impl Changed {
@@ -34,13 +36,20 @@ impl Changed {
             Self::Network => "network",
             Self::News => "news",
             Self::Event => "event",
+            Self::Project => "project",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Cluster, Self::Network, Self::News, Self::Event]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Cluster,
+            Self::Network,
+            Self::News,
+            Self::Event,
+            Self::Project,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -11,6 +11,7 @@ use crate::import::project_page::ProjectPage;
 use crate::resolve::known::Known;
 use crate::resolve::mentions::Target;
 use crate::store;
+use crate::store::outbox::Changed;
 use crate::store::project::Fields;
 use crate::store::versioned::Versioned;
 use crate::text::slugify;
@@ -88,6 +89,9 @@ pub async fn project_page(
             .collect();
         changed += usize::from(store::project_partner::replace(db, project, rows).await?);
     }
+    if changed > 0 {
+        store::outbox::record(db, Changed::Project, [project.id]).await?;
+    }
     Ok((slug, changed, page.partners.len().max(1)))
 }
 
@@ -130,6 +134,7 @@ pub async fn relink_partners(
     for partner in store::project_partner::unresolved(db).await? {
         if let Some(Target::Cluster(id)) = dir.resolve(&partner.name) {
             store::project_partner::link(db, partner.id, id).await?;
+            store::outbox::record(db, Changed::Project, [partner.project_id]).await?;
             linked += 1;
         }
     }
