@@ -304,6 +304,54 @@ pub async fn reindex(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Writes the whole store to `out` with a progress bar; the file appears only once complete.
+pub async fn export(db: &DatabaseConnection, out: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let bar = rows_bar("exporting", store::dump::rows(db).await?)?;
+    let partial = out.with_extension("partial");
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("creating {}", partial.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let rows = store::dump::export(db, &mut writer, &|n| bar.inc(n)).await?;
+    drop(writer);
+    std::fs::rename(&partial, out).with_context(|| format!("writing {}", out.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "exported {rows} rows to {} in {:.1?}",
+        out.display(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Checks `file` whole, loads it into the empty store, and builds the search index.
+pub async fn restore(db: &DatabaseConnection, file: &Path, index_dir: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let open = || -> anyhow::Result<std::io::BufReader<std::fs::File>> {
+        let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+        Ok(std::io::BufReader::new(f))
+    };
+    let rows = store::dump::check(open()?).with_context(|| format!("{}", file.display()))?;
+    let bar = rows_bar("restoring", rows)?;
+    store::dump::restore(db, open()?, &|n| bar.inc(n))
+        .await
+        .with_context(|| format!("restoring {}; nothing of it was kept", file.display()))?;
+    bar.finish_and_clear();
+    println!(
+        "restored {rows} rows from {} in {:.1?}",
+        file.display(),
+        started.elapsed()
+    );
+    reindex(db, index_dir).await
+}
+
+fn rows_bar(doing: &str, rows: u64) -> anyhow::Result<ProgressBar> {
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{doing} {{wide_bar}} {{pos}}/{{len}} rows, {{per_sec}}, {{elapsed}} (eta {{eta}})"
+    ))?;
+    Ok(ProgressBar::new(rows).with_style(style))
+}
+
 /// `cluster-atlas token ...`: secrets go to standard output, the rest to standard error.
 pub async fn token(
     db: &DatabaseConnection,

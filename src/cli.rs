@@ -87,6 +87,21 @@ pub enum Command {
     /// Rebuild the search index from the store into a fresh folder and swap it in; searches
     /// (also of a running server) keep working meanwhile.
     Reindex,
+    /// Write the whole store (every entity and link, versions, token digests; not the
+    /// outbox) to a file of JSON Lines, for `restore`: how a store moves from SQLite to
+    /// PostgreSQL, and a backup.
+    Export {
+        /// The file to write.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Load a file written by `export` into an empty store of either kind, after checking
+    /// all of it, then build the search index. A file cut short or edited is refused with
+    /// its line, and nothing is written.
+    Restore {
+        /// The file `export` wrote.
+        file: PathBuf,
+    },
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -82,6 +82,14 @@ async fn run() -> anyhow::Result<()> {
             let db = app::open_store(&cli.database_url).await?;
             app::reindex(&db, &cli.index_dir).await
         }
+        Command::Export { out } => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::export(&db, &out).await
+        }
+        Command::Restore { file } => {
+            let db = app::open_store(&cli.database_url).await?;
+            app::restore(&db, &file, &cli.index_dir).await
+        }
         Command::Token(command) => {
             let db = app::open_store(&cli.database_url).await?;
             app::token(&db, command).await

@@ -647,15 +647,8 @@ async fn graphiqls_example_operations_all_answer(backend: Backend) {
         .collect();
     assert_eq!(names, ["Profile", "SerbianClusters", "Events"]);
     for name in names {
-        let response: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/graphql", server.url))
-            .json(&json!({ "query": document, "operationName": name }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = json!({ "query": document, "operationName": name });
+        let response = support::post_graphql(&server.url, &body).await;
         assert!(response.get("errors").is_none(), "{name}: {response}");
         let data = response["data"].as_object().unwrap();
         assert!(

@@ -3,7 +3,7 @@
 use super::Parent;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "cluster_alias")]
 pub struct Model {
     #[sea_orm(primary_key)]

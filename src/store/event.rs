@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 
 use super::window::{Direction, Ordering, Page, Window};
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "event")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -37,8 +37,20 @@ pub struct Model {
 }
 
 /// How precisely an event's dates are known: a page may say only "in May 2024".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "UPPERCASE")]
 pub enum DatePrecision {
     #[sea_orm(string_value = "DAY")]
     Day,

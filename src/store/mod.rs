@@ -10,6 +10,7 @@ pub mod cluster_term;
 pub mod contact;
 pub mod cooperation_activity;
 pub mod cooperation_country;
+pub mod dump;
 pub mod event;
 pub mod event_series;
 pub mod membership;

@@ -5,7 +5,7 @@
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "name_stamp")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

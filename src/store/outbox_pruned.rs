@@ -6,7 +6,7 @@ use sea_orm::{QuerySelect, TransactionTrait};
 
 use super::outbox;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "outbox_pruned")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -128,6 +128,19 @@ pub fn sample(file: &str) -> String {
     std::fs::read_to_string(sample_dir().join(file)).expect("sample page readable")
 }
 
+/// The JSON answer of POSTing `body` to the GraphQL endpoint of the server at `url`.
+pub async fn post_graphql(url: &str, body: &Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{url}/graphql"))
+        .json(body)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
