@@ -101,7 +101,7 @@ pub fn router(
         .is_none()
         .then(|| scrape::routes(db.clone(), search.clone(), settings));
     let state = HttpState {
-        sdl: (!settings.query.no_introspection).then(|| schema.sdl().into()),
+        sdl: (!settings.query.no_introspection).then(|| graphql::sdl_of(&schema).into()),
         graphiql: (!settings.no_graphiql).then(|| graphiql::page().into()),
         schema,
         db,

@@ -456,7 +456,7 @@ async fn generated_pages_load_reproducibly(backend: Backend) {
 
 async fn networks_come_in_pages_by_name(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let q = "query($kind: String, $first: Int, $after: String, $last: Int) {
+    let q = "query($kind: NetworkKind, $first: Int, $after: String, $last: Int) {
         networks(kind: $kind, first: $first, after: $after, last: $last) {
           totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
           edges { node { slug kind } } } }";
@@ -480,7 +480,7 @@ async fn networks_come_in_pages_by_name(backend: Backend) {
     assert_eq!(second["networks"]["pageInfo"]["hasPreviousPage"], true);
     let last = server.data(q, json!({ "last": 1 })).await;
     assert_eq!(slugs(&last), ["give"]);
-    let partnerships = server.data(q, json!({ "kind": "partnership" })).await;
+    let partnerships = server.data(q, json!({ "kind": "PARTNERSHIP" })).await;
     assert_eq!(partnerships["networks"]["totalCount"], 1);
     assert_eq!(slugs(&partnerships), ["give"]);
     let errors = server
@@ -796,5 +796,50 @@ fn the_checked_in_schema_matches_the_code() {
     assert!(
         checked_in == cluster_atlas::graphql::sdl(),
         "schema.graphql is out of date: run `cargo run -- export-schema --out schema.graphql`"
+    );
+}
+
+/// Dates are the `Date` scalar, specified by RFC 3339's `full-date`; network kinds are an
+/// enum, in answers and arguments alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_are_the_date_scalar_and_network_kinds_an_enum() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let scalar = server
+        .data(
+            r#"{ __type(name: "Date") { kind specifiedByURL } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        scalar["__type"],
+        json!({ "kind": "SCALAR",
+                "specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339#section-5.6" })
+    );
+    let query = r#"{ cluster(slug: "masit") { established }
+        networks(kind: NETWORK) { totalCount edges { node { kind } } } }"#;
+    let data = server.data(query, json!({})).await;
+    assert_eq!(data["cluster"]["established"], "2000-02-26");
+    let kinds = data["networks"]["edges"].as_array().unwrap();
+    assert!(!kinds.is_empty());
+    assert!(
+        kinds.iter().all(|e| e["node"]["kind"] == "NETWORK"),
+        "{data}"
+    );
+    let errors = server
+        .errors(r#"{ events(filter: { from: "26.02.2000" }) { totalCount } }"#)
+        .await;
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"26.02.2000\" is not a date like 2000-02-26"),
+        "{errors:?}"
+    );
+    let errors = server
+        .errors(r#"{ networks(kind: CONSORTIUM) { totalCount } }"#)
+        .await;
+    assert_eq!(
+        errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{errors:?}"
     );
 }

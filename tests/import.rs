@@ -9,6 +9,7 @@
 #[macro_use]
 mod support;
 
+use cluster_atlas::store::network::NetworkKind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -1511,7 +1512,7 @@ async fn a_network_pages_member_list_links_its_clusters(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(n.kind, "NETWORK");
+    assert_eq!(n.kind, NetworkKind::Network);
     assert_eq!(
         n.listed_members.as_deref(),
         Some("Alpine Widgets Cluster\nLake Garda Energy Cluster")
@@ -1547,8 +1548,8 @@ async fn the_real_partnership_page_lands_as_a_partnership() {
         .unwrap();
     assert_eq!(n.name, "ESCP-4i: First Generation (2016-2017)");
     assert_eq!(
-        (n.kind.as_str(), n.founded_year),
-        ("PARTNERSHIP", Some(2016))
+        (n.kind, n.founded_year),
+        (NetworkKind::Partnership, Some(2016))
     );
     assert_eq!(n.member_organisations, None, "it counts partnerships");
     let description = n.description.unwrap();

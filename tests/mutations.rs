@@ -419,7 +419,7 @@ async fn networks_and_news_are_written_with_their_mentions(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (writer, admin) = (server.token("write").await, server.token("admin").await);
     let create = r#"mutation { createNetwork(input: {
-        name: "Adriatic Digital Alliance", kind: "partnership",
+        name: "Adriatic Digital Alliance", kind: PARTNERSHIP,
         website: "https://ada.example.org", aliases: ["ADA"] }) { slug kind version } }"#;
     let net = server.data_as(&writer, create, json!({})).await;
     assert_eq!(

@@ -19,7 +19,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::import::manifest::NetworkEntry;
+use crate::import::manifest::{NetworkEntry, NetworkKind};
 use crate::import::{Manifest, PageEntry};
 use crate::text::slugify;
 
@@ -271,7 +271,12 @@ fn network(i: usize) -> NetworkEntry {
         } else {
             "ESCP-S3"
         };
-        (name, vec![short], "PARTNERSHIP", Some(label.to_owned()))
+        (
+            name,
+            vec![short],
+            NetworkKind::Partnership,
+            Some(label.to_owned()),
+        )
     } else {
         let name = format!("{reach} {theme} Clusters Network{suffix}");
         let aliases = vec![
@@ -279,14 +284,14 @@ fn network(i: usize) -> NetworkEntry {
             format!("{} {theme} Clusters Network{suffix}", short(reach)),
             format!("{} {theme} Cluster Network{suffix}", short(reach)),
         ];
-        (name, aliases, "NETWORK", None)
+        (name, aliases, NetworkKind::Network, None)
     };
     let slug = slugify(&name);
     NetworkEntry {
         website: Some(format!("https://{slug}.example.eu")),
         slug,
         name,
-        kind: kind.into(),
+        kind,
         label,
         aliases,
     }

@@ -1,9 +1,9 @@
 //! Events in the schema: conferences, workshops and the editions of a series, listed by
 //! date with `events(filter:)`, each a `Node`.
 
+use crate::graphql::date::Date;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
-use chrono::NaiveDate;
 
 use super::connection::{self, ValueKind};
 use super::context::{Res, db, internal};
@@ -49,12 +49,12 @@ impl Event {
         &self.0.name
     }
     /// First day.
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
+    async fn starts_on(&self) -> Date {
+        self.0.starts_on.into()
     }
     /// Last day; the first for a one-day event.
-    async fn ends_on(&self) -> NaiveDate {
-        self.0.ends_on
+    async fn ends_on(&self) -> Date {
+        self.0.ends_on.into()
     }
     /// How precisely the two dates are known.
     async fn date_precision(&self) -> DatePrecision {
@@ -132,9 +132,9 @@ impl EventSeries {
 #[derive(InputObject, Default)]
 pub struct EventFilter {
     /// Events that end on or after this day (upcoming ones: today).
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Events that start on or before this day.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// ISO 3166-1 alpha-2 codes of the country it takes place in.
     pub country: Option<Vec<String>>,
     /// Slugs of the series it is an edition of.
@@ -144,8 +144,8 @@ pub struct EventFilter {
 impl From<EventFilter> for store::event::Filter {
     fn from(f: EventFilter) -> Self {
         Self {
-            from: f.from,
-            to: f.to,
+            from: f.from.map(|d| d.0),
+            to: f.to.map(|d| d.0),
             countries: f
                 .country
                 .unwrap_or_default()

@@ -3,6 +3,7 @@
 mod batch;
 mod connection;
 mod context;
+mod date;
 mod errors;
 mod events;
 mod ids;
@@ -91,7 +92,10 @@ fn per_request(db: &DatabaseConnection) -> (loaders::Loaders, std::sync::Arc<sea
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .finish()
-        .sdl()
+    sdl_of(&Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot).finish())
+}
+
+/// A schema's SDL as we publish it: with each scalar's `@specifiedBy`.
+pub fn sdl_of(schema: &AtlasSchema) -> String {
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

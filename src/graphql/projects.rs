@@ -1,8 +1,8 @@
 //! EU projects in the schema: their profiles and partnerships, each partner linked to its
 //! cluster where the directory knows it.
 
+use crate::graphql::date::Date;
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 
 use super::context::{Res, db, internal};
 use super::ids::GlobalId;
@@ -42,12 +42,12 @@ impl Project {
         self.0.programme.as_deref()
     }
     /// First day of the project.
-    async fn starts_on(&self) -> Option<NaiveDate> {
-        self.0.starts_on
+    async fn starts_on(&self) -> Option<Date> {
+        self.0.starts_on.map(Date)
     }
     /// Last day of the project.
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
     }
     /// Total budget in whole euros, where the profile states it.
     async fn total_budget_eur(&self) -> Option<f64> {

@@ -1,8 +1,8 @@
 //! The query root: directory lookups, filtered lists and taxonomy facets.
 
+use crate::graphql::date::Date;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::NaiveDate;
 
 use super::connection::{self, ValueKind};
 use super::context::*;
@@ -132,9 +132,9 @@ pub struct NewsFilter {
     /// Slugs of clusters the item names.
     pub cluster: Option<Vec<String>>,
     /// Published on or after this date.
-    pub from: Option<NaiveDate>,
+    pub from: Option<Date>,
     /// Published on or before this date.
-    pub to: Option<NaiveDate>,
+    pub to: Option<Date>,
     /// Only items whose date is (or is not) suspect.
     pub date_suspect: Option<bool>,
 }
@@ -144,21 +144,21 @@ impl From<NewsFilter> for store::news::Filter {
         Self {
             publishers: f.publisher.unwrap_or_default(),
             mentions_clusters: f.cluster.unwrap_or_default(),
-            from: f.from,
-            to: f.to,
+            from: f.from.map(|d| d.0),
+            to: f.to.map(|d| d.0),
             date_suspect: f.date_suspect,
         }
     }
 }
 
 /// The count of the network list.
-pub struct NetworkTotal(Option<String>);
+pub struct NetworkTotal(Option<store::network::NetworkKind>);
 
 #[Object]
 impl NetworkTotal {
     /// Number of networks of the kind asked, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Res<u64> {
-        store::network::count(db(ctx)?, self.0.as_deref())
+        store::network::count(db(ctx)?, self.0)
             .await
             .map_err(internal)
     }
@@ -252,7 +252,9 @@ impl QueryRoot {
     async fn networks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "NETWORK or PARTNERSHIP; both when omitted.")] kind: Option<String>,
+        #[graphql(desc = "Only networks of this kind; both kinds when omitted.")] kind: Option<
+            super::types::NetworkKind,
+        >,
         #[graphql(desc = "Page size from the start, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
         #[graphql(desc = "Page size from the end, at most 100.")] last: Option<i32>,
@@ -267,8 +269,8 @@ impl QueryRoot {
             last,
             before.as_deref(),
         )?;
-        let kind = kind.map(|k| k.to_ascii_uppercase());
-        let page = store::network::page(db(ctx)?, kind.as_deref(), &window)
+        let kind = kind.map(Into::into);
+        let page = store::network::page(db(ctx)?, kind, &window)
             .await
             .map_err(internal)?;
         Ok(connection::of_page(

@@ -1,8 +1,8 @@
 //! API types: each wraps a store row and resolves its relations through the loaders.
 
+use crate::graphql::date::Date;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Object, SimpleObject};
-use chrono::NaiveDate;
 
 use super::connection::{self, ValueKind};
 use super::context::{Res, db, internal};
@@ -74,6 +74,17 @@ impl ExcellenceLabel {
             Self::Gold => "GOLD",
         }
     }
+}
+
+/// What a network is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::store::network::NetworkKind")]
+pub enum NetworkKind {
+    /// A network of clusters, with members and news of its own.
+    Network,
+    /// A strategic partnership of clusters, such as a European Strategic Cluster
+    /// Partnership.
+    Partnership,
 }
 
 /// A taxonomy: one of the profile's fixed lists.
@@ -353,8 +364,8 @@ impl Cluster {
         self.0.region.as_deref()
     }
     /// Date the organisation was established.
-    async fn established(&self) -> Option<NaiveDate> {
-        self.0.established
+    async fn established(&self) -> Option<Date> {
+        self.0.established.map(Date)
     }
     /// Staff in the management team, as the old profile layout counts it.
     async fn staff_count(&self) -> Option<i32> {
@@ -711,9 +722,9 @@ impl Network {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// NETWORK or PARTNERSHIP.
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    /// A network of clusters, or a partnership.
+    async fn kind(&self) -> NetworkKind {
+        self.0.kind.into()
     }
     /// Label, e.g. "ESCP-4i".
     async fn label(&self) -> Option<&str> {
@@ -863,8 +874,8 @@ impl NewsItem {
     }
     /// Publication date, as published; null when the page states none (an article copied
     /// without its byline).
-    async fn published_on(&self) -> Option<NaiveDate> {
-        self.0.published_on
+    async fn published_on(&self) -> Option<Date> {
+        self.0.published_on.map(Date)
     }
     /// The date as written, e.g. "December 04, 2016"; null when the page states none.
     async fn published_as(&self) -> Option<&str> {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::store::network::NetworkKind;
+
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -21,15 +23,15 @@ pub struct NetworkEntry {
     pub slug: String,
     pub name: String,
     #[serde(default = "default_kind")]
-    pub kind: String,
+    pub kind: NetworkKind,
     pub label: Option<String>,
     pub website: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
 }
 
-fn default_kind() -> String {
-    "NETWORK".into()
+fn default_kind() -> NetworkKind {
+    NetworkKind::Network
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

@@ -26,6 +26,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::resolve::known;
 use crate::store;
+use crate::store::network::NetworkKind;
 
 pub use layout::Layout;
 pub use manifest::{Manifest, ManifestError, PageEntry};
@@ -469,11 +470,11 @@ async fn write_page(
         }
         PageKind::Network if page.layout == Layout::Partnership => {
             let parsed = network_page::parse_partnership(&lines, warnings);
-            write::network_page(tx, known, parsed, "PARTNERSHIP", entry).await
+            write::network_page(tx, known, parsed, NetworkKind::Partnership, entry).await
         }
         PageKind::Network => {
             let parsed = network_page::parse(&lines, warnings);
-            write::network_page(tx, known, parsed, "NETWORK", entry).await
+            write::network_page(tx, known, parsed, NetworkKind::Network, entry).await
         }
         PageKind::News => {
             let rows = news::parse(&lines, warnings)

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: NetworkKind,
     pub label: Option<String>,
     pub website: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
@@ -27,6 +27,32 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
+
+/// What a network is: a network of clusters, or a strategic partnership of them (a
+/// European Strategic Cluster Partnership, a programme's partnership page). Stored as its
+/// upper-case name; a manifest may write it in lower case.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "UPPERCASE")]
+pub enum NetworkKind {
+    #[sea_orm(string_value = "NETWORK")]
+    #[serde(alias = "network")]
+    Network,
+    #[sea_orm(string_value = "PARTNERSHIP")]
+    #[serde(alias = "partnership")]
+    Partnership,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -46,7 +72,7 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
     Entity::find().order_by_asc(Column::Name).all(db).await
 }
 
-fn of_kind(kind: Option<&str>) -> sea_orm::Condition {
+fn of_kind(kind: Option<NetworkKind>) -> sea_orm::Condition {
     let mut cond = sea_orm::Condition::all();
     if let Some(kind) = kind {
         cond = cond.add(Column::Kind.eq(kind));
@@ -57,7 +83,7 @@ fn of_kind(kind: Option<&str>) -> sea_orm::Condition {
 /// A page of the networks (of one kind, if given) by name.
 pub async fn page(
     db: &impl ConnectionTrait,
-    kind: Option<&str>,
+    kind: Option<NetworkKind>,
     window: &super::window::Window,
 ) -> Result<super::window::Page<Model>, DbErr> {
     use sea_orm::{QueryOrder, QuerySelect};
@@ -75,7 +101,7 @@ pub async fn page(
     Ok(super::window::finish(rows, window))
 }
 
-pub async fn count(db: &impl ConnectionTrait, kind: Option<&str>) -> Result<u64, DbErr> {
+pub async fn count(db: &impl ConnectionTrait, kind: Option<NetworkKind>) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     Entity::find().filter(of_kind(kind)).count(db).await
 }
@@ -85,7 +111,7 @@ pub async fn count(db: &impl ConnectionTrait, kind: Option<&str>) -> Result<u64,
 pub struct Fields {
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: NetworkKind,
     pub label: Option<String>,
     pub website: Option<String>,
     pub about: About,
@@ -124,7 +150,7 @@ impl super::versioned::Versioned for Fields {
         Self {
             slug: m.slug.clone(),
             name: m.name.clone(),
-            kind: m.kind.clone(),
+            kind: m.kind,
             label: m.label.clone(),
             website: m.website.clone(),
             about: About::of(m),

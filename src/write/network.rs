@@ -3,6 +3,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::stale;
+use crate::store::network::NetworkKind;
 use crate::store::outbox::Changed;
 use crate::store::tx::begin;
 use crate::store::versioned::{Versioned, delete, overwrite};
@@ -15,8 +16,7 @@ use crate::{Error, Result};
 pub struct Edit {
     pub slug: Option<String>,
     pub name: Option<String>,
-    /// "NETWORK" or "PARTNERSHIP".
-    pub kind: Option<String>,
+    pub kind: Option<NetworkKind>,
     pub label: Option<Option<String>>,
     pub website: Option<Option<String>>,
     /// More spellings news use for it; added to those it has.
@@ -44,7 +44,7 @@ pub async fn create(db: &DatabaseConnection, edit: Edit) -> Result<store::networ
     let fields = store::network::Fields {
         slug: slug.clone(),
         name,
-        kind: edit.kind.clone().unwrap_or_else(|| "NETWORK".into()),
+        kind: edit.kind.unwrap_or(NetworkKind::Network),
         label: edit.label.clone().flatten(),
         website: edit.website.clone().flatten(),
         about: store::network::About::default(),
@@ -73,8 +73,8 @@ pub async fn update(
     if let Some(n) = &edit.name {
         fields.name = n.clone();
     }
-    if let Some(k) = &edit.kind {
-        fields.kind = k.clone();
+    if let Some(k) = edit.kind {
+        fields.kind = k;
     }
     if let Some(l) = &edit.label {
         fields.label = l.clone();

@@ -1,7 +1,7 @@
 //! Cluster writes: the profile, its services, programme participations and memberships.
 
+use crate::graphql::date::Date;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, each, given_text, id_of, slug};
 use super::{Deleted, admit, wrote};
@@ -32,7 +32,7 @@ pub struct ClusterInput {
     /// Region within the country.
     pub region: MaybeUndefined<String>,
     /// Not in the future.
-    pub established: MaybeUndefined<NaiveDate>,
+    pub established: MaybeUndefined<Date>,
     /// Staff in the management team.
     pub staff_count: MaybeUndefined<i32>,
     /// Cluster Excellence Label.
@@ -404,8 +404,8 @@ fn checked(input: ClusterInput) -> Res<Edit> {
             check::country(p, &v)
         })?,
         region: clearable_text("input.region", input.region, LINE)?,
-        established: clearable("input.established", input.established, |p, d| {
-            check::date(p, d, today)
+        established: clearable("input.established", input.established, |p, d: Date| {
+            check::date(p, d.0, today)
         })?,
         staff_count: clearable("input.staffCount", input.staff_count, check::count)?,
         excellence_label: clearable("input.excellenceLabel", input.excellence_label, |_, l| {

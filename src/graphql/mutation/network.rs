@@ -7,10 +7,10 @@ use super::{Deleted, admit, wrote};
 use crate::auth::Scope;
 use crate::graphql::GlobalId;
 use crate::graphql::context::{Res, db};
-use crate::graphql::types::Network;
+use crate::graphql::types::{Network, NetworkKind};
+use crate::write;
 use crate::write::check::{self, LINE};
 use crate::write::network::Edit;
-use crate::{Error, write};
 
 #[derive(Default)]
 pub struct NetworkMutation;
@@ -22,8 +22,8 @@ pub struct NetworkInput {
     pub slug: Option<String>,
     /// The network's name; required on create.
     pub name: Option<String>,
-    /// NETWORK (the default on create) or PARTNERSHIP.
-    pub kind: Option<String>,
+    /// What it is; NETWORK when left out on create.
+    pub kind: Option<NetworkKind>,
     /// Its label, e.g. "ESCP-4i".
     pub label: MaybeUndefined<String>,
     /// An http or https address.
@@ -90,17 +90,7 @@ impl NetworkMutation {
 }
 
 fn checked(input: NetworkInput) -> Res<Edit> {
-    let kind = match input.kind.as_deref().map(|k| k.trim().to_ascii_uppercase()) {
-        None => None,
-        Some(k) if k == "NETWORK" || k == "PARTNERSHIP" => Some(k),
-        Some(k) => {
-            return Err(Error::invalid_field(
-                "input.kind",
-                format!("input.kind {k:?} is neither NETWORK nor PARTNERSHIP"),
-            )
-            .into());
-        }
-    };
+    let kind = input.kind.map(Into::into);
     Ok(Edit {
         slug: input.slug.map(|s| slug("input.slug", &s)).transpose()?,
         name: given_text("input.name", input.name, LINE)?,

@@ -1,7 +1,7 @@
 //! News writes; the clusters and networks an item names are resolved as on import.
 
+use crate::graphql::date::Date;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use chrono::NaiveDate;
 
 use super::input::{clearable, clearable_text, given_text, id_of};
 use super::{Deleted, admit, wrote};
@@ -24,7 +24,7 @@ pub struct NewsInput {
     /// The item's text; required to publish.
     pub body: Option<String>,
     /// At most a day ahead of today.
-    pub published_on: Option<NaiveDate>,
+    pub published_on: Option<Date>,
     /// Slug of the publishing network; `null` for none.
     pub publisher: MaybeUndefined<String>,
     /// The page it appeared on; items published through the API have
@@ -92,7 +92,7 @@ fn checked(input: NewsInput) -> Res<Edit> {
         body: given_text("input.body", input.body, PROSE)?,
         published_on: input
             .published_on
-            .map(|d| check::date("input.publishedOn", d, latest))
+            .map(|d| check::date("input.publishedOn", d.0, latest))
             .transpose()?,
         publisher: clearable("input.publisher", input.publisher, |p, v: String| {
             check::slug(p, &v)

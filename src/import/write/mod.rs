@@ -18,6 +18,7 @@ use crate::resolve::keys::news_key;
 use crate::resolve::known::Known;
 use crate::resolve::mentions::{Mention, Target};
 use crate::store;
+use crate::store::network::NetworkKind;
 use crate::store::outbox::Changed;
 use crate::store::versioned::Versioned;
 use crate::text::slugify;
@@ -65,7 +66,7 @@ pub async fn networks(db: &impl ConnectionTrait, manifest: &Manifest) -> Result<
         let fields = store::network::Fields {
             slug: n.slug.clone(),
             name: n.name.clone(),
-            kind: n.kind.to_ascii_uppercase(),
+            kind: n.kind,
             label: n.label.clone(),
             website: n.website.clone(),
             // What the network's own page stated stays: the manifest does not say it.
@@ -91,7 +92,7 @@ pub async fn network_page(
     db: &impl ConnectionTrait,
     known: &mut Known,
     page: NetworkPage,
-    kind: &str,
+    kind: NetworkKind,
     entry: &PageEntry,
 ) -> Result<Outcome, Error> {
     let Some(name) = page.name.clone() else {
@@ -123,7 +124,7 @@ pub async fn network_page(
         None => store::network::Fields {
             slug: entry.slug.clone().unwrap_or_else(|| slugify(&name)),
             name: name.clone(),
-            kind: kind.to_owned(),
+            kind,
             label: None,
             website: page.website,
             about: page.about,

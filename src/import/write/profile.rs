@@ -372,7 +372,7 @@ async fn unknown_network(
     let fields = store::network::Fields {
         slug,
         name: written.to_owned(),
-        kind: "NETWORK".into(),
+        kind: store::network::NetworkKind::Network,
         label: None,
         website: None,
         about: store::network::About::default(),
