@@ -30,32 +30,11 @@ async fn run() -> anyhow::Result<()> {
         Err(config::Error::Cli(e)) => e.exit(),
         Err(e) => return Err(e.into()),
     };
-    let config::Loaded { cli, layers } = loaded;
+    let config::Loaded { mut cli, layers } = loaded;
     telemetry::init_logs(cli.log_format);
-    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(settings) => {
-            let listener = tokio::net::TcpListener::bind(cli.addr)
-                .await
-                .with_context(|| format!("binding {}", cli.addr))?;
-            let front = if settings.no_graphiql {
-                "GraphQL"
-            } else {
-                "GraphiQL"
-            };
-            // For the person at the terminal; a log pipeline gets the log's own line.
-            if cli.log_format == telemetry::LogFormat::Text {
-                println!("{front}: http://{}/graphql", listener.local_addr()?);
-            }
-            let shutdown = app::shutdown_signal();
-            app::start_and_serve(
-                listener,
-                &cli.database_url,
-                &cli.index_dir,
-                &settings,
-                shutdown,
-            )
-            .await
-        }
+    let command = cli.command.take();
+    match command.unwrap_or_else(|| Command::Serve(cli.serve.clone())) {
+        Command::Serve(settings) => serve(&cli, &settings).await,
         Command::Migrate => {
             app::open_store(&cli.database_url).await?;
             println!("migrated");
@@ -104,16 +83,45 @@ async fn run() -> anyhow::Result<()> {
             clap_complete::generate(shell, &mut command, "cluster-atlas", &mut std::io::stdout());
             Ok(())
         }
-        Command::ExportSchema { out } => {
-            let sdl = graphql::sdl();
-            match out {
-                Some(path) => std::fs::write(&path, sdl)
-                    .with_context(|| format!("writing {}", path.display())),
-                None => {
-                    print!("{sdl}");
-                    Ok(())
-                }
-            }
+        Command::ExportSchema { out } => export_schema(out.as_deref()),
+    }
+}
+
+/// Binds the address, says where GraphiQL is, and serves until told to stop.
+async fn serve(cli: &Cli, settings: &cluster_atlas::http::Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(cli.addr)
+        .await
+        .with_context(|| format!("binding {}", cli.addr))?;
+    let front = if settings.no_graphiql {
+        "GraphQL"
+    } else {
+        "GraphiQL"
+    };
+    // For the person at the terminal; a log pipeline gets the log's own line.
+    if cli.log_format == telemetry::LogFormat::Text {
+        println!("{front}: http://{}/graphql", listener.local_addr()?);
+    }
+    let shutdown = app::shutdown_signal();
+    app::start_and_serve(
+        listener,
+        &cli.database_url,
+        &cli.index_dir,
+        settings,
+        shutdown,
+    )
+    .await
+}
+
+/// The SDL to a file, or to standard output.
+fn export_schema(out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let sdl = graphql::sdl();
+    match out {
+        Some(path) => {
+            std::fs::write(path, sdl).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            print!("{sdl}");
+            Ok(())
         }
     }
 }

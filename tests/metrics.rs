@@ -10,12 +10,9 @@ mod support;
 use std::time::Duration;
 
 use cluster_atlas::http::Settings;
-use futures::{SinkExt, StreamExt};
 use prometheus_parse::{Scrape, Value as Metric};
 use serde_json::json;
 use support::{Backend, TestServer};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// The sum of the samples of `name` whose labels include `labels`: counters, gauges, and the
 /// `_count` and `_sum` of histograms.
@@ -113,22 +110,8 @@ async fn the_counters_move_by_exactly_what_was_sent() {
         .await;
     server.search.caught_up(&server.db).await.unwrap();
 
-    let url = format!("{}/graphql/ws", server.url.replace("http://", "ws://"));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let init = json!({ "type": "connection_init" }).to_string();
-    socket.send(Message::Text(init.into())).await.unwrap();
-    let _ack = socket.next().await.unwrap().unwrap();
-    let subscribe = json!({ "id": "1", "type": "subscribe",
-        "payload": { "query": "subscription Follow { newsPublished { id } }" } });
-    socket
-        .send(Message::Text(subscribe.to_string().into()))
-        .await
-        .unwrap();
+    let subscription = "subscription Follow { newsPublished { id } }";
+    let mut socket = support::socket::subscribed(&server.url, "1", subscription).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let after = scrape(&server).await;

@@ -9,12 +9,11 @@ mod support;
 
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde_json::{Value, json};
 use support::process::Process;
 use support::{Backend, TestStore};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 async fn serve(store: &TestStore, args: &[&str]) -> Process {
@@ -104,21 +103,8 @@ async fn text_logs_to_a_file_carry_no_colour_codes() {
 async fn sigterm_closes_websockets_with_going_away() {
     let store = TestStore::open(Backend::Sqlite).await;
     let mut server = serve(&store, &["--shutdown-grace", "5"]).await;
-    let url = format!("{}/graphql/ws", server.url.replace("http://", "ws://"));
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let init = json!({ "type": "connection_init" }).to_string();
-    socket.send(Message::Text(init.into())).await.unwrap();
-    let ack = socket.next().await.unwrap().unwrap();
-    assert!(ack.to_text().unwrap().contains("connection_ack"));
-    let subscribe = json!({ "id": "1", "type": "subscribe",
-        "payload": { "query": "subscription { newsPublished { id } }" } });
-    let subscribe = Message::Text(subscribe.to_string().into());
-    socket.send(subscribe).await.unwrap();
+    let subscription = "subscription { newsPublished { id } }";
+    let mut socket = support::socket::subscribed(&server.url, "1", subscription).await;
 
     let started = std::time::Instant::now();
     let exited = tokio::task::spawn_blocking(move || {

@@ -10,12 +10,11 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde_json::{Value, json};
 use support::process::Process;
 use support::{Backend, TestStore};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// What the issue promises a write takes to reach another replica.
 const ACROSS: Duration = Duration::from_secs(2);
@@ -96,23 +95,8 @@ async fn a_write_through_one_replica_reaches_the_others_search_and_subscribers()
         .unwrap();
     let token = issued.secret;
 
-    let url = format!(
-        "{}/graphql/ws",
-        second.process.url.replace("http://", "ws://")
-    );
-    let mut request = url.into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let init = json!({ "type": "connection_init" }).to_string();
-    socket.send(Message::Text(init.into())).await.unwrap();
-    socket.next().await.unwrap().unwrap();
-    let subscribe = json!({ "id": "news", "type": "subscribe",
-        "payload": { "query": "subscription { newsPublished { title } }" } });
-    let subscribe = Message::Text(subscribe.to_string().into());
-    socket.send(subscribe).await.unwrap();
+    let subscription = "subscription { newsPublished { title } }";
+    let mut socket = support::socket::subscribed(&second.process.url, "news", subscription).await;
     // The subscription is live once the socket task has it: a moment.
     tokio::time::sleep(Duration::from_millis(300)).await;
 

@@ -3,6 +3,7 @@
 //! (`TRACE_SQL=1` prints each statement, to see which ones a query adds).
 
 pub mod process;
+pub mod socket;
 pub mod word;
 
 use std::path::PathBuf;
