@@ -192,7 +192,8 @@ async fn scopes_decide_who_may_import_pages(backend: Backend) {
     }
 }
 
-async fn reads_can_be_made_to_need_a_token(backend: Backend) {
+/// A server whose reads need a token, and a read token of it.
+async fn needing_tokens(backend: Backend) -> (TestServer, String) {
     let settings = Settings {
         reads_need_token: true,
         rate_limit: 0,
@@ -200,6 +201,11 @@ async fn reads_can_be_made_to_need_a_token(backend: Backend) {
     };
     let server = TestServer::start_with(backend, settings).await;
     let reader = create(&server, "dashboard", "read");
+    (server, reader)
+}
+
+async fn reads_can_be_made_to_need_a_token(backend: Backend) {
+    let (server, reader) = needing_tokens(backend).await;
     let query = "{ cluster(slug: \"masit\") { slug } }";
     let (status, body) = server.post_as(None, query, json!({})).await;
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"), "{body}");
@@ -226,13 +232,7 @@ async fn get(server: &TestServer, path: &str, token: Option<&str>, accept: &str)
 /// for the token in its headers) stay open. The WebSocket's refusal is tested in
 /// `subscriptions.rs`.
 async fn every_route_that_reveals_something_needs_the_token(backend: Backend) {
-    let settings = Settings {
-        reads_need_token: true,
-        rate_limit: 0,
-        ..Settings::default()
-    };
-    let server = TestServer::start_with(backend, settings).await;
-    let reader = create(&server, "dashboard", "read");
+    let (server, reader) = needing_tokens(backend).await;
     let json = "application/json";
     let query = "/graphql?query=%7B__typename%7D";
     let refused = [("/schema.graphql", "text/plain"), (query, json)];
