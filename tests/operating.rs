@@ -185,6 +185,68 @@ async fn while_starting_the_server_is_live_but_not_ready() {
     assert_eq!(body["checks"]["start"], "loading the sample pages");
 }
 
+/// `/readyz` until `accept` takes its status and body, for at most ten seconds.
+async fn readyz_until(url: &str, accept: impl Fn(u16, &Value) -> bool) -> Value {
+    for _ in 0..200 {
+        let response = reqwest::get(format!("{url}/readyz")).await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        if accept(status, &body) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("/readyz never answered as expected");
+}
+
+/// The index check's failing sides: a lagging index, and a store that does not answer the
+/// check in time. PostgreSQL only, whose table locks stall a reader on demand: the indexer
+/// must read `cluster` to apply a cluster's change, the check must read `outbox` (SQLite's
+/// write-ahead log lets every reader past a writer, so it has no such lever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "PostgreSQL: set TEST_DATABASE_URL and run with --include-ignored"]
+async fn readyz_fails_while_the_index_lags_and_when_its_check_hangs() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    assert!(support::postgres_url().is_some(), "needs TEST_DATABASE_URL");
+    let store = TestStore::open(Backend::Postgres).await;
+    let server = serve(&store, &["--ready-max-lag", "1"]).await;
+
+    let stall = store.db.begin().await.unwrap();
+    stall
+        .execute_unprepared("LOCK TABLE cluster IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    store
+        .db
+        .execute_unprepared(
+            "INSERT INTO outbox (entity, entity_id, created_at) VALUES ('cluster', 1, now())",
+        )
+        .await
+        .unwrap();
+    let lagging = readyz_until(&server.url, |status, _| status == 503).await;
+    assert_eq!(lagging["checks"]["store"], "ok", "{lagging}");
+    let why = lagging["checks"]["index"].as_str().unwrap();
+    assert!(why.contains("s behind the store (at most 1.0 s)"), "{why}");
+    stall.rollback().await.unwrap();
+    readyz_until(&server.url, |status, _| status == 200).await;
+
+    let hang = store.db.begin().await.unwrap();
+    hang.execute_unprepared("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = reqwest::get(format!("{}/readyz", server.url))
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["checks"]["index"], "no answer within 1s", "{body}");
+    assert!(took < Duration::from_secs(3), "the probe took {took:?}");
+    hang.rollback().await.unwrap();
+    readyz_until(&server.url, |status, _| status == 200).await;
+}
+
 fn example_config() -> std::path::PathBuf {
     support::root().join("docs/cluster-atlas.example.toml")
 }

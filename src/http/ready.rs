@@ -18,8 +18,8 @@ use tokio::sync::watch;
 
 use crate::search::Search;
 
-/// How long the store may take to answer a probe.
-const STORE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long each check may take: a probe that hangs tells a load balancer nothing.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[derive(Clone)]
 struct Probe {
@@ -64,11 +64,9 @@ pub fn routes(db: DatabaseConnection, search: Search, max_lag: Duration) -> axum
 }
 
 async fn readyz(State(probe): State<Probe>) -> Response {
-    let store = tokio::time::timeout(STORE_TIMEOUT, store(&probe.db))
-        .await
-        .unwrap_or_else(|_| Err(format!("no answer within {STORE_TIMEOUT:?}")));
+    let store = within(store(&probe.db)).await;
     let index = match &store {
-        Ok(()) => index(&probe).await,
+        Ok(()) => within(index(&probe)).await,
         Err(_) => Err("not checked: the store is not ready".to_owned()),
     };
     let ready = store.is_ok() && index.is_ok();
@@ -84,6 +82,13 @@ async fn readyz(State(probe): State<Probe>) -> Response {
     let body =
         json!({ "ready": ready, "checks": { "store": said(&store), "index": said(&index) } });
     (status, Json(body)).into_response()
+}
+
+/// `check`'s answer, or a failure when it takes longer than [`CHECK_TIMEOUT`].
+async fn within(check: impl Future<Output = Result<(), String>>) -> Result<(), String> {
+    tokio::time::timeout(CHECK_TIMEOUT, check)
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {CHECK_TIMEOUT:?}")))
 }
 
 /// The store answers, and holds exactly the migrations this binary knows.
