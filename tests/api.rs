@@ -765,7 +765,80 @@ async fn undated_news_lists_last_and_pages_walk_everything(backend: Backend) {
     }
 }
 
+/// The keys of each map along `path`'s last step, in the order the body has them.
+fn keys_in_order(body: &str, path: &[&str]) -> Vec<String> {
+    // async-graphql's value keeps a map's order where serde_json's sorts it.
+    let mut value: async_graphql::Value = serde_json::from_str(body).unwrap();
+    for step in path {
+        value = match value {
+            async_graphql::Value::Object(mut map) => map.swap_remove(*step).unwrap(),
+            other => panic!("no {step} in {other}"),
+        };
+    }
+    match value {
+        async_graphql::Value::Object(map) => map.keys().map(ToString::to_string).collect(),
+        other => panic!("not a map: {other}"),
+    }
+}
+
+/// Response maps follow the selection's order, fragments, aliases and lists included,
+/// as the specification asks (async-graphql alone orders them as fields complete).
+async fn response_maps_follow_the_selection_order(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let profile = r#"query Profile { cluster(slug: "masit") { name established country { name code }
+      contacts { role name } technologyFields { name } programmes { programme { name } }
+      networks { network { name } } news(first: 2) { nodes { title } totalCount } ...Ids } }
+      fragment Ids on Cluster { first: slug id }"#;
+    let clusters = "{ clusters(first: 3) { totalCount pageInfo { hasNextPage endCursor } nodes { name slug } } }";
+    for (query, path, expected) in [
+        (
+            profile,
+            &["data", "cluster"][..],
+            &[
+                "name",
+                "established",
+                "country",
+                "contacts",
+                "technologyFields",
+                "programmes",
+                "networks",
+                "news",
+                "first",
+                "id",
+            ][..],
+        ),
+        (profile, &["data", "cluster", "country"], &["name", "code"]),
+        (
+            profile,
+            &["data", "cluster", "news"],
+            &["nodes", "totalCount"],
+        ),
+        (
+            clusters,
+            &["data", "clusters"],
+            &["totalCount", "pageInfo", "nodes"],
+        ),
+        (
+            clusters,
+            &["data", "clusters", "pageInfo"],
+            &["hasNextPage", "endCursor"],
+        ),
+    ] {
+        let body = reqwest::Client::new()
+            .post(format!("{}/graphql", server.url))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(keys_in_order(&body, path), expected, "{body}");
+    }
+}
+
 on_both_backends! {
+    response_maps_follow_the_selection_order => super::response_maps_follow_the_selection_order;
     undated_news_lists_last_and_pages_walk_everything => super::undated_news_lists_last_and_pages_walk_everything;
     a_project_is_served_with_its_partners_and_from_its_clusters => super::a_project_is_served_with_its_partners_and_from_its_clusters;
     graphiqls_example_operations_all_answer => super::graphiqls_example_operations_all_answer;

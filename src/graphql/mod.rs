@@ -10,6 +10,7 @@ mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod order;
 mod projects;
 mod query;
 mod search;
@@ -61,9 +62,11 @@ pub async fn execute(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let (batcher, warnings) = per_request(db);
+    let selected = Selected::of(&request);
     let request = request.data(batcher.clone()).data(warnings.clone());
     let mut response = batch::run(batcher, schema.execute(request)).await;
     warnings.attach(&mut response);
+    selected.order(&mut response);
     response
 }
 
@@ -76,11 +79,35 @@ pub fn execute_stream(
 ) -> impl Stream<Item = async_graphql::Response> + Send + use<> {
     use futures::StreamExt;
     let (batcher, warnings) = per_request(db);
+    let selected = Selected::of(&request);
     let request = request.data(batcher.clone()).data(warnings.clone());
     batch::stream(batcher, schema.execute_stream(request)).map(move |mut response| {
         warnings.attach(&mut response);
+        selected.order(&mut response);
         response
     })
+}
+
+/// What a request selected, kept to put its response maps in the selection's order.
+struct Selected {
+    query: String,
+    operation: Option<String>,
+    variables: async_graphql::Variables,
+}
+
+impl Selected {
+    fn of(request: &async_graphql::Request) -> Self {
+        Self {
+            query: request.query.clone(),
+            operation: request.operation_name.clone(),
+            variables: request.variables.clone(),
+        }
+    }
+
+    fn order(&self, response: &mut async_graphql::Response) {
+        let operation = self.operation.as_deref();
+        order::restore(&mut response.data, &self.query, operation, &self.variables);
+    }
 }
 
 fn per_request(db: &DatabaseConnection) -> (loaders::Loaders, std::sync::Arc<search::Warnings>) {
