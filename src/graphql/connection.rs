@@ -3,7 +3,6 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ObjectType, OutputType};
 use sea_orm::Value;
-use serde_json::json;
 
 use super::ids::{decode_cursor, encode_cursor};
 use crate::store::window::{Key, Page, Window};
@@ -20,45 +19,60 @@ pub enum ValueKind {
     Date,
 }
 
-/// Cursor of `key` in the ordering named `tag` (the sort field and direction).
+/// A list cursor: the row's id, the ordering it belongs to (the sort field and direction)
+/// and its sort value. Fields in this order and named so that cursors stay as they were
+/// written when they were JSON objects built by hand.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ListCursor {
+    i: i32,
+    o: String,
+    v: Option<SortValue>,
+}
+
+/// A sort value as a cursor holds it: dates as ISO 8601 text.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum SortValue {
+    Int(i32),
+    Text(String),
+}
+
+/// Cursor of `key` in the ordering named `tag`.
 pub fn cursor(tag: &str, key: &Key) -> String {
-    let value = match &key.value {
-        Value::String(Some(s)) => json!(s.as_str()),
-        Value::Int(Some(i)) => json!(i),
-        Value::ChronoDate(Some(d)) => json!(d.to_string()),
-        _ => serde_json::Value::Null,
+    let v = match &key.value {
+        Value::String(Some(s)) => Some(SortValue::Text(s.to_string())),
+        Value::Int(Some(i)) => Some(SortValue::Int(*i)),
+        Value::ChronoDate(Some(d)) => Some(SortValue::Text(d.to_string())),
+        _ => None,
     };
-    encode_cursor(&json!({ "o": tag, "v": value, "i": key.id }))
+    encode_cursor(&ListCursor {
+        i: key.id,
+        o: tag.to_owned(),
+        v,
+    })
 }
 
 fn key(field: &str, tag: &str, kind: ValueKind, cursor: &str) -> Result<Key> {
-    let payload = decode_cursor(field, cursor)?;
+    let payload: ListCursor = decode_cursor(field, cursor)?;
     let bad = |why: &str| Error::invalid_field(field, format!("cursor {cursor:?} {why}"));
-    if payload.get("o").and_then(|o| o.as_str()) != Some(tag) {
+    if payload.o != tag {
         return Err(bad("belongs to another ordering or list"));
     }
-    let id = payload
-        .get("i")
-        .and_then(serde_json::Value::as_i64)
-        .and_then(|i| i32::try_from(i).ok())
-        .ok_or_else(|| bad("is damaged"))?;
-    let v = payload.get("v").ok_or_else(|| bad("is damaged"))?;
-    let value = match (kind, v) {
-        (ValueKind::Text, serde_json::Value::Null) => Value::String(None),
-        (ValueKind::Int, serde_json::Value::Null) => Value::Int(None),
-        (ValueKind::Date, serde_json::Value::Null) => Value::ChronoDate(None),
-        (ValueKind::Text, serde_json::Value::String(s)) => Value::String(Some(Box::new(s.clone()))),
-        (ValueKind::Int, serde_json::Value::Number(n)) => Value::Int(Some(
-            n.as_i64()
-                .and_then(|i| i32::try_from(i).ok())
-                .ok_or_else(|| bad("is damaged"))?,
-        )),
-        (ValueKind::Date, serde_json::Value::String(s)) => {
+    let value = match (kind, payload.v) {
+        (ValueKind::Text, None) => Value::String(None),
+        (ValueKind::Int, None) => Value::Int(None),
+        (ValueKind::Date, None) => Value::ChronoDate(None),
+        (ValueKind::Text, Some(SortValue::Text(s))) => Value::String(Some(Box::new(s))),
+        (ValueKind::Int, Some(SortValue::Int(i))) => Value::Int(Some(i)),
+        (ValueKind::Date, Some(SortValue::Text(s))) => {
             Value::ChronoDate(Some(Box::new(s.parse().map_err(|_| bad("is damaged"))?)))
         }
         _ => return Err(bad("is damaged")),
     };
-    Ok(Key { value, id })
+    Ok(Key {
+        value,
+        id: payload.i,
+    })
 }
 
 /// A page size given as `field`, checked against the cap.
@@ -157,6 +171,18 @@ mod tests {
             None,
         );
         assert_eq!(w.ok().and_then(|w| w.after), Some(k));
+    }
+
+    #[test]
+    fn cursors_read_as_they_were_written_before_the_typed_codec() {
+        use base64::Engine;
+        let written = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"i":1,"o":"name:asc","v":"a"}"#);
+        let k = Key {
+            value: "a".into(),
+            id: 1,
+        };
+        assert_eq!(cursor("name:asc", &k), written);
     }
 
     #[test]

@@ -42,13 +42,14 @@ impl GlobalId {
     }
 }
 
-/// Encodes a cursor payload (JSON) opaquely.
-pub fn encode_cursor(payload: &serde_json::Value) -> String {
-    URL_SAFE_NO_PAD.encode(payload.to_string())
+/// Encodes a cursor's payload opaquely: its JSON in URL-safe base64. Every cursor of the
+/// API is a payload type of its own going through this pair.
+pub fn encode_cursor(payload: &impl serde::Serialize) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(payload).unwrap_or_default())
 }
 
-/// Decodes a cursor made by `encode_cursor`; anything else is `BAD_USER_INPUT`.
-pub fn decode_cursor(field: &str, cursor: &str) -> Result<serde_json::Value> {
+/// Decodes a cursor made by `encode_cursor` of a `T`; anything else is `BAD_USER_INPUT`.
+pub fn decode_cursor<T: serde::de::DeserializeOwned>(field: &str, cursor: &str) -> Result<T> {
     let bad = || {
         Error::invalid_field(
             field,

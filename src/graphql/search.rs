@@ -242,7 +242,8 @@ pub struct SearchEdge {
 #[derive(SimpleObject, Clone)]
 pub struct SearchFacet {
     /// kind, country, sector, technologyField, s3Priority, emergingIndustry, serviceType,
-    /// excellenceLabel, network, framework or year: the filter of the same name takes it.
+    /// activityType, language, excellenceLabel, network, framework or year: the filter of
+    /// the same name takes it.
     pub name: String,
     /// The value, as the filter takes it.
     pub value: String,
@@ -311,18 +312,18 @@ fn search_of<'a>(ctx: &Context<'a>) -> Res<&'a Search> {
     ctx.data::<Search>()
 }
 
+/// A search cursor: the hit's place in the result set.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SearchCursor {
+    s: usize,
+}
+
 fn offset_of(after: Option<&str>) -> Res<usize> {
     let Some(cursor) = after else { return Ok(0) };
-    let payload = decode_cursor("after", cursor)?;
-    payload
-        .get("s")
-        .and_then(serde_json::Value::as_u64)
-        .and_then(|n| usize::try_from(n).ok())
-        .map(|n| n + 1)
-        .ok_or_else(|| {
-            Error::invalid_field("after", format!("cursor {cursor:?} is not a search cursor"))
-                .into()
-        })
+    let SearchCursor { s } = decode_cursor("after", cursor).map_err(|_| {
+        Error::invalid_field("after", format!("cursor {cursor:?} is not a search cursor"))
+    })?;
+    Ok(s.saturating_add(1))
 }
 
 pub async fn search(
@@ -374,7 +375,7 @@ pub async fn search(
         .enumerate()
         .filter_map(|(i, hit)| {
             Some(SearchEdge {
-                cursor: encode_cursor(&serde_json::json!({ "s": offset + i })),
+                cursor: encode_cursor(&SearchCursor { s: offset + i }),
                 node: SearchHit {
                     score: f64::from(hit.score),
                     kind: SearchKind::of(hit.kind)?,
