@@ -40,15 +40,51 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         ]
     };
     let mut out = String::with_capacity(6 * 1024);
+    // The sections in the page's order; each draws from `rng` in turn, so a seed still
+    // gives the same pages.
+    let members = general_information(&mut out, plan, &cluster.name, (code, region), rng);
+    focus(&mut out, rng);
+    composition(&mut out, rng);
+    strategy(&mut out, &slots, rng);
+    services(&mut out, rng);
+    cooperation(&mut out, country, &members, rng);
+    programmes(&mut out, rng);
 
+    let name = cluster.name;
+    Page {
+        entry: PageEntry {
+            file: file("profile", i),
+            slug: Some(slugify(&name)),
+            source: Some(format!(
+                "https://www.clustercollaboration.eu/cluster-organisations/{}",
+                slugify(&name)
+            )),
+            country: Some(code.to_owned()),
+            aliases: cluster.alias.into_iter().collect(),
+            name: Some(name),
+            publisher: None,
+        },
+        text: out,
+    }
+}
+
+/// General information: name, founding date, staff, label, networks, team, languages.
+/// Returns the networks as the page writes them.
+fn general_information(
+    out: &mut String,
+    plan: &Plan,
+    name: &str,
+    (code, region): (&str, &str),
+    rng: &mut impl Rng,
+) -> Vec<String> {
     // Like MASIT's page, most carry the name; like ICT NET's, some start below it.
     if rng.random_bool(0.8) {
-        let _ = writeln!(out, "Home > Cluster Organisations > {}\n", cluster.name);
-        let _ = writeln!(out, "{}\n\nPrimary tabs\n", cluster.name);
+        let _ = writeln!(out, "Home > Cluster Organisations > {}\n", name);
+        let _ = writeln!(out, "{}\n\nPrimary tabs\n", name);
     }
     out.push_str("Printer-friendly versionPrinter-friendly version\nGeneral Information\n");
     label(
-        &mut out,
+        out,
         "The date when the cluster organisation was established:",
     );
     let established = NaiveDate::from_ymd_opt(rng.random_range(1990..2023), 1, 1)
@@ -57,7 +93,7 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         let _ = writeln!(out, "{}", d.format("%A, %-d %B, %Y"));
     }
     label(
-        &mut out,
+        out,
         "Number of staff in the management team of the cluster organisation :",
     );
     match rng.random_range(0..3) {
@@ -75,7 +111,7 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         .map(|(_, l)| l)
     {
         values(
-            &mut out,
+            out,
             "Cluster Excellence Label:",
             &[&format!("{level} Label")],
         );
@@ -83,7 +119,7 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
     let networks = plan.memberships(rng);
     if rng.random_bool(0.6) {
         label(
-            &mut out,
+            out,
             "Membership to European Strategic Cluster Partnerships (ESCP-4i or ESCP-S3):",
         );
     }
@@ -92,11 +128,11 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         .map(|n| network_as_written(n, rng))
         .collect();
     values(
-        &mut out,
+        out,
         "Membership to other networks/partnerships:",
         &members.iter().map(String::as_str).collect::<Vec<_>>(),
     );
-    label(&mut out, "Cluster Management Team:");
+    label(out, "Cluster Management Team:");
     let calling = words::CALLING_CODES
         .iter()
         .find(|(c, _)| *c == code)
@@ -122,20 +158,28 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         );
     }
     let languages = some(words::LANGUAGES, rng.random_range(0..3), rng);
-    values(&mut out, "Languages spoken:", &languages);
+    values(out, "Languages spoken:", &languages);
 
+    members
+}
+
+/// Sectoral and industrial focus: the taxonomies.
+fn focus(out: &mut String, rng: &mut impl Rng) {
     out.push_str("Sectoral and Industrial Focus\n");
     let sectors = some(words::SECTORS, rng.random_range(1..4), rng);
-    values(&mut out, "Sectoral Industries:", &sectors);
+    values(out, "Sectoral Industries:", &sectors);
     let fields = some(words::TECHNOLOGY_FIELDS, rng.random_range(1..5), rng);
-    values(&mut out, "Technology fields:", &fields);
+    values(out, "Technology fields:", &fields);
     if rng.random_bool(0.6) {
         let s3 = some(words::S3_PRIORITIES, rng.random_range(0..4), rng);
-        values(&mut out, "S3 EU priority areas:", &s3);
+        values(out, "S3 EU priority areas:", &s3);
     }
     let emerging = some(words::EMERGING_INDUSTRIES, rng.random_range(0..4), rng);
-    values(&mut out, "Emerging industries:", &emerging);
+    values(out, "Emerging industries:", &emerging);
+}
 
+/// The composition, known for some clusters only.
+fn composition(out: &mut String, rng: &mut impl Rng) {
     out.push_str("Composition of the cluster\n");
     let known = rng.random_bool(0.4);
     let total: u32 = rng.random_range(8..400);
@@ -153,17 +197,24 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         ),
         ("Number of other ecosystem actors :", other),
     ] {
-        label(&mut out, text);
+        label(out, text);
         if known {
             let _ = writeln!(out, "{n}");
         }
     }
     label(
-        &mut out,
+        out,
         "Entrepreneurship and scale-up support facilities in the cluster's ecosystem (see \"Organisation type\"):",
     );
-    label(&mut out, "Name and link of major players:");
+    label(out, "Name and link of major players:");
+}
 
+/// The strategy's paragraphs and goals, filled from `slots`.
+fn strategy<'a>(
+    out: &mut String,
+    slots: &impl Fn(usize) -> [(&'a str, &'a str); 4],
+    rng: &mut impl Rng,
+) {
     out.push_str("Cluster Strategy\n\n");
     for p in 0..rng.random_range(2..5) {
         let count = rng.random_range(2..5);
@@ -187,16 +238,20 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         "Do you have a formalised strategy?:",
         "Do you have a specific strategy focus that addresses internationalisation ?:",
     ] {
-        label(&mut out, text);
+        label(out, text);
         match rng.random_range(0..3) {
             0 => out.push_str("Yes\n"),
             1 => out.push_str("No\n"),
             _ => {}
         }
     }
+}
+
+/// The support services and their details.
+fn services(out: &mut String, rng: &mut impl Rng) {
     let services = some(words::SUPPORT_SERVICES, rng.random_range(1..6), rng);
-    values(&mut out, "Support services provided:", &services);
-    label(&mut out, "Details of support services:");
+    values(out, "Support services provided:", &services);
+    label(out, "Details of support services:");
     out.push('\n');
     // About a kilobyte of details a profile, as the seed profiles have.
     let groups = rng.random_range(3..8);
@@ -213,7 +268,10 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
         }
         out.push('\n');
     }
+}
 
+/// Cooperation targets in either of the two templates.
+fn cooperation(out: &mut String, country: &str, members: &[String], rng: &mut impl Rng) {
     out.push_str("Cooperation Activities\nInternational Cooperation\n");
     let far = some(words::FAR_TARGETS, rng.random_range(0..3), rng);
     let near_count = rng.random_range(0..4);
@@ -225,82 +283,68 @@ pub fn page(plan: &Plan, i: usize, rng: &mut impl Rng) -> Page {
     let activities = some(words::ACTIVITY_TYPES, rng.random_range(1..3), rng);
     if rng.random_bool(0.5) {
         values(
-            &mut out,
+            out,
             "The main countries addressed by the cluster organisation outside Europe:",
             &far,
         );
         values(
-            &mut out,
+            out,
             "Our cluster organisation undertook the following international activities to support our members:",
             &activities,
         );
         out.push_str("European Cooperation\n");
         values(
-            &mut out,
+            out,
             "The main countries addressed by the cluster organisation in Europe:",
             &near,
         );
         values(
-            &mut out,
+            out,
             "Our cluster organisation undertook the following activities in Europe to support our members:",
             &activities,
         );
     } else {
         values(
-            &mut out,
+            out,
             "The main countries targeted by the cluster organisation:",
             &far,
         );
         values(
-            &mut out,
+            out,
             "Our cluster organisation undertook the following international activities to support our members:",
             &activities,
         );
         out.push_str("Trans-national Cooperation\n");
         values(
-            &mut out,
+            out,
             "The main countries targeted by the cluster organisation:",
             &near,
         );
         values(
-            &mut out,
+            out,
             "Our cluster organisation undertook the following trans-national activities to support our members:",
             &activities,
         );
     }
     if let Some(first) = members.first() {
         values(
-            &mut out,
+            out,
             "Which clusters do you collaborate with?:",
             &[&format!("Clusters that are in the frame of {first}")],
         );
     }
+}
 
+/// Participation in support programmes, for some clusters.
+fn programmes(out: &mut String, rng: &mut impl Rng) {
     let programmes = rng.random_range(0..5);
     if programmes > 0 {
         out.push_str("Support Programmes\n");
-        label(&mut out, "Participation in Funded Support Programmes:");
+        label(out, "Participation in Funded Support Programmes:");
         out.push_str("European ProgrammesName & Description (Regional/National)\n");
         for _ in 0..programmes {
             let _ = writeln!(out, "  \u{2022} {}", programme_row(rng));
         }
-    }
-
-    let name = cluster.name;
-    Page {
-        entry: PageEntry {
-            file: file("profile", i),
-            slug: Some(slugify(&name)),
-            source: Some(format!(
-                "https://www.clustercollaboration.eu/cluster-organisations/{}",
-                slugify(&name)
-            )),
-            country: Some(code.to_owned()),
-            aliases: cluster.alias.into_iter().collect(),
-            name: Some(name),
-            publisher: None,
-        },
-        text: out,
     }
 }
 

@@ -118,72 +118,17 @@ pub async fn clusters(
         docs: Vec::new(),
     };
     let clusters = store::cluster::find_by_ids(db, ids).await?;
-    let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
-    let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
-    for a in store::cluster_alias::for_clusters(db, &ids).await? {
-        aliases.entry(a.cluster_id).or_default().push(a.alias);
-    }
-    let mut terms: HashMap<i32, Vec<store::term::Model>> = HashMap::new();
-    for (cluster, t) in store::term::for_clusters(db, &ids).await? {
-        terms.entry(cluster).or_default().push(t);
-    }
-    let mut targets: HashMap<i32, BTreeSet<String>> = HashMap::new();
-    for t in store::cooperation_country::for_clusters(db, &ids).await? {
-        targets
-            .entry(t.cluster_id)
-            .or_default()
-            .insert(t.country_code);
-    }
-    let mut networks: HashMap<i32, Vec<String>> = HashMap::new();
-    for (m, network) in store::membership::with_networks_for_clusters(db, &ids).await? {
-        if let Some(network) = network {
-            networks.entry(m.cluster_id).or_default().push(network.slug);
-        }
-    }
-    let groups = store::service_group::for_clusters(db, &ids).await?;
-    let groups = store::service_group::with_items(db, groups).await?;
-    let participations = store::participation::with_programmes_for_clusters(db, &ids).await?;
-
-    let docs = &mut out.docs;
+    let mut rows = ClusterRows::load(db, &clusters).await?;
     let mut by_cluster: HashMap<i32, Context> = HashMap::new();
     for c in &clusters {
         let owner = owner(store::outbox::Changed::Cluster, c.id);
         let context = Context {
             country: c.country_code.clone(),
             label: c.excellence_label.clone(),
-            networks: networks.remove(&c.id).unwrap_or_default(),
+            networks: rows.networks.remove(&c.id).unwrap_or_default(),
         };
-        let mut b = Builder::new(fields, Kind::Cluster, c.id, &owner);
-        b.text(TextField::Name, &c.name);
-        for alias in aliases.get(&c.id).into_iter().flatten() {
-            b.text(TextField::Name, alias);
-        }
-        for prose in [&c.strategy, &c.objectives].into_iter().flatten() {
-            b.text(TextField::Strategy, prose);
-        }
-        for prose in [
-            &c.collaborates_with,
-            &c.major_players,
-            &c.scale_up_facilities,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            b.text(TextField::Body, prose);
-        }
-        for t in terms.get(&c.id).into_iter().flatten() {
-            b.text(TextField::Terms, &t.name);
-            if let Some(kind) = TermKind::parse(&t.kind) {
-                b.facet(facet::term(kind), &t.name);
-            }
-        }
-        for code in targets.get(&c.id).into_iter().flatten() {
-            b.facet(facet::TARGET, code);
-        }
-        places(&mut b, c);
-        context.apply(&mut b);
-        docs.push(b.done());
-        docs.push(suggestion(
+        out.docs.push(cluster_doc(fields, c, &rows, &context));
+        out.docs.push(suggestion(
             fields,
             c.id,
             &owner,
@@ -193,7 +138,121 @@ pub async fn clusters(
         ));
         by_cluster.insert(c.id, context);
     }
-    for (g, items) in &groups {
+    service_docs(fields, &rows.groups, &by_cluster, &mut out.docs);
+    participation_docs(fields, &rows.participations, &by_cluster, &mut out.docs);
+    if shared == Shared::Suggest {
+        let used = rows.terms.values().flatten();
+        let term_ids: Vec<i32> = used.clone().map(|t| t.id).collect();
+        let regions: Vec<String> = clusters
+            .iter()
+            .filter_map(|c| c.region.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let term_counts = store::cluster_term::counts(db, Some(&term_ids)).await?;
+        let region_counts = store::cluster::region_counts(db, Some(&regions)).await?;
+        shared_suggestions(fields, used, term_counts, region_counts, &mut out);
+    }
+    Ok(out)
+}
+
+/// What the documents of some clusters read besides the clusters' own rows, by cluster.
+struct ClusterRows {
+    aliases: HashMap<i32, Vec<String>>,
+    terms: HashMap<i32, Vec<store::term::Model>>,
+    targets: HashMap<i32, BTreeSet<String>>,
+    networks: HashMap<i32, Vec<String>>,
+    groups: Vec<(store::service_group::Model, Vec<String>)>,
+    participations: Vec<(store::participation::Model, Option<store::programme::Model>)>,
+}
+
+impl ClusterRows {
+    async fn load(
+        db: &impl ConnectionTrait,
+        clusters: &[store::cluster::Model],
+    ) -> Result<Self, DbErr> {
+        let ids: Vec<i32> = clusters.iter().map(|c| c.id).collect();
+        let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
+        for a in store::cluster_alias::for_clusters(db, &ids).await? {
+            aliases.entry(a.cluster_id).or_default().push(a.alias);
+        }
+        let mut terms: HashMap<i32, Vec<store::term::Model>> = HashMap::new();
+        for (cluster, t) in store::term::for_clusters(db, &ids).await? {
+            terms.entry(cluster).or_default().push(t);
+        }
+        let mut targets: HashMap<i32, BTreeSet<String>> = HashMap::new();
+        for t in store::cooperation_country::for_clusters(db, &ids).await? {
+            targets
+                .entry(t.cluster_id)
+                .or_default()
+                .insert(t.country_code);
+        }
+        let mut networks: HashMap<i32, Vec<String>> = HashMap::new();
+        for (m, network) in store::membership::with_networks_for_clusters(db, &ids).await? {
+            if let Some(network) = network {
+                networks.entry(m.cluster_id).or_default().push(network.slug);
+            }
+        }
+        let groups = store::service_group::for_clusters(db, &ids).await?;
+        Ok(Self {
+            aliases,
+            terms,
+            targets,
+            networks,
+            groups: store::service_group::with_items(db, groups).await?,
+            participations: store::participation::with_programmes_for_clusters(db, &ids).await?,
+        })
+    }
+}
+
+/// A cluster's own document: names, prose, terms, targets and places.
+fn cluster_doc(
+    fields: &Fields,
+    c: &store::cluster::Model,
+    rows: &ClusterRows,
+    context: &Context,
+) -> TantivyDocument {
+    let owner = owner(store::outbox::Changed::Cluster, c.id);
+    let mut b = Builder::new(fields, Kind::Cluster, c.id, &owner);
+    b.text(TextField::Name, &c.name);
+    for alias in rows.aliases.get(&c.id).into_iter().flatten() {
+        b.text(TextField::Name, alias);
+    }
+    for prose in [&c.strategy, &c.objectives].into_iter().flatten() {
+        b.text(TextField::Strategy, prose);
+    }
+    for prose in [
+        &c.collaborates_with,
+        &c.major_players,
+        &c.scale_up_facilities,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        b.text(TextField::Body, prose);
+    }
+    for t in rows.terms.get(&c.id).into_iter().flatten() {
+        b.text(TextField::Terms, &t.name);
+        if let Some(kind) = TermKind::parse(&t.kind) {
+            b.facet(facet::term(kind), &t.name);
+        }
+    }
+    for code in rows.targets.get(&c.id).into_iter().flatten() {
+        b.facet(facet::TARGET, code);
+    }
+    places(&mut b, c);
+    context.apply(&mut b);
+    b.done()
+}
+
+/// A document per service group of the clusters in `by_cluster`.
+fn service_docs(
+    fields: &Fields,
+    groups: &[(store::service_group::Model, Vec<String>)],
+    by_cluster: &HashMap<i32, Context>,
+    docs: &mut Vec<TantivyDocument>,
+) {
+    for (g, items) in groups {
         let Some(context) = by_cluster.get(&g.cluster_id) else {
             continue;
         };
@@ -208,7 +267,16 @@ pub async fn clusters(
         context.apply(&mut b);
         docs.push(b.done());
     }
-    for (p, programme) in &participations {
+}
+
+/// A document per programme participation of the clusters in `by_cluster`.
+fn participation_docs(
+    fields: &Fields,
+    participations: &[(store::participation::Model, Option<store::programme::Model>)],
+    by_cluster: &HashMap<i32, Context>,
+    docs: &mut Vec<TantivyDocument>,
+) {
+    for (p, programme) in participations {
         let (Some(context), Some(programme)) = (by_cluster.get(&p.cluster_id), programme) else {
             continue;
         };
@@ -227,20 +295,6 @@ pub async fn clusters(
         context.apply(&mut b);
         docs.push(b.done());
     }
-    if shared == Shared::Suggest {
-        let used = terms.values().flatten();
-        let term_ids: Vec<i32> = used.clone().map(|t| t.id).collect();
-        let regions: Vec<String> = clusters
-            .iter()
-            .filter_map(|c| c.region.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let term_counts = store::cluster_term::counts(db, Some(&term_ids)).await?;
-        let region_counts = store::cluster::region_counts(db, Some(&regions)).await?;
-        shared_suggestions(fields, used, term_counts, region_counts, &mut out);
-    }
-    Ok(out)
 }
 
 /// The suggestions of every region and term clusters use: a full build's last step.

@@ -132,10 +132,33 @@ pub async fn build(
         }
         Ok((writer, documents))
     });
-    // Clusters (with their services and participations) and news in stretches of ids
-    // read side by side: reading one row passes it between the connection's thread and
-    // ours, so one reader of a kind kept neither core busy. Each reader is a task of its
-    // own and derives on a worker thread. Networks are few: the first reader takes them.
+    let reading = read_everything(db, fields, stretches(db).await?, sender, progress).await;
+    // The adding side ends when every reader has; a reader's error comes first.
+    let added = adding.await?;
+    reading?;
+    let (mut writer, mut documents) = added?;
+    let shared = documents::every_shared_suggestion(db, fields).await?;
+    documents += shared.docs.len();
+    add(&writer, shared)?;
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&payload(db, &store, mark).await?);
+    commit.commit()?;
+    merge_into_one(&index, writer)?;
+    home.publish(&generation)?;
+    tracing::info!(
+        %generation,
+        documents,
+        seconds = started.elapsed().as_secs_f64(),
+        "search index built"
+    );
+    Ok(())
+}
+
+/// Clusters (with their services and participations) and news in stretches of ids read
+/// side by side: reading one row passes it between the connection's thread and ours, so
+/// one reader of a kind kept neither core busy. Networks and events are few: the first
+/// reader takes them. One list of stretches per reader.
+async fn stretches(db: &DatabaseConnection) -> Result<Vec<Vec<Stretch>>> {
     let all = sea_orm::Condition::all;
     let lasts = [
         (
@@ -162,6 +185,18 @@ pub async fn build(
         first.push(Stretch::all(Changed::Network));
         first.push(Stretch::all(Changed::Event));
     }
+    Ok(stretches)
+}
+
+/// Reads every stretch, one task per reader deriving on a worker thread, sending what it
+/// derives to `sender`; the first reader's error, once all have ended.
+async fn read_everything(
+    db: &DatabaseConnection,
+    fields: &Fields,
+    stretches: Vec<Vec<Stretch>>,
+    sender: tokio::sync::mpsc::Sender<Derived>,
+    progress: &indicatif::ProgressBar,
+) -> Result<()> {
     let labels = Arc::new(documents::NewsLabels::every(db).await?);
     let readers: Vec<_> = stretches
         .into_iter()
@@ -186,30 +221,17 @@ pub async fn build(
             reading = read;
         }
     }
-    // The adding side ends when every reader has; a reader's error comes first.
-    let added = adding.await?;
-    reading?;
-    let (mut writer, mut documents) = added?;
-    let shared = documents::every_shared_suggestion(db, fields).await?;
-    documents += shared.docs.len();
-    add(&writer, shared)?;
-    let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&payload(db, &store, mark).await?);
-    commit.commit()?;
-    // One segment: every search looks each word up once per segment, which is most of the
-    // time of a search for a rare word. The merge keeps the commit's payload.
+    reading
+}
+
+/// One segment: every search looks each word up once per segment, which is most of the
+/// time of a search for a rare word. The merge keeps the last commit's payload.
+fn merge_into_one(index: &Index, mut writer: IndexWriter) -> Result<()> {
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
-    home.publish(&generation)?;
-    tracing::info!(
-        %generation,
-        documents,
-        seconds = started.elapsed().as_secs_f64(),
-        "search index built"
-    );
     Ok(())
 }
 

@@ -111,7 +111,6 @@ pub struct Filter {
 
 impl Filter {
     pub fn condition(&self) -> Condition {
-        use sea_orm::sea_query::{Expr, Query};
         let mut cond = Condition::all();
         if !self.countries.is_empty() {
             let codes: Vec<String> = self
@@ -124,78 +123,10 @@ impl Filter {
         if !self.regions.is_empty() {
             cond = cond.add(Column::Region.is_in(self.regions.clone()));
         }
-        for (kind, names) in self.terms.iter().filter(|(_, n)| !n.is_empty()) {
-            let sub = Query::select()
-                .column((
-                    super::cluster_term::Entity,
-                    super::cluster_term::Column::ClusterId,
-                ))
-                .from(super::cluster_term::Entity)
-                .inner_join(
-                    super::term::Entity,
-                    Expr::col((super::term::Entity, super::term::Column::Id)).equals((
-                        super::cluster_term::Entity,
-                        super::cluster_term::Column::TermId,
-                    )),
-                )
-                .and_where(
-                    Expr::col((super::term::Entity, super::term::Column::Kind)).eq(kind.as_str()),
-                )
-                .and_where(
-                    Expr::col((super::term::Entity, super::term::Column::Name))
-                        .is_in(names.clone()),
-                )
-                .to_owned();
-            cond = cond.add(Column::Id.in_subquery(sub));
-        }
         if !self.excellence_labels.is_empty() {
             cond = cond.add(Column::ExcellenceLabel.is_in(self.excellence_labels.clone()));
         }
-        if !self.networks.is_empty() {
-            let sub = Query::select()
-                .column((
-                    super::membership::Entity,
-                    super::membership::Column::ClusterId,
-                ))
-                .from(super::membership::Entity)
-                .inner_join(
-                    super::network::Entity,
-                    Expr::col((super::network::Entity, super::network::Column::Id)).equals((
-                        super::membership::Entity,
-                        super::membership::Column::NetworkId,
-                    )),
-                )
-                .and_where(
-                    Expr::col((super::network::Entity, super::network::Column::Slug))
-                        .is_in(self.networks.clone()),
-                )
-                .to_owned();
-            cond = cond.add(Column::Id.in_subquery(sub));
-        }
-        if !self.frameworks.is_empty() {
-            let sub = Query::select()
-                .column((
-                    super::participation::Entity,
-                    super::participation::Column::ClusterId,
-                ))
-                .from(super::participation::Entity)
-                .inner_join(
-                    super::programme::Entity,
-                    Expr::col((super::programme::Entity, super::programme::Column::Id)).equals((
-                        super::participation::Entity,
-                        super::participation::Column::ProgrammeId,
-                    )),
-                )
-                .and_where(
-                    Expr::col((
-                        super::programme::Entity,
-                        super::programme::Column::Framework,
-                    ))
-                    .is_in(self.frameworks.clone()),
-                )
-                .to_owned();
-            cond = cond.add(Column::Id.in_subquery(sub));
-        }
+        cond = self.linked(cond);
         if let Some(from) = self
             .established_from
             .and_then(|y| Date::from_ymd_opt(y, 1, 1))
@@ -208,23 +139,98 @@ impl Filter {
         {
             cond = cond.add(Column::Established.lte(to));
         }
-        if let Some(prefix) = self
-            .name_prefix
-            .as_deref()
-            .map(crate::text::name_key)
-            .filter(|p| !p.is_empty())
-        {
-            let escaped = prefix
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            cond = cond.add(
-                Expr::col(Column::NameKey)
-                    .like(sea_orm::sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')),
-            );
+        if let Some(prefix) = self.name_prefix.as_deref() {
+            cond = name_starts_with(cond, prefix);
         }
         cond
     }
+
+    /// The filters on rows linked to the cluster: its terms, networks and programmes.
+    fn linked(&self, mut cond: Condition) -> Condition {
+        use super::{cluster_term, membership, network, participation, programme, term};
+        use sea_orm::sea_query::Expr;
+        for (kind, names) in self.terms.iter().filter(|(_, n)| !n.is_empty()) {
+            let mut sub = linked_through(
+                (
+                    cluster_term::Entity,
+                    cluster_term::Column::ClusterId,
+                    cluster_term::Column::TermId,
+                ),
+                (term::Entity, term::Column::Id, term::Column::Name),
+                names,
+            );
+            sub.and_where(Expr::col((term::Entity, term::Column::Kind)).eq(kind.as_str()));
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if !self.networks.is_empty() {
+            let sub = linked_through(
+                (
+                    membership::Entity,
+                    membership::Column::ClusterId,
+                    membership::Column::NetworkId,
+                ),
+                (network::Entity, network::Column::Id, network::Column::Slug),
+                &self.networks,
+            );
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        if !self.frameworks.is_empty() {
+            let sub = linked_through(
+                (
+                    participation::Entity,
+                    participation::Column::ClusterId,
+                    participation::Column::ProgrammeId,
+                ),
+                (
+                    programme::Entity,
+                    programme::Column::Id,
+                    programme::Column::Framework,
+                ),
+                &self.frameworks,
+            );
+            cond = cond.add(Column::Id.in_subquery(sub));
+        }
+        cond
+    }
+}
+
+/// The ids of clusters linked through `link` (its cluster and other columns) to a row of
+/// `other` (its id and a column) whose column holds one of `values`.
+fn linked_through<LinkTable, LinkColumn, OtherTable, OtherColumn>(
+    (link, link_cluster, link_other): (LinkTable, LinkColumn, LinkColumn),
+    (other, other_id, other_column): (OtherTable, OtherColumn, OtherColumn),
+    values: &[String],
+) -> sea_orm::sea_query::SelectStatement
+where
+    LinkTable: sea_orm::IdenStatic,
+    LinkColumn: sea_orm::IdenStatic,
+    OtherTable: sea_orm::IdenStatic,
+    OtherColumn: sea_orm::IdenStatic,
+{
+    use sea_orm::sea_query::{Expr, Query};
+    Query::select()
+        .column((link, link_cluster))
+        .from(link)
+        .inner_join(
+            other,
+            Expr::col((other, other_id)).equals((link, link_other)),
+        )
+        .and_where(Expr::col((other, other_column)).is_in(values.to_vec()))
+        .to_owned()
+}
+
+/// `cond` and a name starting with `prefix`, compared folded as the name key is.
+fn name_starts_with(cond: Condition, prefix: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, LikeExpr};
+    let prefix = crate::text::name_key(prefix);
+    if prefix.is_empty() {
+        return cond;
+    }
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    cond.add(Expr::col(Column::NameKey).like(LikeExpr::new(format!("{escaped}%")).escape('\\')))
 }
 
 fn ordering(

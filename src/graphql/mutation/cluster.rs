@@ -444,71 +444,90 @@ fn checked(input: ClusterInput) -> Res<Edit> {
             ext(check::text(p, &a, LINE))
         })?,
         contacts: each("input.contacts", input.contacts, contact)?,
-        terms: each("input.terms", input.terms, |p, t| {
-            if t.taxonomy == TaxonomyKind::ActivityType {
-                return Err(bad(
-                    &format!("{p}.taxonomy"),
-                    format!("{p}.taxonomy: activity types go under `cooperation`"),
-                ));
-            }
-            Ok(TermRef {
-                kind: t.taxonomy.into(),
-                name: ext(check::text(&format!("{p}.name"), &t.name, LINE))?,
-                path: format!("{p}.name"),
-            })
-        })?,
-        cooperation: each("input.cooperation", input.cooperation, |p, c| {
-            if c.scope == ReachScope::National {
-                return Err(bad(
-                    &format!("{p}.scope"),
-                    format!("{p}.scope: cooperation is INTERNATIONAL or EUROPEAN"),
-                ));
-            }
-            let countries = each(&format!("{p}.countries"), Some(c.countries), |q, code| {
-                ext(check::country(q, &code))
-            })?
-            .unwrap_or_default();
-            let activities = each(&format!("{p}.activities"), Some(c.activities), |q, a| {
-                Ok(TermRef {
-                    kind: TermKind::ActivityType,
-                    name: ext(check::text(q, &a, LINE))?,
-                    path: q.to_owned(),
-                })
-            })?
-            .unwrap_or_default();
-            Ok(Reach {
-                scope: c.scope.into(),
-                countries,
-                activities,
-            })
-        })?,
+        terms: each("input.terms", input.terms, term)?,
+        cooperation: each("input.cooperation", input.cooperation, reach)?,
         add_terms: input.add_terms,
         ..Edit::default()
     };
     if let Some(c) = input.composition {
-        let counts = [
-            ("total", c.total),
-            ("sme", c.sme),
-            ("largeCompanies", c.large_companies),
-            ("researchOrganisations", c.research_organisations),
-            ("otherActors", c.other_actors),
-        ];
-        for (slot, (name, value)) in edit.members.iter_mut().zip(counts) {
-            *slot = clearable(&format!("input.composition.{name}"), value, check::count)?;
-        }
+        edit.members = composition(c)?;
     }
     if let Some(cooperation) = &edit.cooperation {
-        let mut scopes = std::collections::HashSet::new();
-        for (i, reach) in cooperation.iter().enumerate() {
-            if !scopes.insert(reach.scope) {
-                return Err(bad(
-                    &format!("input.cooperation.{i}.scope"),
-                    "each scope may appear once".into(),
-                ));
-            }
-        }
+        scopes_once(cooperation)?;
     }
     Ok(edit)
+}
+
+/// A taxonomy term of the input; activity types belong to cooperation instead.
+fn term(p: &str, t: TermInput) -> Res<TermRef> {
+    if t.taxonomy == TaxonomyKind::ActivityType {
+        return Err(bad(
+            &format!("{p}.taxonomy"),
+            format!("{p}.taxonomy: activity types go under `cooperation`"),
+        ));
+    }
+    Ok(TermRef {
+        kind: t.taxonomy.into(),
+        name: ext(check::text(&format!("{p}.name"), &t.name, LINE))?,
+        path: format!("{p}.name"),
+    })
+}
+
+/// A cooperation target: international or European, with its countries and activities.
+fn reach(p: &str, c: CooperationInput) -> Res<Reach> {
+    if c.scope == ReachScope::National {
+        return Err(bad(
+            &format!("{p}.scope"),
+            format!("{p}.scope: cooperation is INTERNATIONAL or EUROPEAN"),
+        ));
+    }
+    let countries = each(&format!("{p}.countries"), Some(c.countries), |q, code| {
+        ext(check::country(q, &code))
+    })?
+    .unwrap_or_default();
+    let activities = each(&format!("{p}.activities"), Some(c.activities), |q, a| {
+        Ok(TermRef {
+            kind: TermKind::ActivityType,
+            name: ext(check::text(q, &a, LINE))?,
+            path: q.to_owned(),
+        })
+    })?
+    .unwrap_or_default();
+    Ok(Reach {
+        scope: c.scope.into(),
+        countries,
+        activities,
+    })
+}
+
+/// The member counts of `c`, each given, cleared or left as stored.
+fn composition(c: CompositionInput) -> Res<[Option<Option<i32>>; 5]> {
+    let counts = [
+        ("total", c.total),
+        ("sme", c.sme),
+        ("largeCompanies", c.large_companies),
+        ("researchOrganisations", c.research_organisations),
+        ("otherActors", c.other_actors),
+    ];
+    let mut members = [None; 5];
+    for (slot, (name, value)) in members.iter_mut().zip(counts) {
+        *slot = clearable(&format!("input.composition.{name}"), value, check::count)?;
+    }
+    Ok(members)
+}
+
+/// Each cooperation scope appears at most once.
+fn scopes_once(cooperation: &[Reach]) -> Res<()> {
+    let mut scopes = std::collections::HashSet::new();
+    for (i, reach) in cooperation.iter().enumerate() {
+        if !scopes.insert(reach.scope) {
+            return Err(bad(
+                &format!("input.cooperation.{i}.scope"),
+                "each scope may appear once".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn contact(path: &str, c: ContactInput) -> Res<store::contact::Row> {
