@@ -85,7 +85,7 @@ pub fn search(fields: &Fields, generation: &Generation, request: &Request) -> Re
         (found, counts) = run(&searcher, segments, any.as_ref(), request)?;
         if found.total > 0 {
             warnings.push(syntax::Warning {
-                code: "MATCHED_ANY_WORD",
+                code: syntax::code::MATCHED_ANY_WORD,
                 message: "nothing has every word: these results have some of them".into(),
                 at: 0,
             });

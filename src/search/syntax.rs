@@ -87,6 +87,8 @@ pub mod code {
     pub const WORD_TOO_LONG: &str = "WORD_TOO_LONG";
     pub const WILDCARD: &str = "WILDCARD";
     pub const UNSUPPORTED_GROUPING: &str = "UNSUPPORTED_GROUPING";
+    /// No hit has every word: the hits have any of them.
+    pub const MATCHED_ANY_WORD: &str = "MATCHED_ANY_WORD";
 }
 
 impl Scope {
