@@ -61,15 +61,24 @@ const QUERIES: &[&str] = &[
     r#"{ news(first: 50) { totalCount edges { node { id title publishedOn version
         publisher { slug } mentions { __typename } } } } }"#,
     r#"{ events(first: 50) { totalCount edges { node { name startsOn version } } } }"#,
-    r#"{ search(query: "energy cluster", first: 20) { totalCount edges { node { kind score
+    // Without scores, and compared as a set (see `answers`).
+    r#"{ search(query: "aarhus", first: 100) { totalCount edges { node { kind
         entity { __typename ... on Cluster { slug } ... on NewsItem { title } } } } } }"#,
 ];
 
 async fn answers(url: &str) -> Vec<Value> {
     let mut all = Vec::new();
     for query in QUERIES {
-        let body = support::post_graphql(url, &json!({ "query": query })).await;
+        let mut body = support::post_graphql(url, &json!({ "query": query })).await;
         assert!(body.get("errors").is_none(), "{query}: {body}");
+        // Each server's index replays the outbox entries of the last minute after its
+        // build (they may belong to transactions still open), and the documents a replay
+        // replaces count in Tantivy's statistics until a merge: two indexes of the same
+        // rows may score near-equal hits in another order. The hits found must be equal.
+        if let Some(Value::Array(edges)) = body.pointer_mut("/data/search/edges") {
+            assert!((1..100).contains(&edges.len()), "the page holds every hit");
+            edges.sort_by_key(ToString::to_string);
+        }
         all.push(body);
     }
     all
