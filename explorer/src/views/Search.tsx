@@ -118,8 +118,10 @@ export function SearchView({ location }: { location: Location }) {
   const typed = useDebounced(text, 120);
   const input = useRef<HTMLInputElement>(null);
 
-  // Back and forward bring their own query into the box.
-  useEffect(() => setText(urlQuery), [urlQuery]);
+  // Back and forward bring their own query into the box (typing changed the URL itself).
+  useEffect(() => {
+    if (urlQuery !== typed) setText(urlQuery);
+  }, [urlQuery]);
   useEffect(() => {
     if (typed === urlQuery) return;
     const next = new URLSearchParams(params);
