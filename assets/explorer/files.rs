@@ -3,16 +3,16 @@
 
 pub static FILES: &[(&str, &[u8])] = &[
     (
-        "assets/Map-O3ermSJ1.js",
-        include_bytes!("assets/Map-O3ermSJ1.js"),
+        "assets/Map-LppqNKxc.js",
+        include_bytes!("assets/Map-LppqNKxc.js"),
     ),
     (
         "assets/index-BiDVHK61.css",
         include_bytes!("assets/index-BiDVHK61.css"),
     ),
     (
-        "assets/index-CKiS8XNV.js",
-        include_bytes!("assets/index-CKiS8XNV.js"),
+        "assets/index-kuFkSDXE.js",
+        include_bytes!("assets/index-kuFkSDXE.js"),
     ),
     ("index.html", include_bytes!("index.html")),
 ];

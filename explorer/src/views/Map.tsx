@@ -8,6 +8,7 @@ import type { Topology, GeometryCollection } from "topojson-specification";
 import type { Feature, Geometry, Position } from "geojson";
 import world from "world-atlas/countries-110m.json";
 import { graphql } from "../gql";
+import { plural } from "../format";
 import { Link, navigate, searchUrl, type Location } from "../router";
 
 const CountsQuery = graphql(`
@@ -43,7 +44,18 @@ const HEIGHT = (NORTH - SOUTH) * 10;
 
 const point = ([lon, lat]: Position) =>
   `${((lon - WEST) * SCALE * 10).toFixed(1)},${((NORTH - lat) * 10).toFixed(1)}`;
-const ring = (r: Position[]) => `M${r.map(point).join("L")}Z`;
+/** A ring as a path, or nothing when it is out of view. A ring across the antimeridian
+ * (Russia's) is unwrapped eastwards, or it would draw a band across the map. */
+function ring(wrapped: Position[]): string {
+  const span = (ps: Position[]) => Math.max(...ps.map(([lon]) => lon)) - Math.min(...ps.map(([lon]) => lon));
+  const r = span(wrapped) > 180 ? wrapped.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : wrapped;
+  const lons = r.map(([lon]) => lon);
+  const lats = r.map(([, lat]) => lat);
+  const west = Math.min(...lons), east = Math.max(...lons);
+  if (east - west > 180) return "";
+  if (east < WEST || west > EAST + 30 || Math.max(...lats) < SOUTH || Math.min(...lats) > NORTH) return "";
+  return `M${r.map(point).join("L")}Z`;
+}
 
 function pathOf(geometry: Geometry | null): string {
   if (!geometry) return "";
@@ -68,7 +80,7 @@ const COUNTRIES: Country[] = (
     name: f.properties.name,
     d: pathOf(f.geometry),
   }))
-  .filter((c) => c.code !== null || c.d !== "");
+  .filter((c) => c.d !== "");
 
 // Five blues, light to dark (dark enough for contrast with white borders).
 const SHADES = ["#cfe0f3", "#9ec2e6", "#6aa0d5", "#3a7cc0", "#155a9e"];
@@ -110,10 +122,10 @@ export function MapView({ location }: { location: Location }) {
                 <a
                   key={i}
                   href={`/map?country=${code}`}
-                  aria-label={`${c.name}: ${n} clusters`}
+                  aria-label={`${c.name}: ${plural(n, "cluster")}`}
                   onClick={(e) => choose(e as unknown as MouseEvent, code)}
                 >
-                  <title>{`${c.name}: ${n} clusters`}</title>
+                  <title>{`${c.name}: ${plural(n, "cluster")}`}</title>
                   <path d={c.d} fill={shade(n)} class={code === chosen ? "has chosen" : "has"} data-country={code} />
                 </a>
               );
@@ -124,7 +136,10 @@ export function MapView({ location }: { location: Location }) {
           </figcaption>
         </figure>
         <div>
-          <h2>{chosen ? `${chosenName}: ${picked.data?.search.totalCount ?? "…"} clusters` : `All countries: ${picked.data?.search.totalCount ?? "…"} clusters`}</h2>
+          <h2>
+            {chosen ? chosenName : "All countries"}:{" "}
+            {picked.data ? plural(picked.data.search.totalCount, "cluster") : "…"}
+          </h2>
           {chosen && (
             <p>
               <Link href={searchUrl(new URLSearchParams([["kind", "CLUSTER"], ["country", chosen]]))}>

@@ -204,7 +204,11 @@ export function SearchView({ location }: { location: Location }) {
         </aside>
         <div>
           <p class="total" aria-live="polite">
-            {search ? `${search.totalCount} results` : result.fetching ? "Searching…" : ""}
+            {search
+              ? `${search.totalCount === 1 ? "1 result" : `${search.totalCount} results`}`
+              : result.fetching
+                ? "Searching…"
+                : ""}
           </p>
           <ol class="hits">
             {search?.edges.map((edge) => (
