@@ -30,6 +30,24 @@ page.on("console", (m) => {
   if (m.type() === "error") problems.push(`console error on ${page.url()}: ${m.text()}`);
 });
 page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+// Times the app's rendering: when each search's answer has arrived (fetch
+// wrapped by this script, evaluated outside the page's CSP) and when a hit last changed on
+// screen.
+await page.addInitScript(() => {
+  const fetch = window.fetch.bind(window);
+  window.__answered = [];
+  window.fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    // Its headers: the body, a few KB over loopback, follows within a millisecond.
+    if (typeof init?.body === "string" && init.body.includes('"operationName":"Search"'))
+      window.__answered.push(performance.now());
+    return response;
+  };
+  new MutationObserver((changes) => {
+    if (changes.some((c) => c.target instanceof Element && c.target.closest(".hits")))
+      window.__shown = performance.now();
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+});
 
 let step = 0;
 /** Checks the view with axe (evaluated over the debugging protocol, which the page's CSP
@@ -71,6 +89,13 @@ try {
     await box.pressSequentially("embeded systems", { delay: 15 });
     await page.locator(".hit a", { hasText: "ICT NET" }).first().waitFor();
   });
+  const render = await page.evaluate(() => {
+    const shown = window.__shown;
+    const answered = window.__answered.filter((t) => t <= shown).pop();
+    return shown - answered;
+  });
+  console.log(`time from the search's answer to its hits on screen: ${render.toFixed(1)} ms`);
+  if (!(render < 100)) problems.push(`hits took ${render} ms after the answer (budget 100 ms)`);
   await expect("the typed words are marked", async () => {
     const marks = await page.locator(".hit mark").allTextContents();
     if (!marks.some((m) => /embedded|system/i.test(m))) throw new Error(`marks: ${marks.join("|")}`);
