@@ -22,3 +22,14 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   const words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
   return `${words[n] ?? n} ${n === 1 ? one : many}`;
 }
+
+/** A news item's title, or the start of its text when the page gave none. */
+export function titleOf(item: { title?: string | null; body?: string | null }): string {
+  if (item.title) return item.title;
+  const text = (item.body ?? "").replace(/\s+/g, " ").trim();
+  if (!text) return "(untitled)";
+  return text.length > 90 ? `${text.slice(0, 90).replace(/\s\S*$/, "")}…` : text;
+}
+
+/** `COLLABORATION_FIELD` as `collaboration field`. */
+export const humane = (code: string) => code.toLowerCase().replace(/_/g, " ");

@@ -7,6 +7,7 @@ import { graphql } from "../gql";
 import type { MatchReasonKind, TaxonomyKind } from "../gql/graphql";
 import { known, longDate, plural, yesNo } from "../format";
 import { Link } from "../router";
+import { humane, titleOf } from "../format";
 
 const ClusterQuery = graphql(`
   query ClusterProfile($slug: String!) {
@@ -96,6 +97,7 @@ const ClusterQuery = graphql(`
           title
           publishedOn
           dateSuspect
+          body
         }
       }
       similar(first: 5) {
@@ -317,7 +319,7 @@ export function ClusterView({ slug }: { slug: string }) {
           {cluster.networks.map((m, i) => (
             <li key={i}>
               {m.network ? <Link href={`/networks/${m.network.slug}`}>{m.network.name}</Link> : m.asWritten}{" "}
-              <span class="meta">{m.basis}</span>
+              <span class="meta">{humane(m.basis)}</span>
             </li>
           ))}
         </ul>
@@ -329,7 +331,7 @@ export function ClusterView({ slug }: { slug: string }) {
         <ul>
           {cluster.news.nodes.map((n) => (
             <li key={n.id}>
-              <Link href={`/news/${encodeURIComponent(n.id)}`}>{n.title ?? "(untitled)"}</Link>{" "}
+              <Link href={`/news/${encodeURIComponent(n.id)}`}>{titleOf(n)}</Link>{" "}
               <span class="meta">
                 {longDate(n.publishedOn)}
                 {n.dateSuspect && " (date doubtful)"}

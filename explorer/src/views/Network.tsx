@@ -4,6 +4,7 @@ import { useQuery } from "@urql/preact";
 import { graphql } from "../gql";
 import { known, longDate } from "../format";
 import { Link } from "../router";
+import { humane, titleOf } from "../format";
 
 const NetworkQuery = graphql(`
   query NetworkPage($slug: String!) {
@@ -38,6 +39,7 @@ const NetworkQuery = graphql(`
           publishedOn
           publishedAs
           dateSuspect
+          body
         }
       }
     }
@@ -89,7 +91,7 @@ export function NetworkView({ slug }: { slug: string }) {
           {members.map((m) => (
             <li key={m.cluster!.slug}>
               <Link href={`/clusters/${m.cluster!.slug}`}>{m.cluster!.name}</Link>
-              <span class="meta"> {m.cluster!.country?.name} · {m.basis}</span>
+              <span class="meta"> {m.cluster!.country?.name} · {humane(m.basis)}</span>
             </li>
           ))}
         </ul>
@@ -115,7 +117,7 @@ export function NetworkView({ slug }: { slug: string }) {
                   date doubtful
                 </span>
               )}{" "}
-              <Link href={`/news/${encodeURIComponent(n.id)}`}>{n.title ?? "(untitled)"}</Link>
+              <Link href={`/news/${encodeURIComponent(n.id)}`}>{titleOf(n)}</Link>
             </li>
           ))}
         </ol>

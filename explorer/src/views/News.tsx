@@ -2,7 +2,7 @@
 import { useQuery } from "@urql/preact";
 import { graphql } from "../gql";
 import { Highlight, markNames } from "../highlight";
-import { longDate } from "../format";
+import { longDate, titleOf } from "../format";
 import { Link } from "../router";
 
 const NewsQuery = graphql(`
@@ -51,7 +51,7 @@ export function NewsView({ id }: { id: string }) {
   const names = item.mentions.map((m) => m.name);
   return (
     <article aria-labelledby="news-title">
-      <h1 id="news-title">{item.title ?? "(untitled)"}</h1>
+      <h1 id="news-title">{titleOf(item)}</h1>
       <p class="meta">
         {item.publishedOn ? longDate(item.publishedOn) : "undated"}
         {item.dateSuspect && <span class="badge warn">date doubtful: “{item.publishedAs}”</span>}
