@@ -3,16 +3,16 @@
 
 pub static FILES: &[(&str, &[u8])] = &[
     (
-        "assets/Map-KWjYulj4.js",
-        include_bytes!("assets/Map-KWjYulj4.js"),
-    ),
-    (
-        "assets/index-B7PungfQ.js",
-        include_bytes!("assets/index-B7PungfQ.js"),
+        "assets/Map--m9ilBNK.js",
+        include_bytes!("assets/Map--m9ilBNK.js"),
     ),
     (
         "assets/index-BiDVHK61.css",
         include_bytes!("assets/index-BiDVHK61.css"),
+    ),
+    (
+        "assets/index-CcLlpjbg.js",
+        include_bytes!("assets/index-CcLlpjbg.js"),
     ),
     ("index.html", include_bytes!("index.html")),
 ];

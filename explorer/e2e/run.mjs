@@ -176,13 +176,33 @@ try {
   await page.locator("#events-title").waitFor();
   await view("events");
 
-  // 8. Keyboard only: the skip link comes first and reaches the content.
+  // 8. Keyboard only: the skip link comes first; Tab reaches the search box, then a hit,
+  // and Enter opens it.
   await page.goto(`${base}/`);
   await page.keyboard.press("Tab");
   await expect("the skip link is the first stop", async () => {
     const focused = await page.evaluate(() => document.activeElement?.textContent);
     if (focused !== "Skip to content") throw new Error(`focused: ${focused}`);
   });
+  const tabTo = async (what, test) => {
+    for (let i = 0; i < 60; i += 1) {
+      if (await page.evaluate(test)) return;
+      await page.keyboard.press("Tab");
+    }
+    throw new Error(`Tab never reached ${what}`);
+  };
+  await tabTo("the search box", () => document.activeElement?.id === "q");
+  await page.keyboard.type("ict net", { delay: 15 });
+  await page.locator(".hit a", { hasText: "ICT NET" }).first().waitFor();
+  await tabTo("the ICT NET hit", () =>
+    document.activeElement?.closest(".hit") !== null && document.activeElement?.textContent === "ICT NET");
+  await page.keyboard.press("Enter");
+  await page.locator("h1", { hasText: "ICT NET" }).waitFor();
+  await expect("the new view has the focus", async () => {
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    if (focused !== "main") throw new Error(`focused: ${focused}`);
+  });
+  console.log("ok keyboard: skip link, search box, a hit opened with Enter");
 } catch (e) {
   problems.push(`scenario stopped at ${page.url()}: ${e.message.split("\n")[0]}`);
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});

@@ -52,11 +52,19 @@ function NotFound() {
 function App() {
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
-  // A new view: back to the top, and the title reset until the view names itself.
+  // A new view: back to the top, the title reset until the view names itself, and the
+  // focus on the content (the link followed is gone), as a page load would. `/` and
+  // `/search` are one view: typing there must keep the focus in the box.
+  const view = location.path === "/" ? "/search" : location.path;
+  const shown = useRef<string | null>(null);
   useEffect(() => {
+    if (shown.current === view) return;
+    const first = shown.current === null;
+    shown.current = view;
     window.scrollTo(0, 0);
     document.title = "Cluster Atlas Explorer";
-  }, [location.path]);
+    if (!first) main.current?.focus({ preventScroll: true });
+  }, [view]);
   const here = (prefix: string) =>
     location.path === prefix || (prefix === "/search" && location.path === "/") ? "page" : undefined;
   return (
