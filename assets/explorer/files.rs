@@ -3,16 +3,16 @@
 
 pub static FILES: &[(&str, &[u8])] = &[
     (
-        "assets/Map--m9ilBNK.js",
-        include_bytes!("assets/Map--m9ilBNK.js"),
+        "assets/Map-D9EVYOZo.js",
+        include_bytes!("assets/Map-D9EVYOZo.js"),
+    ),
+    (
+        "assets/index-BVqumP5m.js",
+        include_bytes!("assets/index-BVqumP5m.js"),
     ),
     (
         "assets/index-BiDVHK61.css",
         include_bytes!("assets/index-BiDVHK61.css"),
-    ),
-    (
-        "assets/index-CcLlpjbg.js",
-        include_bytes!("assets/index-CcLlpjbg.js"),
     ),
     ("index.html", include_bytes!("index.html")),
 ];

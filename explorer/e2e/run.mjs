@@ -159,13 +159,21 @@ try {
 
   // 6. The map: click a country, then search its clusters.
   await page.getByRole("link", { name: "Map", exact: true }).click();
-  const country = page.locator("svg a").first();
+  const country = page.locator('svg a:not([aria-label*="no clusters"])').first();
   await country.waitFor();
   const label = (await country.getAttribute("aria-label")) ?? "";
   await country.click();
   await page.waitForURL(/country=/);
   await page.locator("h2", { hasText: label.split(":")[0] }).waitFor();
   await view("map");
+  const eventful = page.locator('svg a[aria-label*="event"]').first();
+  if (await eventful.count()) {
+    await eventful.click();
+    await page.locator("#events-title").waitFor();
+    await view("map-events");
+    await page.goBack();
+    await page.locator("h2", { hasText: label.split(":")[0] }).waitFor();
+  }
   await page.getByRole("link", { name: /^Search the clusters of/ }).click();
   await page.waitForURL(/\/search\?.*country=/);
   await page.locator(".hit").first().waitFor();

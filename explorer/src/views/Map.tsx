@@ -8,7 +8,7 @@ import type { Topology, GeometryCollection } from "topojson-specification";
 import type { Feature, Geometry, Position } from "geojson";
 import world from "world-atlas/countries-110m.json";
 import { graphql } from "../gql";
-import { plural } from "../format";
+import { longDate, plural } from "../format";
 import { Link, navigate, searchUrl, type Location } from "../router";
 
 const CountsQuery = graphql(`
@@ -19,6 +19,36 @@ const CountsQuery = graphql(`
         name
         value
         count
+      }
+    }
+  }
+`);
+
+const EventsQuery = graphql(`
+  query MapEvents($country: [String!]) {
+    events(filter: { country: $country }, orderBy: DESC, first: 5) {
+      totalCount
+      nodes {
+        id
+        name
+        startsOn
+        city
+        series {
+          name
+        }
+      }
+    }
+  }
+`);
+
+// Where events take place: their countries, counted here (the API has no event facets).
+const EventPlacesQuery = graphql(`
+  query MapEventPlaces {
+    events(first: 100) {
+      nodes {
+        country {
+          code
+        }
       }
     }
   }
@@ -82,6 +112,8 @@ const COUNTRIES: Country[] = (
   }))
   .filter((c) => c.d !== "");
 
+// Countries with events but no cluster.
+const EVENTS_ONLY = "#f3d9a4";
 // Five blues, light to dark (dark enough for contrast with white borders).
 const SHADES = ["#cfe0f3", "#9ec2e6", "#6aa0d5", "#3a7cc0", "#155a9e"];
 
@@ -92,6 +124,15 @@ export function MapView({ location }: { location: Location }) {
     query: CountsQuery,
     variables: { filter: chosen ? { country: [chosen] } : {} },
   });
+  const [events] = useQuery({
+    query: EventsQuery,
+    variables: { country: chosen ? [chosen] : null },
+    pause: !chosen,
+  });
+  const [places] = useQuery({ query: EventPlacesQuery });
+  const eventsIn = new Map<string, number>();
+  for (const e of places.data?.events.nodes ?? [])
+    if (e.country) eventsIn.set(e.country.code, (eventsIn.get(e.country.code) ?? 0) + 1);
   const perCountry = new Map<string, number>();
   for (const f of all.data?.search.facets ?? [])
     if (f.name === "country") perCountry.set(f.value, f.count);
@@ -115,24 +156,34 @@ export function MapView({ location }: { location: Location }) {
           <svg viewBox={`0 0 ${WIDTH.toFixed(0)} ${HEIGHT}`} role="group" aria-label="Map of clusters per country">
             {COUNTRIES.map((c, i) => {
               const n = c.code ? perCountry.get(c.code) ?? 0 : 0;
-              if (!n || !c.code)
+              const held = c.code ? eventsIn.get(c.code) ?? 0 : 0;
+              if ((!n && !held) || !c.code)
                 return <path key={i} d={c.d} fill="#dfe3e8" aria-hidden="true" />;
               const code = c.code;
+              const label = [`${c.name}: ${plural(n, "cluster")}`, held ? plural(held, "event") : ""]
+                .filter(Boolean)
+                .join(", ");
               return (
                 <a
                   key={i}
                   href={`/map?country=${code}`}
-                  aria-label={`${c.name}: ${plural(n, "cluster")}`}
+                  aria-label={label}
                   onClick={(e) => choose(e as unknown as MouseEvent, code)}
                 >
-                  <title>{`${c.name}: ${plural(n, "cluster")}`}</title>
-                  <path d={c.d} fill={shade(n)} class={code === chosen ? "has chosen" : "has"} data-country={code} />
+                  <title>{label}</title>
+                  <path
+                    d={c.d}
+                    fill={n ? shade(n) : EVENTS_ONLY}
+                    class={code === chosen ? "has chosen" : "has"}
+                    data-country={code}
+                  />
                 </a>
               );
             })}
           </svg>
           <figcaption>
-            Darker: more clusters. Shapes: Natural Earth (public domain), via world-atlas.
+            Darker blue: more clusters; sand: events but no cluster. Shapes: Natural Earth
+            (public domain), via world-atlas.
           </figcaption>
         </figure>
         <div>
@@ -142,11 +193,33 @@ export function MapView({ location }: { location: Location }) {
           </h2>
           {chosen && (
             <p>
-              <Link href={searchUrl(new URLSearchParams([["kind", "CLUSTER"], ["country", chosen]]))}>
-                Search the clusters of {chosenName}
-              </Link>{" "}
-              · <Link href="/map">All countries</Link>
+              {(picked.data?.search.totalCount ?? 0) > 0 && (
+                <>
+                  <Link href={searchUrl(new URLSearchParams([["kind", "CLUSTER"], ["country", chosen]]))}>
+                    Search the clusters of {chosenName}
+                  </Link>
+                  {" · "}
+                </>
+              )}
+              <Link href="/map">All countries</Link>
             </p>
+          )}
+          {chosen && events.data && (
+            <>
+              <h3 id="events-title">Events in {chosenName}</h3>
+              {events.data.events.totalCount === 0 && <p>none</p>}
+              <ul aria-labelledby="events-title">
+                {events.data.events.nodes.map((e) => (
+                  <li key={e.id}>
+                    {e.name}{" "}
+                    <span class="meta">
+                      {[longDate(e.startsOn), e.city, e.series?.name].filter(Boolean).join(" · ")}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              {events.data.events.totalCount > 0 && <Link href="/events">All events</Link>}
+            </>
           )}
           <h3 id="sectors-title">Clusters per sector</h3>
           <ul class="bars" aria-labelledby="sectors-title">
