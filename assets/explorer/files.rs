@@ -3,16 +3,16 @@
 
 pub static FILES: &[(&str, &[u8])] = &[
     (
-        "assets/Map-D9EVYOZo.js",
-        include_bytes!("assets/Map-D9EVYOZo.js"),
-    ),
-    (
-        "assets/index-BVqumP5m.js",
-        include_bytes!("assets/index-BVqumP5m.js"),
+        "assets/Map-Bj3lSytJ.js",
+        include_bytes!("assets/Map-Bj3lSytJ.js"),
     ),
     (
         "assets/index-BiDVHK61.css",
         include_bytes!("assets/index-BiDVHK61.css"),
+    ),
+    (
+        "assets/index-CGFoE9Dw.js",
+        include_bytes!("assets/index-CGFoE9Dw.js"),
     ),
     ("index.html", include_bytes!("index.html")),
 ];

@@ -179,6 +179,17 @@ try {
   await page.locator(".hit").first().waitFor();
   await view("search-map-country");
 
+  // 6b. A warning of the query syntax, and its "did you mean".
+  await page.getByRole("link", { name: "Search", exact: true }).click();
+  await box.fill('"ict chamber');
+  await page.locator(".warnings li", { hasText: "quote" }).waitFor();
+  await view("search-warning");
+  await page.getByRole("button", { name: /^Did you mean/ }).click();
+  await expect("the fixed query has no warning", async () => {
+    await page.waitForURL(/chamber%22|chamber"/);
+    await page.locator(".warnings").waitFor({ state: "detached" });
+  });
+
   // 7. Events.
   await page.getByRole("link", { name: "Events", exact: true }).click();
   await page.locator("#events-title").waitFor();

@@ -7,11 +7,17 @@ export const client = new Client({
   preferGetMethod: false,
 });
 
-/** The warnings the server adds under `extensions.warnings` (search syntax it could not honour). */
-export function warningsOf(extensions: Record<string, unknown> | undefined): string[] {
+/** A warning the server adds under `extensions.warnings`: search syntax it could not honour. */
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export function warningsOf(extensions: Record<string, unknown> | undefined): Warning[] {
   const warnings = extensions?.["warnings"];
   if (!Array.isArray(warnings)) return [];
-  return warnings.map((w) =>
-    typeof w === "string" ? w : typeof w === "object" && w && "message" in w ? String(w.message) : JSON.stringify(w),
-  );
+  return warnings.map((w) => ({
+    code: typeof w?.code === "string" ? w.code : "",
+    message: typeof w?.message === "string" ? w.message : String(w),
+  }));
 }

@@ -182,7 +182,7 @@ export function SearchView({ location }: { location: Location }) {
       </form>
       {suggestions.length > 0 && (
         <nav aria-label="Suggestions" class="suggestions">
-          <span>Did you mean:</span>
+          <span>Suggestions:</span>
           {suggestions.map((s) => (
             <button type="button" key={s.kind + s.label} onClick={() => choose(s.label)}>
               {s.label} <span class="badge">{s.kind.toLowerCase()}</span>
@@ -193,7 +193,17 @@ export function SearchView({ location }: { location: Location }) {
       {warnings.length > 0 && (
         <ul class="warnings" aria-label="Warnings">
           {warnings.map((w) => (
-            <li key={w}>{w}</li>
+            <li key={w.code + w.message}>
+              {w.message}
+              {w.code === "UNCLOSED_QUOTE" && (
+                <>
+                  {" "}
+                  <button type="button" onClick={() => choose(`${text.trimEnd()}"`)}>
+                    Did you mean {text.trimEnd()}"?
+                  </button>
+                </>
+              )}
+            </li>
           ))}
         </ul>
       )}
