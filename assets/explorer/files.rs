@@ -3,16 +3,16 @@
 
 pub static FILES: &[(&str, &[u8])] = &[
     (
-        "assets/Map-Bj3lSytJ.js",
-        include_bytes!("assets/Map-Bj3lSytJ.js"),
+        "assets/Map-Dw01nVAS.js",
+        include_bytes!("assets/Map-Dw01nVAS.js"),
     ),
     (
         "assets/index-BiDVHK61.css",
         include_bytes!("assets/index-BiDVHK61.css"),
     ),
     (
-        "assets/index-CGFoE9Dw.js",
-        include_bytes!("assets/index-CGFoE9Dw.js"),
+        "assets/index-DCjyy_W3.js",
+        include_bytes!("assets/index-DCjyy_W3.js"),
     ),
     ("index.html", include_bytes!("index.html")),
 ];

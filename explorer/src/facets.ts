@@ -66,3 +66,22 @@ export function filterOf(params: URLSearchParams): SearchFilter {
     if (filter[key] === undefined) delete filter[key];
   return filter;
 }
+
+const regions = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** A country's name from its ISO code (the API's facet values), by the browser's own table. */
+export function countryName(code: string): string {
+  try {
+    return regions.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A facet value as shown. */
+export function valueLabel(name: string, value: string): string {
+  if (name === "kind") return kindLabel(value as SearchKind);
+  if (name === "country") return countryName(value);
+  if (name === "excellenceLabel") return value.toLowerCase();
+  return value;
+}

@@ -8,6 +8,7 @@ import type { Topology, GeometryCollection } from "topojson-specification";
 import type { Feature, Geometry, Position } from "geojson";
 import world from "world-atlas/countries-110m.json";
 import { graphql } from "../gql";
+import { countryName } from "../facets";
 import { longDate, plural } from "../format";
 import { Link, navigate, searchUrl, type Location } from "../router";
 
@@ -140,7 +141,7 @@ export function MapView({ location }: { location: Location }) {
   const shade = (n: number) => SHADES[Math.min(SHADES.length - 1, Math.floor((n / most) * SHADES.length - 1e-9))];
   const sectors = (picked.data?.search.facets ?? []).filter((f) => f.name === "sector").slice(0, 12);
   const mostSector = Math.max(1, ...sectors.map((s) => s.count));
-  const chosenName = COUNTRIES.find((c) => c.code === chosen)?.name ?? chosen;
+  const chosenName = chosen ? countryName(chosen) : null;
 
   const choose = (event: MouseEvent, code: string) => {
     event.preventDefault();
@@ -160,7 +161,7 @@ export function MapView({ location }: { location: Location }) {
               if ((!n && !held) || !c.code)
                 return <path key={i} d={c.d} fill="#dfe3e8" aria-hidden="true" />;
               const code = c.code;
-              const label = [`${c.name}: ${plural(n, "cluster")}`, held ? plural(held, "event") : ""]
+              const label = [`${countryName(code)}: ${plural(n, "cluster")}`, held ? plural(held, "event") : ""]
                 .filter(Boolean)
                 .join(", ");
               return (
@@ -238,7 +239,7 @@ export function MapView({ location }: { location: Location }) {
             {[...perCountry].map(([code, n]) => (
               <li key={code}>
                 <Link href={`/map?country=${code}`}>
-                  {COUNTRIES.find((c) => c.code === code)?.name ?? code}
+                  {countryName(code)}
                 </Link>{" "}
                 <span class="count">{n}</span>
               </li>

@@ -5,10 +5,10 @@ import { useQuery } from "@urql/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { warningsOf } from "../client";
 import { graphql } from "../gql";
-import type { SearchFilter, SearchKind } from "../gql/graphql";
+import type { SearchFilter } from "../gql/graphql";
 import { Highlight } from "../highlight";
 import { Link, navigate, searchUrl, type Location } from "../router";
-import { FACETS, facetLabel, filterOf, kindLabel } from "../facets";
+import { FACETS, facetLabel, filterOf, kindLabel, valueLabel } from "../facets";
 
 const SuggestQuery = graphql(`
   query Suggest($prefix: String!) {
@@ -275,7 +275,7 @@ function Facets({
                     onChange={() => toggle(name, f.value)}
                   />
                   <label for={id}>
-                    {name === "kind" ? kindLabel(f.value as SearchKind) : f.value}{" "}
+                    {valueLabel(name, f.value)}{" "}
                     <span class="count">{f.count}</span>
                   </label>
                 </div>
