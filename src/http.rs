@@ -1,5 +1,5 @@
 //! The HTTP front: `/graphql` (POST, GET, GraphiQL for browsers), `/schema.graphql`,
-//! `/healthz`; compression, body and time limits, rate limits, CORS, persisted queries, and
+//! `/healthz`, the Explorer app at `/`; compression, body and time limits, rate limits, CORS, persisted queries, and
 //! request logs with credentials hidden; and GraphQL over HTTP as its specification says,
 //! which the stock integration does not: content negotiation, status codes, `415` for bodies
 //! that are not JSON, `405` for mutations over GET. This is the one place errors get their
@@ -7,6 +7,7 @@
 
 mod body;
 mod cache;
+pub mod explorer;
 pub mod graphiql;
 pub mod identify;
 mod observe;
@@ -133,6 +134,10 @@ pub fn router(
     ));
     // Probes and scrapes come often from the same few addresses: never rate limited.
     let mut routes = api.merge(probes);
+    // Static files, compiled in: no store behind them to protect, so no limit either.
+    if !settings.no_explorer {
+        routes = routes.merge(explorer::routes());
+    }
     if let Some(metrics) = metrics {
         routes = routes.merge(metrics);
     }

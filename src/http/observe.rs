@@ -41,7 +41,7 @@ pub fn route_of(path: &str) -> &'static str {
     if path.starts_with("/graphiql/") {
         return "/graphiql/{file}";
     }
-    "unmatched"
+    super::explorer::route_of(path).unwrap_or("unmatched")
 }
 
 /// Request ids for requests that came without one: random, 16 hexadecimal digits.
@@ -153,6 +153,8 @@ mod tests {
         assert_eq!(route_of("/graphiql/graphiql.min.js"), "/graphiql/{file}");
         assert_eq!(route_of("/wp-admin.php"), "unmatched");
         assert_eq!(route_of("/graphql/"), "unmatched");
+        assert_eq!(route_of("/clusters/masit"), "/clusters/{slug}");
+        assert_eq!(route_of("/clusters/masit/x"), "unmatched");
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub struct Settings {
     /// Do not serve GraphiQL.
     #[arg(long, env = "ATLAS_NO_GRAPHIQL")]
     pub no_graphiql: bool,
+    /// Do not serve the Explorer, the browser app at `/`.
+    #[arg(long, env = "ATLAS_NO_EXPLORER")]
+    pub no_explorer: bool,
     /// Refuse queries without an API token (reads are public by default).
     #[arg(long, env = "ATLAS_READS_NEED_TOKEN")]
     pub reads_need_token: bool,
@@ -103,6 +106,7 @@ impl Settings {
         cors_origins: Vec::new(),
         max_batch: 0,
         no_graphiql: false,
+        no_explorer: false,
         reads_need_token: false,
         ws_init_timeout: Duration::from_secs(3),
         ws_keep_alive: Duration::from_secs(15),
