@@ -39,13 +39,17 @@ pub fn schema(
     search: crate::search::Search,
     limits: &Limits,
 ) -> AtlasSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot)
-        .extension(errors::Publish)
-        .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
-        .limit_recursive_depth(shape::MAX_NESTING)
-        .limit_directives(20)
-        .data(db)
-        .data(search);
+    let builder = described(Schema::build(
+        QueryRoot,
+        MutationRoot::default(),
+        SubscriptionRoot,
+    ))
+    .extension(errors::Publish)
+    .extension(limits::Enforce(std::sync::Arc::new(limits.clone())))
+    .limit_recursive_depth(shape::MAX_NESTING)
+    .limit_directives(20)
+    .data(db)
+    .data(search);
     // The extension refuses introspection with a code; this makes sure nothing answers it.
     let builder = if limits.no_introspection {
         builder.disable_introspection()
@@ -119,7 +123,34 @@ fn per_request(db: &DatabaseConnection) -> (loaders::Loaders, std::sync::Arc<sea
 
 /// The schema's SDL, as checked in to `schema.graphql`.
 pub fn sdl() -> String {
-    sdl_of(&Schema::build(QueryRoot, MutationRoot::default(), SubscriptionRoot).finish())
+    sdl_of(
+        &described(Schema::build(
+            QueryRoot,
+            MutationRoot::default(),
+            SubscriptionRoot,
+        ))
+        .finish(),
+    )
+}
+
+type Builder = async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// Descriptions of the types async-graphql makes generically, which carry none of their own.
+fn described(builder: Builder) -> Builder {
+    use async_graphql::connection::Connection;
+    builder
+        .override_output_type_description::<Connection<String, types::Cluster, query::ClusterTotal>>(
+            "A page of clusters: their edges, the page's place in the whole list, and its total.",
+        )
+        .override_output_type_description::<Connection<String, types::Network, query::NetworkTotal>>(
+            "A page of networks: their edges, the page's place in the whole list, and its total.",
+        )
+        .override_output_type_description::<Connection<String, types::NewsItem, types::NewsTotal>>(
+            "A page of news items: their edges, the page's place in the whole list, and its total.",
+        )
+        .override_output_type_description::<Connection<String, events::Event, events::EventTotal>>(
+            "A page of events: their edges, the page's place in the whole list, and its total.",
+        )
 }
 
 /// A schema's SDL as we publish it: with each scalar's `@specifiedBy`.

@@ -161,7 +161,7 @@ pub struct MarkRange {
 /// Where a hit matched.
 #[derive(SimpleObject, Clone)]
 pub struct SearchHighlight {
-    /// name, title, strategy, body, terms or places.
+    /// The field that matched: name, title, strategy, body, terms or places.
     pub field: String,
     /// HTML: the text escaped, matched words in `<mark>`, "…" where the text was cut.
     pub fragment: String,
@@ -241,9 +241,9 @@ pub struct SearchEdge {
 /// A value of a facet and the number of hits (of the whole result set) having it.
 #[derive(SimpleObject, Clone)]
 pub struct SearchFacet {
-    /// kind, country, sector, technologyField, s3Priority, emergingIndustry, serviceType,
-    /// activityType, language, excellenceLabel, network, framework or year: the filter of
-    /// the same name takes it.
+    /// The facet: kind, country, sector, technologyField, s3Priority, emergingIndustry,
+    /// serviceType, activityType, language, excellenceLabel, network, framework or year; the
+    /// filter of the same name takes it.
     pub name: String,
     /// The value, as the filter takes it.
     pub value: String,
