@@ -132,6 +132,16 @@ fn general_information(
         "Membership to other networks/partnerships:",
         &members.iter().map(String::as_str).collect::<Vec<_>>(),
     );
+    management_team(out, code, rng);
+    let languages = some(words::LANGUAGES, rng.random_range(0..3), rng);
+    values(out, "Languages spoken:", &languages);
+
+    members
+}
+
+/// The management team: one to four roles, some with a name, each with a phone number in
+/// the country's calling code.
+fn management_team(out: &mut String, code: &str, rng: &mut impl Rng) {
     label(out, "Cluster Management Team:");
     let calling = words::CALLING_CODES
         .iter()
@@ -157,10 +167,6 @@ fn general_information(
             rng.random_range(0..1000)
         );
     }
-    let languages = some(words::LANGUAGES, rng.random_range(0..3), rng);
-    values(out, "Languages spoken:", &languages);
-
-    members
 }
 
 /// Sectoral and industrial focus: the taxonomies.
