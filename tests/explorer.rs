@@ -227,20 +227,12 @@ fn explorer_dir() -> PathBuf {
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Why the browser test cannot run here, if it cannot.
-async fn browser_missing() -> Option<&'static str> {
-    let node = tokio::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .await;
-    if !node.is_ok_and(|o| o.status.success()) {
-        Some("`node` is not on PATH: install Node.js, then run `npm ci --prefix explorer` once")
-    } else if !explorer_dir().join("node_modules/playwright-core").is_dir() {
-        Some("explorer/node_modules is missing: run `npm ci --prefix explorer` once")
-    } else if !Path::new(CHROMIUM).is_file() {
-        Some("/usr/bin/chromium is missing: `apt-get install chromium`")
-    } else {
-        None
+async fn browser_missing() -> Option<String> {
+    if let Some(why) = support::node_missing("explorer", "playwright-core").await {
+        return Some(why);
     }
+    (!Path::new(CHROMIUM).is_file())
+        .then(|| "/usr/bin/chromium is missing: `apt-get install chromium`".to_owned())
 }
 
 /// The scenario of `explorer/e2e/run.mjs` in headless Chromium against the real server on
@@ -251,12 +243,8 @@ async fn browser_missing() -> Option<&'static str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_works_in_a_real_browser() {
     if let Some(why) = browser_missing().await {
-        let message = format!("the Explorer's browser test did not run: {why}");
-        assert!(
-            std::env::var("ATLAS_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "{message} (ATLAS_REQUIRE_BROWSER=1 requires it)"
-        );
-        support::say_skipped(&format!("the_explorer_works_in_a_real_browser: {message}"));
+        let test = "the_explorer_works_in_a_real_browser (the Explorer in Chromium)";
+        support::skip_unless_required(test, &why, "ATLAS_REQUIRE_BROWSER");
         return;
     }
     let server = TestServer::start(Backend::Sqlite).await;

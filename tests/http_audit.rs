@@ -18,32 +18,13 @@ fn audit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/audit")
 }
 
-/// Why the audit cannot run here, if it cannot.
-async fn audit_missing() -> Option<&'static str> {
-    let node = tokio::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .await;
-    if !node.is_ok_and(|o| o.status.success()) {
-        Some("`node` is not on PATH: install Node.js, then run `npm ci --prefix tests/audit` once")
-    } else if !audit_dir().join("node_modules/graphql-http").is_dir() {
-        Some("tests/audit/node_modules is missing: run `npm ci --prefix tests/audit` once")
-    } else {
-        None
-    }
-}
-
 /// All 61 audits ok, the MAY ones (notices) included. Without Node or the suite the test
 /// says so loudly instead of passing quietly, and fails when `ATLAS_REQUIRE_AUDIT=1` (CI).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_graphql_over_http_audit_is_ok() {
-    if let Some(why) = audit_missing().await {
-        let message = format!("the GraphQL-over-HTTP audit did not run: {why}");
-        assert!(
-            std::env::var("ATLAS_REQUIRE_AUDIT").as_deref() != Ok("1"),
-            "{message} (ATLAS_REQUIRE_AUDIT=1 requires it)"
-        );
-        support::say_skipped(&format!("every_graphql_over_http_audit_is_ok: {message}"));
+    if let Some(why) = support::node_missing("tests/audit", "graphql-http").await {
+        let test = "every_graphql_over_http_audit_is_ok (the GraphQL-over-HTTP audit)";
+        support::skip_unless_required(test, &why, "ATLAS_REQUIRE_AUDIT");
         return;
     }
     let server = TestServer::start(Backend::Sqlite).await;

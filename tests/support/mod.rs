@@ -64,6 +64,41 @@ pub fn say_skipped(line: &str) {
     let _ = out.flush();
 }
 
+/// Why a test driven by Node cannot run here, if it cannot: `node` is not on PATH, or the
+/// packages of `prefix` (a folder of the repository with a package-lock.json) are not
+/// installed, as told by `package` missing from its node_modules.
+pub async fn node_missing(prefix: &str, package: &str) -> Option<String> {
+    let node = tokio::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .await;
+    let install = format!("run `npm ci --prefix {prefix}` once");
+    if !node.is_ok_and(|o| o.status.success()) {
+        Some(format!(
+            "`node` is not on PATH: install Node.js, then {install}"
+        ))
+    } else if !root()
+        .join(prefix)
+        .join("node_modules")
+        .join(package)
+        .is_dir()
+    {
+        Some(format!("{prefix}/node_modules is missing: {install}"))
+    } else {
+        None
+    }
+}
+
+/// Says SKIPPED for `test`, which did not run for `why`, unless the environment variable
+/// `required_by` is 1 (CI), where it fails instead.
+pub fn skip_unless_required(test: &str, why: &str, required_by: &str) {
+    assert!(
+        std::env::var(required_by).as_deref() != Ok("1"),
+        "{test} did not run: {why} ({required_by}=1 requires it)"
+    );
+    say_skipped(&format!("{test}: did not run: {why}"));
+}
+
 /// The name of the running test, as the harness names its thread.
 pub fn test_name() -> String {
     std::thread::current()
