@@ -66,7 +66,9 @@ pub async fn execute(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let (batcher, warnings) = per_request(db);
-    let selected = Selected::of(&request);
+    let mut request = request;
+    // The front door parsed it already, through the limits (`parse`).
+    let selected = Selected::of(&mut request, async_graphql::Request::parsed_query);
     let request = request.data(batcher.clone()).data(warnings.clone());
     let mut response = batch::run(batcher, schema.execute(request)).await;
     warnings.attach(&mut response);
@@ -83,7 +85,9 @@ pub fn execute_stream(
 ) -> impl Stream<Item = async_graphql::Response> + Send + use<> {
     use futures::StreamExt;
     let (batcher, warnings) = per_request(db);
-    let selected = Selected::of(&request);
+    let mut request = request;
+    // Parsed here, through the limits, before the parser meets a hostile document.
+    let selected = Selected::of(&mut request, limits::parse);
     let request = request.data(batcher.clone()).data(warnings.clone());
     batch::stream(batcher, schema.execute_stream(request)).map(move |mut response| {
         warnings.attach(&mut response);
@@ -92,25 +96,37 @@ pub fn execute_stream(
     })
 }
 
+type Parse =
+    fn(
+        &mut async_graphql::Request,
+    )
+        -> Result<&async_graphql::parser::types::ExecutableDocument, async_graphql::ServerError>;
+
 /// What a request selected, kept to put its response maps in the selection's order.
 struct Selected {
-    query: String,
+    /// None where the document does not parse: the parser's error is the whole answer.
+    document: Option<async_graphql::parser::types::ExecutableDocument>,
     operation: Option<String>,
     variables: async_graphql::Variables,
 }
 
 impl Selected {
-    fn of(request: &async_graphql::Request) -> Self {
+    /// The request's document as `parse` leaves it in the request, which execution then
+    /// takes as parsed: one parse a request. A document `parse` refuses is refused again,
+    /// with the same error, by execution.
+    fn of(request: &mut async_graphql::Request, parse: Parse) -> Self {
         Self {
-            query: request.query.clone(),
+            document: parse(request).ok().cloned(),
             operation: request.operation_name.clone(),
             variables: request.variables.clone(),
         }
     }
 
     fn order(&self, response: &mut async_graphql::Response) {
-        let operation = self.operation.as_deref();
-        order::restore(&mut response.data, &self.query, operation, &self.variables);
+        if let Some(document) = &self.document {
+            let operation = self.operation.as_deref();
+            order::restore(&mut response.data, document, operation, &self.variables);
+        }
     }
 }
 

@@ -123,17 +123,19 @@ fn named_type(base: &BaseType) -> String {
     }
 }
 
-/// Sorts every map of `data` into the order `query`'s operation selects it. A query that
-/// does not parse, or names no operation of the document, leaves `data` as it is: it was
-/// refused before execution, so there is nothing to order.
-pub fn restore(data: &mut Value, query: &str, operation: Option<&str>, variables: &Variables) {
+/// Sorts every map of `data` into the order `document`'s operation selects it. A request
+/// that names no operation of the document leaves `data` as it is: it was refused before
+/// execution, so there is nothing to order.
+pub fn restore(
+    data: &mut Value,
+    document: &ExecutableDocument,
+    operation: Option<&str>,
+    variables: &Variables,
+) {
     if matches!(data, Value::Null) {
         return;
     }
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return;
-    };
-    let Some((ty, selection)) = operation_of(&document, operation) else {
+    let Some((ty, selection)) = operation_of(document, operation) else {
         return;
     };
     let types = types();
@@ -144,7 +146,7 @@ pub fn restore(data: &mut Value, query: &str, operation: Option<&str>, variables
     }];
     let walk = Walk {
         types,
-        document: &document,
+        document,
         variables,
     };
     walk.value(data, &[selection], Some(root));
@@ -176,36 +178,58 @@ impl<'a> Walk<'a> {
     /// Orders `value`, the result of `selections` (the fields sharing one response key) on
     /// an object, list of objects or leaf of type `ty`.
     fn value(&self, value: &mut Value, selections: &[&'a SelectionSet], ty: Option<&str>) {
+        // The items of a list share their selection: collected once per object type.
+        let mut collected = Vec::new();
         match value {
             Value::List(items) => {
                 for item in items {
-                    self.value(item, selections, ty);
+                    self.item(item, selections, ty, &mut collected);
                 }
             }
-            Value::Object(map) => {
-                let ty = self.concrete(map, selections, ty);
-                let collected = self.collect(selections, ty.as_deref());
-                // A key the selection does not name (none should exist) goes last.
-                let position = |key: &Name| {
-                    collected
-                        .iter()
-                        .position(|(k, _)| *k == key)
-                        .unwrap_or(usize::MAX)
-                };
-                map.sort_by(|a, _, b, _| position(a).cmp(&position(b)));
-                for (key, fields) in &collected {
-                    let Some(child) = map.get_mut(*key) else {
-                        continue;
-                    };
-                    let field_type = self
-                        .types
-                        .field_type(ty.as_deref(), fields[0].name.node.as_str());
-                    let sets: Vec<&SelectionSet> =
-                        fields.iter().map(|f| &f.selection_set.node).collect();
-                    self.value(child, &sets, field_type);
-                }
+            _ => self.item(value, selections, ty, &mut collected),
+        }
+    }
+
+    /// Orders one value of `value`'s position; `collected` keeps CollectFields' answer for
+    /// each object type met so far at this position.
+    fn item(
+        &self,
+        value: &mut Value,
+        selections: &[&'a SelectionSet],
+        ty: Option<&str>,
+        collected: &mut Vec<(Option<String>, Collected<'a>)>,
+    ) {
+        let map = match value {
+            Value::List(_) => return self.value(value, selections, ty),
+            Value::Object(map) => map,
+            _ => return,
+        };
+        let ty = self.concrete(map, selections, ty);
+        let at = match collected.iter().position(|(t, _)| *t == ty) {
+            Some(at) => at,
+            None => {
+                collected.push((ty.clone(), self.collect(selections, ty.as_deref())));
+                collected.len() - 1
             }
-            _ => {}
+        };
+        let fields_by_key = &collected[at].1;
+        // A key the selection does not name (none should exist) goes last.
+        let position = |key: &Name| {
+            fields_by_key
+                .iter()
+                .position(|(k, _)| *k == key)
+                .unwrap_or(usize::MAX)
+        };
+        map.sort_by(|a, _, b, _| position(a).cmp(&position(b)));
+        for (key, fields) in fields_by_key {
+            let Some(child) = map.get_mut(*key) else {
+                continue;
+            };
+            let field_type = self
+                .types
+                .field_type(ty.as_deref(), fields[0].name.node.as_str());
+            let sets: Vec<&SelectionSet> = fields.iter().map(|f| &f.selection_set.node).collect();
+            self.value(child, &sets, field_type);
         }
     }
 
@@ -334,7 +358,10 @@ mod tests {
     /// `data` (JSON, in the order it is written) ordered by `query`.
     fn ordered(query: &str, data: &str) -> String {
         let mut value: Value = serde_json::from_str(data).unwrap();
-        restore(&mut value, query, None, &Variables::default());
+        // A document that does not parse never reaches execution: nothing to order.
+        if let Ok(document) = async_graphql::parser::parse_query(query) {
+            restore(&mut value, &document, None, &Variables::default());
+        }
         serde_json::to_string(&value).unwrap()
     }
 
@@ -358,7 +385,8 @@ mod tests {
             r#"{ "cluster": { "b": "MASIT", "established": "2000", "id": "1", "slug": "masit" } }"#;
         let mut value: Value = serde_json::from_str(data).unwrap();
         let variables = Variables::from_json(serde_json::json!({ "no": false }));
-        restore(&mut value, query, None, &variables);
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        restore(&mut value, &document, None, &variables);
         let json = serde_json::to_string(&value).unwrap();
         assert_eq!(
             json,
