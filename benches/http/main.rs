@@ -532,7 +532,10 @@ async fn same_facts(
             b.get("errors").is_none(),
             "the peer answered errors: {b:.2000}"
         );
-        let (a, b) = (peer::facts_of_ours(&a)?, peer::facts_of_peer(&b)?);
+        let (a, b) = (
+            peer::facts_of(&a, peer::Side::Ours)?,
+            peer::facts_of(&b, peer::Side::Peer)?,
+        );
         if a != b {
             bail!(
                 "we and the peer give different facts:\nours:   {:.3000}\npeer's: {:.3000}",

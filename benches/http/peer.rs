@@ -153,40 +153,30 @@ pub async fn cursor_after(client: &reqwest::Client, base: &str, id: i32) -> anyh
         .with_context(|| format!("no cursor for cluster {id} in {answer:.500}"))
 }
 
-/// The facts of one of our answers (profile or page), in a form both sides reduce to.
-pub fn facts_of_ours(answer: &Value) -> anyhow::Result<Value> {
+/// The facts of one side's answer (profile or page), in a form both sides reduce to: the
+/// peer names the profile `clusterBySlug` and lists a page's `nodes` where we give `edges`.
+pub fn facts_of(answer: &Value, side: Side) -> anyhow::Result<Value> {
+    let (profile, list, node) = match side {
+        Side::Ours => ("cluster", "edges", "/node"),
+        Side::Peer => ("clusterBySlug", "nodes", ""),
+    };
     let data = &answer["data"];
-    if let Some(cluster) = data.get("cluster") {
-        return Ok(json!({ "cluster": cluster_facts(cluster, Side::Ours)? }));
+    if let Some(cluster) = data.get(profile) {
+        return Ok(json!({ "cluster": cluster_facts(cluster, side)? }));
     }
     let page = &data["clusters"];
-    let nodes = page["edges"]
+    let nodes = page[list]
         .as_array()
-        .context("no edges in our page")?
+        .with_context(|| format!("no {list} in a page: {answer:.500}"))?
         .iter()
-        .map(|e| cluster_facts(&e["node"], Side::Ours))
+        .map(|item| cluster_facts(item.pointer(node).unwrap_or(&Value::Null), side))
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(json!({ "hasNextPage": page["pageInfo"]["hasNextPage"], "clusters": nodes }))
 }
 
-/// The facts of one of the peer's answers.
-pub fn facts_of_peer(answer: &Value) -> anyhow::Result<Value> {
-    let data = &answer["data"];
-    if let Some(cluster) = data.get("clusterBySlug") {
-        return Ok(json!({ "cluster": cluster_facts(cluster, Side::Peer)? }));
-    }
-    let page = &data["clusters"];
-    let nodes = page["nodes"]
-        .as_array()
-        .context("no nodes in the peer's page")?
-        .iter()
-        .map(|n| cluster_facts(n, Side::Peer))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(json!({ "hasNextPage": page["pageInfo"]["hasNextPage"], "clusters": nodes }))
-}
-
+/// Whose answer a fact comes from.
 #[derive(Clone, Copy)]
-enum Side {
+pub enum Side {
     Ours,
     Peer,
 }
